@@ -1,0 +1,64 @@
+// The one Config type: every option, its default and what it does, in one place.
+import { z } from 'zod';
+
+const seconds = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  /** TCP port the server listens on. */
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to bind; 127.0.0.1 keeps a fresh install off the network. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Public issuer URL (https in production). Defaults to http://localhost:<port>. */
+  issuer: z.string().url().optional(),
+  /** sqlite:<path>, sqlite::memory: or postgres://… */
+  databaseUrl: z.string().min(1).default('sqlite:./data/gatehouse.db'),
+  /** Optional redis://… for short-lived records (sessions, interactions, codes, throttling). */
+  redisUrl: z.string().optional(),
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Trust X-Forwarded-* from a reverse proxy (only behind one you run). */
+  trustProxy: z.coerce.boolean().default(false),
+
+  /** Authorization code life (RFC 6749 §4.1.2 recommends at most 10 minutes; we use 60 s). */
+  authorizationCodeTtl: seconds.default(60),
+  accessTokenTtl: seconds.default(3600),
+  idTokenTtl: seconds.default(3600),
+  /** Refresh token life; each rotation issues a new one with a fresh life. */
+  refreshTokenTtl: seconds.default(14 * 24 * 3600),
+  /** How long a paused authorization (login/consent) stays valid. */
+  interactionTtl: seconds.default(600),
+  /** Browser session life after login. */
+  sessionTtl: seconds.default(24 * 3600),
+  /** `opaque` access tokens (introspect them) or `jwt` (RFC 9068, verify with the JWKS). */
+  accessTokenFormat: z.enum(['opaque', 'jwt']).default('opaque'),
+
+  /** Legacy implicit flow (response_type=id_token / id_token token): off unless enabled. */
+  implicitFlow: z.coerce.boolean().default(false),
+  /** Access token life in the implicit flow (short: the browser sees it). */
+  implicitAccessTokenTtl: seconds.default(300),
+  /** The only scopes the implicit flow may grant. */
+  implicitScopes: z.array(z.string()).default(['openid', 'profile', 'email']),
+
+  /** argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
+  argon2: z.object({
+    memoryCost: z.coerce.number().int().min(1024).default(19456),
+    timeCost: z.coerce.number().int().min(1).default(2),
+    parallelism: z.coerce.number().int().min(1).default(1),
+  }).default({}),
+
+  /** Failed logins per username within the window before the form refuses further tries. */
+  loginMaxFailures: z.coerce.number().int().positive().default(5),
+  loginFailureWindow: seconds.default(900),
+
+  /** A rotated-out signing key stays in the JWKS this long (longer than any token it signed). */
+  keyRetirementGrace: seconds.default(24 * 3600),
+  /** How long a node caches the signing key set before re-reading the store. */
+  keyCacheTtl: seconds.default(60),
+
+  /** Background purge of expired records: interval and batch size. */
+  purgeInterval: seconds.default(60),
+  purgeBatchSize: z.coerce.number().int().positive().default(500),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema> & { issuer: string };

@@ -1,0 +1,141 @@
+// The storage port: small typed interfaces in the core's words. Adapters (sqlite/, postgres/,
+// redis/) implement them; only create-storage.ts imports an adapter. Rules every adapter keeps:
+// - `authorizationCodes.consume` and `tokens.rotateRefreshToken` are atomic single calls;
+// - expired records are invisible to `find` and removed by `purgeExpired`;
+// - `grants.revoke` marks the grant and every code and token that carries its id.
+import type {
+  AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
+  InteractionRecord, SessionRecord, SigningKeyRecord, TokenRecord,
+} from './records.js';
+
+export interface ClientStore {
+  insert(client: ClientRecord): Promise<void>;
+  find(clientId: string): Promise<ClientRecord | null>;
+  list(): Promise<ClientRecord[]>;
+  /** Also revokes every grant of the client. Returns false when it did not exist. */
+  delete(clientId: string): Promise<boolean>;
+}
+
+export interface AccountStore {
+  /** Rejects with DuplicateError when the username is taken. */
+  insert(account: AccountRecord): Promise<void>;
+  findById(accountId: string): Promise<AccountRecord | null>;
+  findByUsername(username: string): Promise<AccountRecord | null>;
+  list(): Promise<AccountRecord[]>;
+  delete(accountId: string): Promise<boolean>;
+  setPassword(accountId: string, passwordHash: string, now: number): Promise<boolean>;
+}
+
+export interface SessionStore {
+  insert(session: SessionRecord): Promise<void>;
+  /** null when unknown or expired at `now`. */
+  find(sessionDigest: string, now: number): Promise<SessionRecord | null>;
+  delete(sessionDigest: string): Promise<void>;
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
+export interface InteractionStore {
+  insert(interaction: InteractionRecord): Promise<void>;
+  find(interactionId: string, now: number): Promise<InteractionRecord | null>;
+  /** Records login inside the interaction. */
+  setLogin(interactionId: string, accountId: string, authTime: number): Promise<void>;
+  delete(interactionId: string): Promise<void>;
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
+export interface ConsentStore {
+  find(accountId: string, clientId: string): Promise<ConsentRecord | null>;
+  /** Inserts or replaces the consent for (accountId, clientId). */
+  save(consent: ConsentRecord): Promise<void>;
+  delete(accountId: string, clientId: string): Promise<void>;
+}
+
+export interface GrantStore {
+  insert(grant: GrantRecord): Promise<void>;
+  find(grantId: string): Promise<GrantRecord | null>;
+  /** Marks the grant, its codes and its tokens revoked, in one atomic step. */
+  revoke(grantId: string, now: number): Promise<void>;
+}
+
+export type ConsumeResult =
+  | { firstUse: true; code: AuthorizationCodeRecord }
+  | { firstUse: false; code: AuthorizationCodeRecord };
+
+export interface AuthorizationCodeStore {
+  insert(code: AuthorizationCodeRecord): Promise<void>;
+  /**
+   * Atomically marks the code consumed. Returns null when the code is unknown;
+   * `firstUse: false` when it was consumed before (a replay). Expiry is the caller's to check,
+   * so that a replay of an expired code is still detected.
+   */
+  consume(codeDigest: string, now: number): Promise<ConsumeResult | null>;
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
+export type RotateResult =
+  | { outcome: 'rotated'; previous: TokenRecord }
+  | { outcome: 'reused'; previous: TokenRecord }
+  | { outcome: 'not_found' };
+
+export interface TokenStore {
+  insert(tokens: TokenRecord[]): Promise<void>;
+  /**
+   * The token with this digest, or null when unknown. Returned even when expired or revoked
+   * (callers decide); `revokedAt` is set when the token OR its grant is revoked.
+   */
+  find(tokenDigest: string): Promise<TokenRecord | null>;
+  /**
+   * Atomically: if the refresh token is live and not yet rotated, mark it rotated at `now` and
+   * insert `replacements` (the new refresh and access tokens) -> 'rotated'. If it was already
+   * rotated -> 'reused' and nothing is inserted. Unknown -> 'not_found'. Revoked or expired
+   * tokens are returned as 'rotated'/'reused' with their record for the caller to reject.
+   * Revoked or expired tokens insert nothing.
+   */
+  rotateRefreshToken(tokenDigest: string, now: number, replacements: TokenRecord[]): Promise<RotateResult>;
+  revoke(tokenDigest: string, now: number): Promise<void>;
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
+export interface SigningKeyStore {
+  insert(key: SigningKeyRecord): Promise<void>;
+  /** All keys not yet removed, newest first. */
+  list(now: number): Promise<SigningKeyRecord[]>;
+  /** Stops `kid` signing at `retiredAt`; its public key is published until `removeAfter`. */
+  retire(kid: string, retiredAt: number, removeAfter: number): Promise<void>;
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
+/** Counts failed logins per key (e.g. username) within a sliding window, for throttling. */
+export interface LoginThrottleStore {
+  /** Records one failure and returns the failures within the window ending at `now`. */
+  registerFailure(key: string, now: number, windowSeconds: number): Promise<number>;
+  /** Failures within the window ending at `now`. */
+  failures(key: string, now: number, windowSeconds: number): Promise<number>;
+  clear(key: string): Promise<void>;
+}
+
+export interface Storage {
+  clients: ClientStore;
+  accounts: AccountStore;
+  sessions: SessionStore;
+  interactions: InteractionStore;
+  consents: ConsentStore;
+  grants: GrantStore;
+  authorizationCodes: AuthorizationCodeStore;
+  tokens: TokenStore;
+  signingKeys: SigningKeyStore;
+  loginThrottle: LoginThrottleStore;
+  /** Throws StorageUnavailableError when the backing service cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A unique constraint was violated (e.g. duplicate username or client id). */
+export class DuplicateError extends Error {
+  override readonly name = 'DuplicateError';
+}
+
+/** The backing database or cache cannot be reached; requests answer 503. */
+export class StorageUnavailableError extends Error {
+  override readonly name = 'StorageUnavailableError';
+}

@@ -1,0 +1,137 @@
+// The records Gatehouse stores, in the core's words. Times are whole seconds since the epoch.
+// Codes, tokens, browser session ids and client secrets are stored only as SHA-256 digests.
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+export interface ClientRecord {
+  clientId: string;
+  clientName: string;
+  /** SHA-256 hex of the client secret; null for public clients. */
+  secretDigest: string | null;
+  redirectUris: string[];
+  /** e.g. ['authorization_code', 'refresh_token'] */
+  grantTypes: string[];
+  /** e.g. ['code'] */
+  responseTypes: string[];
+  /** Scopes this client may request. */
+  scopes: string[];
+  /** Trusted first-party client: the consent page is never shown. */
+  skipConsent: boolean;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  createdAt: number;
+}
+
+export interface AccountRecord {
+  /** Stable, never reused; becomes the `sub` claim. */
+  accountId: string;
+  username: string;
+  /** argon2id PHC string. */
+  passwordHash: string;
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A logged-in browser. The cookie holds a random value; the store keys on its digest. */
+export interface SessionRecord {
+  sessionDigest: string;
+  accountId: string;
+  /** When the user last entered a password (OIDC auth_time). */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A paused authorization request waiting for login and/or consent. */
+export interface InteractionRecord {
+  /** Random id, used in the interaction URL and bound to the browser by a cookie. */
+  interactionId: string;
+  clientId: string;
+  /** The validated authorization request, as wire parameters. */
+  params: Record<string, string>;
+  /** Set when login finished inside this interaction. */
+  accountId: string | null;
+  authTime: number | null;
+  /** Anti-CSRF value the interaction's forms must echo. */
+  csrfToken: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A user's remembered approval of scopes for one client. */
+export interface ConsentRecord {
+  accountId: string;
+  clientId: string;
+  scopes: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * One authorization: the code and every token that descends from it carry its grantId,
+ * so revoking the grant revokes the whole family (code replay, refresh token reuse).
+ */
+export interface GrantRecord {
+  grantId: string;
+  accountId: string | null;
+  clientId: string;
+  scopes: string[];
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface AuthorizationCodeRecord {
+  codeDigest: string;
+  grantId: string;
+  clientId: string;
+  accountId: string;
+  redirectUri: string;
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | null;
+  nonce: string | null;
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  /** Set by the one atomic consume; a second consume sees it set. */
+  consumedAt: number | null;
+}
+
+export type TokenKind = 'access_token' | 'refresh_token';
+
+export interface TokenRecord {
+  tokenDigest: string;
+  kind: TokenKind;
+  grantId: string;
+  clientId: string;
+  /** null for client_credentials tokens. */
+  accountId: string | null;
+  scopes: string[];
+  authTime: number | null;
+  /** Carried by refresh tokens so refreshed ID tokens can repeat it (OIDC Core §12.2). */
+  nonce: string | null;
+  createdAt: number;
+  expiresAt: number;
+  /** Set when the token, or its grant, was revoked. */
+  revokedAt: number | null;
+  /** Refresh tokens: set by the one atomic rotation. */
+  rotatedAt: number | null;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  /** JWK JSON of the private key. */
+  privateJwk: string;
+  /** JWK JSON of the public key, as published. */
+  publicJwk: string;
+  createdAt: number;
+  /** When this key starts signing: publish first, sign later, so every node's JWKS has it. */
+  activatesAt: number;
+  /** Set by rotation: the key stops signing at this time. */
+  retiredAt: number | null;
+  /** After this the public key leaves the JWKS (nothing it signed is still valid). */
+  removeAfter: number | null;
+}
