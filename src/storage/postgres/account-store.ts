@@ -1,0 +1,40 @@
+// User accounts in PostgreSQL; the unique username is enforced by the database.
+import type pg from 'pg';
+import type { AccountStore } from '../ports.js';
+import { query } from './connection.js';
+import { toAccount } from './rows.js';
+
+export function createAccountStore(pool: pg.Pool): AccountStore {
+  return {
+    async insert(a) {
+      await query(pool, {
+        text: `INSERT INTO accounts (account_id, username, password_hash, email, email_verified, name, created_at, updated_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        values: [a.accountId, a.username, a.passwordHash, a.email, a.emailVerified, a.name, a.createdAt, a.updatedAt],
+      });
+    },
+    async findById(accountId) {
+      const { rows } = await query(pool, { name: 'account_by_id', text: 'SELECT * FROM accounts WHERE account_id = $1', values: [accountId] });
+      return rows[0] ? toAccount(rows[0]) : null;
+    },
+    async findByUsername(username) {
+      const { rows } = await query(pool, { name: 'account_by_username', text: 'SELECT * FROM accounts WHERE username = $1', values: [username] });
+      return rows[0] ? toAccount(rows[0]) : null;
+    },
+    async list() {
+      const { rows } = await query(pool, { text: 'SELECT * FROM accounts ORDER BY created_at, username' });
+      return rows.map(toAccount);
+    },
+    async delete(accountId) {
+      const result = await query(pool, { text: 'DELETE FROM accounts WHERE account_id = $1', values: [accountId] });
+      return (result.rowCount ?? 0) > 0;
+    },
+    async setPassword(accountId, passwordHash, now) {
+      const result = await query(pool, {
+        text: 'UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE account_id = $1',
+        values: [accountId, passwordHash, now],
+      });
+      return (result.rowCount ?? 0) > 0;
+    },
+  };
+}

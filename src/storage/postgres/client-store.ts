@@ -1,0 +1,42 @@
+// Registered OAuth clients (RFC 6749 §2) in PostgreSQL; deleting one revokes its grants.
+import type pg from 'pg';
+import type { Clock } from '../../lib/clock.js';
+import type { ClientStore } from '../ports.js';
+import type { ClientRecord } from '../records.js';
+import { query } from './connection.js';
+import { toClient } from './rows.js';
+
+export function createClientStore(pool: pg.Pool, clock: Clock): ClientStore {
+  return {
+    async insert(c: ClientRecord) {
+      await query(pool, {
+        text: `INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris, grant_types,
+          response_types, scopes, skip_consent, token_endpoint_auth_method, created_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        values: [c.clientId, c.clientName, c.secretDigest, c.redirectUris, c.grantTypes,
+          c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod, c.createdAt],
+      });
+    },
+    async find(clientId) {
+      const { rows } = await query(pool, { name: 'client_find', text: 'SELECT * FROM clients WHERE client_id = $1', values: [clientId] });
+      return rows[0] ? toClient(rows[0]) : null;
+    },
+    async list() {
+      const { rows } = await query(pool, { text: 'SELECT * FROM clients ORDER BY created_at, client_id' });
+      return rows.map(toClient);
+    },
+    async delete(clientId) {
+      // One statement, so the client disappears and its whole family is revoked atomically.
+      const now = clock();
+      const { rows } = await query<{ deleted: number }>(pool, {
+        text: `WITH gone AS (DELETE FROM clients WHERE client_id = $1 RETURNING 1),
+          g AS (UPDATE grants SET revoked_at = $2 WHERE client_id = $1 AND revoked_at IS NULL),
+          c AS (UPDATE authorization_codes SET consumed_at = $2 WHERE client_id = $1 AND consumed_at IS NULL),
+          t AS (UPDATE tokens SET revoked_at = $2 WHERE client_id = $1 AND revoked_at IS NULL)
+          SELECT count(*)::int AS deleted FROM gone`,
+        values: [clientId, now],
+      });
+      return (rows[0]?.deleted ?? 0) > 0;
+    },
+  };
+}

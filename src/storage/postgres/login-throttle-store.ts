@@ -1,0 +1,32 @@
+// Failed-login counts per key over a sliding window, in PostgreSQL: one row per failure, older
+// rows of the key dropped as new ones arrive.
+import type pg from 'pg';
+import type { LoginThrottleStore } from '../ports.js';
+import { query } from './connection.js';
+
+export function createLoginThrottleStore(pool: pg.Pool): LoginThrottleStore {
+  return {
+    async registerFailure(key, now, windowSeconds) {
+      // A CTE's insert is invisible to the outer SELECT of the same statement, hence the + 1.
+      const { rows } = await query<{ failures: number }>(pool, {
+        name: 'throttle_register',
+        text: `WITH old AS (DELETE FROM login_failures WHERE key = $1 AND failed_at <= $2 - $3),
+          ins AS (INSERT INTO login_failures (key, failed_at) VALUES ($1, $2))
+          SELECT count(*)::int + 1 AS failures FROM login_failures WHERE key = $1 AND failed_at > $2 - $3 AND failed_at <= $2`,
+        values: [key, now, windowSeconds],
+      });
+      return rows[0]?.failures ?? 1;
+    },
+    async failures(key, now, windowSeconds) {
+      const { rows } = await query<{ failures: number }>(pool, {
+        name: 'throttle_failures',
+        text: 'SELECT count(*)::int AS failures FROM login_failures WHERE key = $1 AND failed_at > $2 - $3 AND failed_at <= $2',
+        values: [key, now, windowSeconds],
+      });
+      return rows[0]?.failures ?? 0;
+    },
+    async clear(key) {
+      await query(pool, { name: 'throttle_clear', text: 'DELETE FROM login_failures WHERE key = $1', values: [key] });
+    },
+  };
+}

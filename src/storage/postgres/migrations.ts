@@ -1,0 +1,169 @@
+// Numbered schema migrations for PostgreSQL, applied once per schema under an advisory lock so
+// that several nodes starting together neither race nor apply a step twice.
+import pg from 'pg';
+import { parseConnectionSettings, translateError, type PostgresOptions } from './connection.js';
+
+/** Append only: a released migration is never edited; its index + 1 is its version. */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE clients (
+    client_id text PRIMARY KEY,
+    client_name text NOT NULL,
+    secret_digest text,
+    redirect_uris text[] NOT NULL,
+    grant_types text[] NOT NULL,
+    response_types text[] NOT NULL,
+    scopes text[] NOT NULL,
+    skip_consent boolean NOT NULL,
+    token_endpoint_auth_method text NOT NULL,
+    created_at bigint NOT NULL
+  );
+  CREATE TABLE accounts (
+    account_id text PRIMARY KEY,
+    username text NOT NULL UNIQUE,
+    password_hash text NOT NULL,
+    email text,
+    email_verified boolean NOT NULL,
+    name text,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE TABLE sessions (
+    session_digest text PRIMARY KEY,
+    account_id text NOT NULL,
+    auth_time bigint NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX sessions_expires_at ON sessions (expires_at);
+  CREATE TABLE interactions (
+    interaction_id text PRIMARY KEY,
+    client_id text NOT NULL,
+    params jsonb NOT NULL,
+    account_id text,
+    auth_time bigint,
+    csrf_token text NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX interactions_expires_at ON interactions (expires_at);
+  CREATE TABLE consents (
+    account_id text NOT NULL,
+    client_id text NOT NULL,
+    scopes text[] NOT NULL,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL,
+    PRIMARY KEY (account_id, client_id)
+  );
+  CREATE TABLE grants (
+    grant_id text PRIMARY KEY,
+    account_id text,
+    client_id text NOT NULL,
+    scopes text[] NOT NULL,
+    created_at bigint NOT NULL,
+    revoked_at bigint
+  );
+  CREATE INDEX grants_client_id ON grants (client_id);
+  CREATE TABLE authorization_codes (
+    code_digest text PRIMARY KEY,
+    grant_id text NOT NULL,
+    client_id text NOT NULL,
+    account_id text NOT NULL,
+    redirect_uri text NOT NULL,
+    scopes text[] NOT NULL,
+    code_challenge text,
+    code_challenge_method text,
+    nonce text,
+    auth_time bigint NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    consumed_at bigint
+  );
+  CREATE INDEX authorization_codes_grant_id ON authorization_codes (grant_id);
+  CREATE INDEX authorization_codes_client_id ON authorization_codes (client_id);
+  CREATE INDEX authorization_codes_expires_at ON authorization_codes (expires_at);
+  CREATE TABLE tokens (
+    token_digest text PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('access_token', 'refresh_token')),
+    grant_id text NOT NULL,
+    client_id text NOT NULL,
+    account_id text,
+    scopes text[] NOT NULL,
+    auth_time bigint,
+    nonce text,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    revoked_at bigint,
+    rotated_at bigint
+  );
+  CREATE INDEX tokens_grant_id ON tokens (grant_id);
+  CREATE INDEX tokens_client_id ON tokens (client_id);
+  CREATE INDEX tokens_expires_at ON tokens (expires_at);
+  CREATE TABLE signing_keys (
+    kid text PRIMARY KEY,
+    alg text NOT NULL,
+    private_jwk text NOT NULL,
+    public_jwk text NOT NULL,
+    created_at bigint NOT NULL,
+    activates_at bigint NOT NULL,
+    retired_at bigint,
+    remove_after bigint
+  );
+  CREATE TABLE login_failures (
+    key text NOT NULL,
+    failed_at bigint NOT NULL
+  );
+  CREATE INDEX login_failures_key ON login_failures (key, failed_at);
+  `,
+];
+
+// Namespace for our advisory locks ('gh'); the second half is the schema name's hash.
+const lockNamespace = 0x6768;
+
+/**
+ * Brings `schema` up to the latest migration on one connection, in one transaction: either
+ * every pending step applies or none does. Concurrent callers wait on the advisory lock and
+ * then find nothing left to do. Returns the versions it applied.
+ */
+export async function applyMigrations(client: pg.ClientBase, schema: string): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockNamespace, schema]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`SET LOCAL search_path TO ${schema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    for (const [index, sql] of migrations.entries()) {
+      const version = index + 1;
+      if (done.has(version)) continue;
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+      applied.push(version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** For `gatehouse migrate`: applies pending migrations and returns their versions. */
+export async function migratePostgres(url: string, options: PostgresOptions = {}): Promise<number[]> {
+  const { connectionString, schema } = parseConnectionSettings(url, options);
+  // A dedicated connection without statement_timeout: a migration may legitimately take long.
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: options.connectionTimeoutMillis ?? 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const applied = await applyMigrations(client, schema);
+    if (applied.length > 0) options.logger?.info({ schema, applied }, 'postgres migrations applied');
+    return applied;
+  } catch (error) {
+    throw translateError(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,30 @@
+// Browser sessions (keyed by the cookie's digest) in PostgreSQL; expiry filtered on read.
+import type pg from 'pg';
+import type { SessionStore } from '../ports.js';
+import { query } from './connection.js';
+import { purgeBatch } from './purge.js';
+import { toSession } from './rows.js';
+
+export function createSessionStore(pool: pg.Pool): SessionStore {
+  return {
+    async insert(s) {
+      await query(pool, {
+        name: 'session_insert',
+        text: `INSERT INTO sessions (session_digest, account_id, auth_time, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+        values: [s.sessionDigest, s.accountId, s.authTime, s.createdAt, s.expiresAt],
+      });
+    },
+    async find(sessionDigest, now) {
+      const { rows } = await query(pool, {
+        name: 'session_find',
+        text: 'SELECT * FROM sessions WHERE session_digest = $1 AND expires_at > $2',
+        values: [sessionDigest, now],
+      });
+      return rows[0] ? toSession(rows[0]) : null;
+    },
+    async delete(sessionDigest) {
+      await query(pool, { name: 'session_delete', text: 'DELETE FROM sessions WHERE session_digest = $1', values: [sessionDigest] });
+    },
+    purgeExpired: (now, limit) => purgeBatch(pool, 'sessions', now, limit),
+  };
+}
