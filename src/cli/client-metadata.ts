@@ -1,0 +1,122 @@
+// Client registration rules: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7–8, RFC 9700 §2.1),
+// grant types (RFC 7591 §2) and scope syntax (RFC 6749 §3.3). Pure: no storage, no output.
+import type { ClientRecord } from '../storage/records.js';
+import { randomToken, prefixedToken } from '../lib/random.js';
+import { sha256Hex } from '../lib/digest.js';
+
+export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
+export const defaultScope = 'openid profile email offline_access';
+
+/** A registration the rules refuse; the message names the offending value. */
+export class InvalidClientMetadataError extends Error {
+  override readonly name = 'InvalidClientMetadataError';
+}
+
+export interface ClientRegistration {
+  name: string;
+  redirectUris: string[];
+  publicClient: boolean;
+  grantTypes: string[];
+  scope: string;
+  skipConsent: boolean;
+}
+
+// RFC 8252 §7.3/§8.3: native apps listen on loopback with http; nothing else may use plain http.
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Why `uri` cannot be registered, or null when it can. Stored and later matched exactly as given. */
+export function redirectUriProblem(uri: string, publicClient: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (uri.includes('#')) return 'must not contain a fragment (RFC 6749 §3.1.2)';
+  if (url.username || url.password) return 'must not contain user information';
+  const scheme = url.protocol.slice(0, -1);
+  if (scheme === 'https' || scheme === 'http') {
+    if (!uri.toLowerCase().startsWith(`${scheme}://`)) return 'is not an absolute URI';
+    if (scheme === 'http' && !loopbackHosts.has(url.hostname)) {
+      return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+    }
+    return null;
+  }
+  // RFC 8252 §7.1: a private-use scheme is a reverse domain name, so it contains a period.
+  if (!publicClient) return 'must use https (private-use schemes are for public native clients)';
+  if (!scheme.includes('.')) return `must use https, or a private-use scheme with a period such as com.example.app (RFC 8252 §7.1)`;
+  return null;
+}
+
+/** Scope tokens are NQCHAR sequences separated by single spaces (RFC 6749 §3.3). */
+function parseScope(scope: string): string[] {
+  const scopes = scope.split(' ').filter((s) => s !== '');
+  for (const s of scopes) {
+    if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new InvalidClientMetadataError(`invalid scope '${s}'`);
+  }
+  if (scopes.length === 0) throw new InvalidClientMetadataError('scope must name at least one scope');
+  return [...new Set(scopes)];
+}
+
+function checkGrantTypes(grantTypes: string[], publicClient: boolean): string[] {
+  const unique = [...new Set(grantTypes)];
+  for (const g of unique) {
+    if (!(supportedGrantTypes as readonly string[]).includes(g)) {
+      throw new InvalidClientMetadataError(`unsupported grant type '${g}' (use ${supportedGrantTypes.join(', ')})`);
+    }
+  }
+  if (publicClient && unique.includes('client_credentials')) {
+    throw new InvalidClientMetadataError('a public client cannot use client_credentials: it has no secret to authenticate with');
+  }
+  if (unique.includes('refresh_token') && !unique.includes('authorization_code')) {
+    throw new InvalidClientMetadataError('refresh_token needs authorization_code, the grant that issues refresh tokens');
+  }
+  return unique;
+}
+
+/**
+ * Validates a registration and builds the record. A confidential client gets a fresh secret,
+ * returned here once; the record keeps only its SHA-256.
+ */
+export function registerClient(input: ClientRegistration, now: number): { client: ClientRecord; clientSecret: string | null } {
+  const name = input.name.trim();
+  if (name === '') throw new InvalidClientMetadataError('client name must not be empty');
+  const grantTypes = checkGrantTypes(input.grantTypes, input.publicClient);
+  const scopes = parseScope(input.scope);
+  const redirectUris = [...new Set(input.redirectUris)];
+  for (const uri of redirectUris) {
+    const problem = redirectUriProblem(uri, input.publicClient);
+    if (problem) throw new InvalidClientMetadataError(`redirect URI '${uri}' ${problem}`);
+  }
+  const usesRedirects = grantTypes.includes('authorization_code');
+  if (usesRedirects && redirectUris.length === 0) {
+    throw new InvalidClientMetadataError('authorization_code needs at least one --redirect-uri');
+  }
+  const clientSecret = input.publicClient ? null : prefixedToken('gh_cs_');
+  const client: ClientRecord = {
+    clientId: randomToken(16),
+    clientName: name,
+    secretDigest: clientSecret === null ? null : sha256Hex(clientSecret),
+    redirectUris,
+    grantTypes,
+    responseTypes: usesRedirects ? ['code'] : [],
+    scopes,
+    skipConsent: input.skipConsent,
+    tokenEndpointAuthMethod: input.publicClient ? 'none' : 'client_secret_basic',
+    createdAt: now,
+  };
+  return { client, clientSecret };
+}
+
+/** The wire view of a client (RFC 7591 §2 names), never including any secret. */
+export function clientMetadata(client: ClientRecord) {
+  return {
+    client_id: client.clientId,
+    client_name: client.clientName,
+    redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
+    scope: client.scopes.join(' '),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+  };
+}

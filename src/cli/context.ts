@@ -1,0 +1,63 @@
+// What every command needs: the Config (flags over env over file over defaults) and open storage.
+import pino from 'pino';
+import { loadConfig, ConfigError } from '../config/load.js';
+import type { Config, ConfigInput } from '../config/schema.js';
+import { createStorage } from '../storage/create-storage.js';
+import type { Storage } from '../storage/ports.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { CommandError } from './errors.js';
+import type { GlobalValues } from './args.js';
+
+/** Builds the Config; global flags and `overrides` win over the environment and the file. */
+export function commandConfig(values: GlobalValues, overrides: Partial<ConfigInput> = {}): Config {
+  try {
+    return loadConfig({
+      file: values.config,
+      overrides: { databaseUrl: values.database, redisUrl: values.redis, ...overrides },
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CommandError(oneLine(error.message));
+    throw error;
+  }
+}
+
+/**
+ * Administrative commands keep stdout for their output (it may be JSON a script parses), so
+ * storage logs go to stderr, and only warnings unless a more verbose level was configured.
+ */
+export function commandLogger(config: Config): Logger {
+  const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
+  return createLogger(verbose ? config.logLevel : 'warn', pino.destination(2));
+}
+
+/** Opens storage (applying migrations), runs `use`, and always closes it so the process can exit. */
+export async function withStorage<T>(config: Config, use: (storage: Storage) => Promise<T>): Promise<T> {
+  let storage: Storage;
+  try {
+    storage = await createStorage({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger: commandLogger(config) });
+  } catch (error) {
+    throw new CommandError(`cannot open ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
+  }
+  try {
+    return await use(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** "invalid configuration:\n  port: …\n  host: …" -> "invalid configuration: port: …; host: …". */
+function oneLine(message: string): string {
+  const [head = '', ...rest] = message.split('\n').map((line) => line.trim());
+  return rest.length === 0 ? head : `${head} ${rest.join('; ')}`;
+}
+
+/** The URL without a password, safe to print. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.protocol === 'sqlite:' ? url : parsed.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,94 @@
+// `gatehouse keys list|rotate`: the signing key set behind the JWKS (RFC 7517) and ID tokens.
+import { parseCommand, expectPositionals, globalOptionsHelp } from './args.js';
+import { commandConfig, withStorage } from './context.js';
+import { printJson, printLine, printTable, formatTime } from './output.js';
+import { ensureSigningKey, rotateSigningKeys } from '../keys/signing-keys.js';
+import type { SigningKeyRecord } from '../storage/records.js';
+import { systemClock } from '../lib/clock.js';
+
+export const keysHelp = `Usage: gatehouse keys <command> [options]
+
+Commands:
+  list     list signing keys and their status (pending, active, retired)
+  rotate   add a new signing key and retire the current one
+
+Run 'gatehouse keys <command> --help' for the options of each.`;
+
+const listHelp = `Usage: gatehouse keys list [--json]
+
+A pending key is published in the JWKS but does not sign yet; an active key signs; a retired
+key no longer signs but stays published until 'remove after', when nothing it signed is valid.
+
+Options:
+  --json   print a JSON array instead of a table
+
+${globalOptionsHelp}`;
+
+const rotateHelp = `Usage: gatehouse keys rotate [--json]
+
+Adds a new signing key. It is published at once and starts signing after the key cache time
+(keyCacheTtl), so every node lists it before any node uses it; the current key stops signing
+at that moment and stays in the JWKS for keyRetirementGrace more.
+
+Options:
+  --json   print one JSON object instead of text
+
+${globalOptionsHelp}`;
+
+type KeyStatus = 'pending' | 'active' | 'retired';
+
+function keyStatus(key: SigningKeyRecord, now: number): KeyStatus {
+  if (key.activatesAt > now) return 'pending';
+  if (key.retiredAt !== null && key.retiredAt <= now) return 'retired';
+  return 'active';
+}
+
+function keyView(key: SigningKeyRecord, now: number) {
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    status: keyStatus(key, now),
+    created_at: formatTime(key.createdAt),
+    activates_at: formatTime(key.activatesAt),
+    retired_at: key.retiredAt === null ? null : formatTime(key.retiredAt),
+    remove_after: key.removeAfter === null ? null : formatTime(key.removeAfter),
+  };
+}
+
+async function list(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('keys list', args, { json: { type: 'boolean' } });
+  if (values.help) return printLine(listHelp);
+  expectPositionals('keys list', positionals, []);
+  const now = systemClock();
+  const keys = await withStorage(commandConfig(values), async (storage) => {
+    await ensureSigningKey(storage.signingKeys, systemClock);
+    return storage.signingKeys.list(now);
+  });
+  const views = keys.map((k) => keyView(k, now));
+  if (values.json) return printJson(views);
+  printTable(
+    ['KID', 'ALG', 'STATUS', 'CREATED', 'ACTIVATES', 'RETIRES', 'REMOVE AFTER'],
+    views.map((v) => [v.kid, v.alg, v.status, v.created_at, v.activates_at, v.retired_at ?? '-', v.remove_after ?? '-']),
+    'No signing keys.',
+  );
+}
+
+async function rotate(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('keys rotate', args, { json: { type: 'boolean' } });
+  if (values.help) return printLine(rotateHelp);
+  expectPositionals('keys rotate', positionals, []);
+  const config = commandConfig(values);
+  const fresh = await withStorage(config, async (storage) => {
+    await ensureSigningKey(storage.signingKeys, systemClock);
+    return rotateSigningKeys(storage.signingKeys, systemClock, {
+      publishDelay: config.keyCacheTtl,
+      retirementGrace: config.keyRetirementGrace,
+    });
+  });
+  const view = keyView(fresh, systemClock());
+  if (values.json) return printJson(view);
+  printLine(`New signing key ${fresh.kid} (${fresh.alg}) is published now and signs from ${view.activates_at}.`);
+  printLine(`Previous keys stop signing then and leave the JWKS after ${formatTime(fresh.activatesAt + config.keyRetirementGrace)}.`);
+}
+
+export const keysCommands: Record<string, (args: string[]) => Promise<void>> = { list, rotate };

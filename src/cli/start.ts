@@ -1,0 +1,52 @@
+// `gatehouse start`: serves the authorization server until SIGTERM or SIGINT, then drains and exits 0.
+import { parseCommand, expectPositionals, globalOptionsHelp } from './args.js';
+import { commandConfig } from './context.js';
+import { UsageError } from './errors.js';
+import { printLine } from './output.js';
+import { startServer } from '../main.js';
+
+export const startHelp = `Usage: gatehouse start [options]
+
+Serves the authorization server. Creates the schema and a signing key on first start, logs one
+line with the issuer URL when ready, and on SIGTERM or SIGINT finishes in-flight requests and
+exits 0.
+
+Options:
+  --port N        TCP port (env GATEHOUSE_PORT, default 3000; 0 picks a free port)
+  --host H        interface to bind (env GATEHOUSE_HOST, default 127.0.0.1)
+  --issuer URL    public issuer URL (env GATEHOUSE_ISSUER, default http://localhost:<port>)
+
+${globalOptionsHelp}`;
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, not '${value}'`);
+  return port;
+}
+
+export async function start(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('start', args, {
+    port: { type: 'string' }, host: { type: 'string' }, issuer: { type: 'string' },
+  });
+  if (values.help) return printLine(startHelp);
+  expectPositionals('start', positionals, []);
+  const config = commandConfig(values, { port: parsePort(values.port), host: values.host, issuer: values.issuer });
+  const server = await startServer(config);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal while draining means "now": give up on the drain.
+    if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`gatehouse: error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
