@@ -1,0 +1,190 @@
+// The relying party side of the load generator: discovery (OIDC Discovery §4), the code flow
+// from a browser with PKCE S256 (RFC 7636), token requests with client_secret_basic, and
+// ID token validation (OIDC Core §3.1.3.7) against the published JWKS.
+import { createHash, randomBytes } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { basicAuthorization, type HttpClient } from './http-client.js';
+import { CookieJar } from './cookie-jar.js';
+import { fillFirstForm } from './html-form.js';
+
+export interface Discovery {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  userinfo_endpoint: string;
+  introspection_endpoint: string;
+  jwks_uri: string;
+  [key: string]: unknown;
+}
+
+export interface BenchClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  id_token?: string;
+  refresh_token?: string;
+  expires_in?: number;
+  scope?: string;
+}
+
+export interface RelyingParty {
+  http: HttpClient;
+  discovery: Discovery;
+  jwks: JWTVerifyGetKey;
+  user: { username: string; password: string };
+}
+
+export async function discover(http: HttpClient, issuer: string): Promise<Discovery> {
+  const res = await http.request(`${issuer}/.well-known/openid-configuration`);
+  if (res.status !== 200) throw new Error(`discovery answered ${res.status}`);
+  const discovery = JSON.parse(res.body) as Discovery;
+  if (discovery.issuer !== issuer) throw new Error(`discovery issuer ${discovery.issuer} is not ${issuer}`);
+  return discovery;
+}
+
+export async function createRelyingParty(http: HttpClient, issuer: string, user: RelyingParty['user']): Promise<RelyingParty> {
+  const discovery = await discover(http, issuer);
+  const res = await http.request(discovery.jwks_uri);
+  if (res.status !== 200) throw new Error(`jwks answered ${res.status}`);
+  return { http, discovery, jwks: createLocalJWKSet(JSON.parse(res.body)), user };
+}
+
+const random = () => randomBytes(32).toString('base64url');
+
+export interface AuthorizationResult {
+  code: string;
+  codeVerifier: string;
+  nonce: string;
+}
+
+export interface AuthorizeOptions {
+  scope?: string;
+  prompt?: string;
+  /** When false, a login or consent page is an error (the browser session should suffice). */
+  interactive?: boolean;
+}
+
+/**
+ * Runs an authorization request in `browser` to the point where the provider redirects back
+ * with a code: follows redirects and fills login and consent forms on the way.
+ */
+export async function authorizeInBrowser(
+  rp: RelyingParty,
+  browser: CookieJar,
+  client: BenchClient,
+  { scope = 'openid profile email', prompt, interactive = true }: AuthorizeOptions = {},
+): Promise<AuthorizationResult> {
+  const codeVerifier = random();
+  const state = random();
+  const nonce = random();
+  const url = new URL(rp.discovery.authorization_endpoint);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: client.redirectUri,
+    scope,
+    state,
+    nonce,
+    code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...(prompt ? { prompt } : {}),
+  }).toString();
+
+  let next: { url: URL; method: string; body?: string } = { url, method: 'GET' };
+  for (let step = 0; step < 12; step++) {
+    const headers: Record<string, string> = { accept: 'text/html' };
+    const cookie = browser.header(next.url);
+    if (cookie) headers.cookie = cookie;
+    if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const res = await rp.http.request(next.url, { method: next.method, headers, ...(next.body !== undefined ? { body: next.body } : {}) });
+    browser.store(res.headers['set-cookie'], next.url);
+
+    if (res.status >= 300 && res.status < 400 && res.headers.location) {
+      const location = new URL(res.headers.location, next.url);
+      if (location.href.startsWith(client.redirectUri)) return readCallback(rp, location, state, { codeVerifier, nonce });
+      // A 307/308 repeats the method and body; 302/303 become GET as browsers do.
+      next = res.status === 307 || res.status === 308 ? { ...next, url: location } : { url: location, method: 'GET' };
+      continue;
+    }
+    if (res.status === 200 && String(res.headers['content-type']).includes('text/html')) {
+      const form = interactive ? fillFirstForm(res.body, next.url, rp.user) : undefined;
+      if (!interactive) throw new Error(`unexpected page at ${next.url.pathname} with a live session`);
+      if (!form) throw new Error(`page without a form at ${next.url.pathname}`);
+      next = form.method === 'POST'
+        ? { url: form.action, method: 'POST', body: form.body.toString() }
+        : { url: new URL(`${form.action.origin}${form.action.pathname}?${form.body}`), method: 'GET' };
+      continue;
+    }
+    throw new Error(`authorization stopped at ${next.method} ${next.url.pathname} with ${res.status}`);
+  }
+  throw new Error('authorization did not come back after 12 steps');
+}
+
+function readCallback(rp: RelyingParty, location: URL, state: string, pending: Omit<AuthorizationResult, 'code'>): AuthorizationResult {
+  const params = location.searchParams;
+  const error = params.get('error');
+  if (error) throw new Error(`authorization error ${error}: ${params.get('error_description') ?? ''}`);
+  if (params.get('state') !== state) throw new Error('state mismatch in callback');
+  // RFC 9207 §2.4: when iss is present it must be the issuer we talked to.
+  const iss = params.get('iss');
+  if (iss !== null && iss !== rp.discovery.issuer) throw new Error(`callback iss ${iss}`);
+  const code = params.get('code');
+  if (!code) throw new Error('callback without code');
+  return { code, ...pending };
+}
+
+export async function tokenRequest(rp: RelyingParty, client: BenchClient, params: Record<string, string>): Promise<TokenResponse> {
+  const res = await rp.http.request(rp.discovery.token_endpoint, {
+    method: 'POST',
+    headers: {
+      authorization: basicAuthorization(client.clientId, client.clientSecret),
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status} for ${params.grant_type}: ${res.body.slice(0, 200)}`);
+  const tokens = JSON.parse(res.body) as TokenResponse;
+  if (!tokens.access_token || tokens.token_type.toLowerCase() !== 'bearer') throw new Error('token response without a bearer access token');
+  return tokens;
+}
+
+/** Exchanges a code (RFC 6749 §4.1.3) and validates the ID token it brings. */
+export async function exchangeCode(rp: RelyingParty, client: BenchClient, result: AuthorizationResult): Promise<TokenResponse> {
+  const tokens = await tokenRequest(rp, client, {
+    grant_type: 'authorization_code',
+    code: result.code,
+    redirect_uri: client.redirectUri,
+    code_verifier: result.codeVerifier,
+  });
+  if (!tokens.id_token) throw new Error('code exchange without id_token');
+  await verifyIdToken(rp, client, tokens.id_token, result.nonce);
+  return tokens;
+}
+
+/** Signature (RS256 only), iss, aud, exp, sub and, for a code flow, the nonce. */
+export async function verifyIdToken(rp: RelyingParty, client: BenchClient, idToken: string, nonce?: string): Promise<void> {
+  const { payload } = await jwtVerify(idToken, rp.jwks, {
+    issuer: rp.discovery.issuer,
+    audience: client.clientId,
+    algorithms: ['RS256'],
+    requiredClaims: ['sub', 'iat', 'exp'],
+  });
+  if (nonce !== undefined && payload.nonce !== nonce) throw new Error('id_token nonce mismatch');
+}
+
+/** A fresh browser that has logged in once, with tokens from that login. */
+export async function loginFresh(
+  rp: RelyingParty,
+  client: BenchClient,
+  options: AuthorizeOptions = {},
+): Promise<{ browser: CookieJar; tokens: TokenResponse }> {
+  const browser = new CookieJar();
+  const tokens = await exchangeCode(rp, client, await authorizeInBrowser(rp, browser, client, options));
+  return { browser, tokens };
+}

@@ -1,0 +1,31 @@
+// The slice of autocannon 9's API the harness uses (the package ships no types).
+declare module 'autocannon' {
+  interface Histogram { average: number; p50: number; p99: number; total: number; min: number; max: number }
+  export interface AutocannonRequest {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
+  export interface AutocannonOptions {
+    url: string;
+    connections?: number;
+    pipelining?: number;
+    duration?: number;
+    amount?: number;
+    timeout?: number;
+    requests?: AutocannonRequest[];
+    verifyBody?: (body: string) => boolean;
+  }
+  export interface AutocannonResult {
+    requests: Histogram;
+    latency: Histogram;
+    duration: number;
+    errors: number;
+    timeouts: number;
+    mismatches: number;
+    non2xx: number;
+    statusCodeStats: Record<string, { count: number }>;
+  }
+  export default function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+}

@@ -1,0 +1,67 @@
+// Closed-loop load: N virtual users, each with its own state (cookie jar, tokens), run one
+// operation after another; latency is end to end per operation. A warm-up phase is run and
+// discarded. A user whose operation failed is set up afresh, untimed.
+import { createHistogram } from 'node:perf_hooks';
+import { startWindow } from '../measure/process-stats.js';
+import { sampleError, type LoadOptions, type Measurement } from './measurement.js';
+
+export interface LoopWorkload<State> {
+  newUser(): Promise<State>;
+  operation(state: State): Promise<void>;
+}
+
+export async function runClosedLoop<State>(workload: LoopWorkload<State>, options: LoadOptions): Promise<Measurement> {
+  const users = await Promise.all(Array.from({ length: options.concurrency }, () => workload.newUser()));
+  const histogram = createHistogram();
+  const errorSamples: string[] = [];
+  let ops = 0;
+  let errors = 0;
+  let measuring = false;
+  let stopping = false;
+
+  const loop = async (index: number) => {
+    let state = users[index] as State;
+    while (!stopping) {
+      const started = process.hrtime.bigint();
+      try {
+        await workload.operation(state);
+        if (measuring) {
+          ops++;
+          histogram.record(process.hrtime.bigint() - started);
+        }
+      } catch (error) {
+        if (measuring) {
+          errors++;
+          sampleError(errorSamples, error);
+        }
+        try {
+          state = await workload.newUser();
+        } catch (setupError) {
+          if (measuring) sampleError(errorSamples, setupError);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    }
+  };
+
+  const running = users.map((_, i) => loop(i));
+  await new Promise((r) => setTimeout(r, options.warmupMs));
+  const endWindow = startWindow(options.serverPid);
+  measuring = true;
+  await new Promise((r) => setTimeout(r, options.durationMs));
+  measuring = false;
+  const usage = endWindow();
+  stopping = true;
+  await Promise.all(running);
+
+  return {
+    ops,
+    errors,
+    opsPerSec: ops / usage.seconds,
+    p50Ms: ops ? histogram.percentile(50) / 1e6 : NaN,
+    p99Ms: ops ? histogram.percentile(99) / 1e6 : NaN,
+    errorSamples,
+    usage,
+    client: 'closed-loop',
+  };
+}

@@ -1,0 +1,79 @@
+// The reference OpenID Provider for the side-by-side benchmark: oidc-provider 9 on its in-memory
+// adapter, configured like Gatehouse (RS256 2048-bit key, same scopes and lifetimes, refresh
+// token rotation, introspection, client credentials). Run as `node server.js <settings.json>`.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import Provider, { type KoaLikeContext } from 'oidc-provider';
+import { createInteractionHandler } from './interactions.js';
+import { benchScopes, lifetimes, type ReferenceSettings } from './settings.js';
+
+const settingsPath = process.argv[2];
+if (!settingsPath) throw new Error('usage: server.js <settings.json>');
+const settings = JSON.parse(readFileSync(settingsPath, 'utf8')) as ReferenceSettings;
+const firstParty = new Set(settings.clients.filter((c) => c.skipConsent).map((c) => c.clientId));
+const { user } = settings;
+
+const provider = new Provider(settings.issuer, {
+  clients: settings.clients.map((c) => ({
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+    redirect_uris: [c.redirectUri],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: benchScopes.join(' '),
+  })),
+  jwks: { keys: [settings.signingKey] },
+  cookies: { keys: [settings.cookieKey] },
+  scopes: benchScopes,
+  claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
+  async findAccount(_ctx: unknown, sub: string) {
+    if (sub !== user.sub) return undefined;
+    return {
+      accountId: sub,
+      claims: async () => ({ sub, name: 'Bench User', preferred_username: user.username, email: 'bench@example.test', email_verified: true }),
+    };
+  },
+  features: {
+    devInteractions: { enabled: false },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    clientCredentials: { enabled: true },
+    userinfo: { enabled: true },
+  },
+  interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+  pkce: { required: () => true },
+  rotateRefreshToken: true,
+  ttl: lifetimes,
+  // The documented recipe for first-party clients: grant the requested scopes without a page.
+  async loadExistingGrant(ctx: KoaLikeContext) {
+    const { oidc } = ctx;
+    const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
+    if (grantId) return oidc.provider.Grant.find(grantId);
+    if (firstParty.has(oidc.client.clientId) && oidc.session.accountId) {
+      const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      grant.addOIDCScope('openid profile email');
+      await grant.save();
+      return grant;
+    }
+    return undefined;
+  },
+});
+
+const provide = provider.callback();
+const interact = createInteractionHandler(provider, settings);
+
+const server = createServer((req, res) => {
+  if (req.url?.startsWith('/interaction/')) {
+    interact(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end(`interaction failed: ${(error as Error).message}`);
+    });
+    return;
+  }
+  provide(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(settings.port, '127.0.0.1');
+
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,34 @@
+// What the runner hands the reference server: equal settings to Gatehouse's defaults
+// (token lifetimes, scopes, RS256 key, argon2id user), written to a JSON file.
+import type { JWK } from 'jose';
+
+export interface ReferenceClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** First-party clients skip the consent page, as Gatehouse's `--skip-consent`. */
+  skipConsent: boolean;
+}
+
+export interface ReferenceSettings {
+  port: number;
+  issuer: string;
+  signingKey: JWK;
+  cookieKey: string;
+  clients: ReferenceClient[];
+  user: { sub: string; username: string; passwordHash: string };
+}
+
+/** Gatehouse's defaults from src/config/schema.ts, in seconds. */
+export const lifetimes = {
+  AuthorizationCode: 60,
+  AccessToken: 3600,
+  ClientCredentials: 3600,
+  IdToken: 3600,
+  RefreshToken: 14 * 24 * 3600,
+  Grant: 14 * 24 * 3600,
+  Interaction: 600,
+  Session: 24 * 3600,
+} as const;
+
+export const benchScopes = ['openid', 'profile', 'email', 'offline_access'];

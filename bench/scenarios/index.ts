@@ -1,0 +1,14 @@
+// Every scenario, in report order.
+import { flow, flowNoHash, flowSso } from './code-flow.js';
+import { refresh } from './refresh.js';
+import { clientCredentials, discovery, introspect, jwks, userinfo } from './fixed-requests.js';
+import type { Scenario } from './scenario.js';
+
+export const scenarios: Scenario[] = [flowSso, refresh, flowNoHash, flow, clientCredentials, introspect, userinfo, discovery, jwks];
+
+export function findScenarios(names: string[] | undefined): Scenario[] {
+  if (!names || names.length === 0) return scenarios;
+  const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  return scenarios.filter((s) => names.includes(s.name));
+}

@@ -1,0 +1,40 @@
+// A benchmark scenario: one operation counted end to end, the server variant it needs, the
+// ceiling it is compared with, and how to build its load from a running target.
+import type { RelyingParty } from '../client/oidc-client.js';
+import type { LoopWorkload } from '../load/closed-loop.js';
+import type { FixedRequestWorkload } from '../load/open-connections.js';
+import type { RunningTarget } from '../targets/target.js';
+
+/** `argon2`: the production argon2id parameters; `plain`: the cheapest allowed, to isolate protocol cost. */
+export type ServerVariant = 'argon2' | 'plain';
+
+/** rs256: jose signatures/s; argon2: argon2id verifications/s; hello: bare Fastify req/s. */
+export type CeilingName = 'rs256' | 'argon2' | 'hello';
+
+export interface ScenarioContext {
+  target: RunningTarget;
+  rp: RelyingParty;
+}
+
+export type Workload =
+  | { kind: 'loop'; loop: LoopWorkload<unknown> }
+  | { kind: 'fixed'; fixed: FixedRequestWorkload };
+
+export interface Scenario {
+  name: string;
+  /** One line for the report: what one operation is. */
+  operation: string;
+  variant: ServerVariant;
+  ceiling: CeilingName;
+  prepare(context: ScenarioContext): Promise<Workload>;
+}
+
+export function loop<State>(workload: LoopWorkload<State>): Workload {
+  return { kind: 'loop', loop: workload as LoopWorkload<unknown> };
+}
+
+/** Splits an absolute endpoint URL into the origin autocannon connects to and the request path. */
+export function endpoint(url: string): { origin: string; path: string } {
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+}

@@ -1,0 +1,82 @@
+// The Gatehouse target: prepares a fresh SQLite database with the CLI (a first-party client, a
+// consent client, the bench user) under the given argon2id parameters, then runs `start`.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { BenchClient } from '../client/oidc-client.js';
+import { benchRedirectUri, benchScope, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
+import { freePort, spawnServer } from './server-process.js';
+
+const run = promisify(execFile);
+
+/** The compiled CLI next to the compiled bench (dist/ or a private .build/ folder). */
+export const gatehouseCli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+export function gatehouseBuilt(): boolean {
+  return existsSync(gatehouseCli);
+}
+
+function lastJsonObject(stdout: string): Record<string, unknown> {
+  const start = stdout.indexOf('{');
+  const end = stdout.lastIndexOf('}');
+  if (start === -1 || end < start) throw new Error(`no JSON in CLI output: ${stdout.slice(0, 300)}`);
+  return JSON.parse(stdout.slice(start, end + 1)) as Record<string, unknown>;
+}
+
+export function gatehouseTarget(options: { databaseUrl?: (dir: string) => string; label?: string; name?: string } = {}): Target {
+  return {
+    name: options.name ?? 'gatehouse',
+    label: options.label ?? 'Gatehouse',
+    async start(startOptions: StartOptions): Promise<RunningTarget> {
+      const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+      const database = options.databaseUrl?.(dir) ?? `sqlite:${join(dir, 'gh.db')}`;
+      const configPath = join(dir, 'config.json');
+      writeFileSync(configPath, JSON.stringify({ argon2: startOptions.argon2 }));
+      const env = { ...process.env, GATEHOUSE_CONFIG: configPath, GATEHOUSE_LOG_LEVEL: 'warn' };
+      const cli = (args: string[]) => run(process.execPath, [gatehouseCli, ...args, '--database', database], { env, timeout: 60_000 });
+
+      const createClient = async (skipConsent: boolean): Promise<BenchClient> => {
+        const args = ['client', 'create', '--name', skipConsent ? 'bench' : 'bench-consent', '--redirect-uri', benchRedirectUri,
+          '--grant-type', 'authorization_code', '--grant-type', 'refresh_token', '--grant-type', 'client_credentials',
+          '--scope', benchScope, '--json', ...(skipConsent ? ['--skip-consent'] : [])];
+        const created = lastJsonObject((await cli(args)).stdout);
+        if (typeof created.client_id !== 'string' || typeof created.client_secret !== 'string') throw new Error('client create printed no credentials');
+        return { clientId: created.client_id, clientSecret: created.client_secret, redirectUri: benchRedirectUri };
+      };
+      const firstParty = await createClient(true);
+      const consent = await createClient(false);
+      await cli(['user', 'create', '--username', benchUser.username, '--password', benchUser.password]);
+
+      const launch = async (): Promise<RunningTarget> => {
+        const port = await freePort();
+        const issuer = `http://127.0.0.1:${port}`;
+        const server = await spawnServer({
+          pin: startOptions.pin,
+          port,
+          args: [...(startOptions.nodeArgs ?? []), gatehouseCli, 'start', '--port', String(port), '--database', database],
+          env: { ...env, GATEHOUSE_ISSUER: issuer, NODE_ENV: 'production' },
+        });
+        return {
+          issuer,
+          pid: server.pid,
+          startupMs: server.startupMs,
+          firstParty,
+          consent,
+          user: benchUser,
+          async restart() {
+            await server.stop();
+            return launch();
+          },
+          async stop() {
+            await server.stop();
+            rmSync(dir, { recursive: true, force: true });
+          },
+        };
+      };
+      return launch();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// The reference target: oidc-provider started from bench/reference/server.js with settings equal
+// to Gatehouse's and the bench user's password hashed with the same argon2id parameters.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
+import { hashPassword } from '../../src/accounts/password.js';
+import type { ReferenceSettings } from '../reference/settings.js';
+import { benchRedirectUri, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
+import { freePort, spawnServer } from './server-process.js';
+
+const serverScript = fileURLToPath(new URL('../reference/server.js', import.meta.url));
+
+async function signingKey() {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
+  return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+}
+
+const client = (skipConsent: boolean) => ({
+  clientId: `bench-${skipConsent ? 'first-party' : 'consent'}-${randomBytes(4).toString('hex')}`,
+  clientSecret: randomBytes(32).toString('base64url'),
+  redirectUri: benchRedirectUri,
+  skipConsent,
+});
+
+export const referenceTarget: Target = {
+  name: 'reference',
+  label: 'oidc-provider',
+  async start(options: StartOptions): Promise<RunningTarget> {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-ref-'));
+    const port = await freePort();
+    const settings: ReferenceSettings = {
+      port,
+      issuer: `http://127.0.0.1:${port}`,
+      signingKey: await signingKey(),
+      cookieKey: randomBytes(32).toString('base64url'),
+      clients: [client(true), client(false)],
+      user: { sub: 'bench-user', username: benchUser.username, passwordHash: await hashPassword(benchUser.password, options.argon2) },
+    };
+    const settingsPath = join(dir, 'settings.json');
+    writeFileSync(settingsPath, JSON.stringify(settings));
+
+    const launch = async (): Promise<RunningTarget> => {
+      const server = await spawnServer({
+        pin: options.pin,
+        port,
+        args: [...(options.nodeArgs ?? []), serverScript, settingsPath],
+        env: { NODE_ENV: 'production' },
+      });
+      const [firstParty, consent] = settings.clients;
+      if (!firstParty || !consent) throw new Error('clients missing');
+      return {
+        issuer: settings.issuer,
+        pid: server.pid,
+        startupMs: server.startupMs,
+        firstParty,
+        consent,
+        user: benchUser,
+        async restart() {
+          await server.stop();
+          return launch();
+        },
+        async stop() {
+          await server.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    };
+    return launch();
+  },
+};

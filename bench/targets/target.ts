@@ -1,0 +1,40 @@
+// What the runner needs from a server under test: start it with given argon2id parameters and
+// get back where it listens, its process id, a user and two clients (first-party and consent).
+import type { Argon2Parameters } from '../../src/accounts/password.js';
+import type { BenchClient } from '../client/oidc-client.js';
+
+export interface StartOptions {
+  argon2: Argon2Parameters;
+  /** Pin the server to core 0 with taskset. */
+  pin: boolean;
+  /** Extra node flags for the server process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+}
+
+export interface RunningTarget {
+  issuer: string;
+  pid: number;
+  /** Spawn to first 200 from the discovery endpoint, in milliseconds. */
+  startupMs: number;
+  /** Skips consent (Gatehouse `--skip-consent`); used by every scenario but `flow`. */
+  firstParty: BenchClient;
+  /** Asks for consent the first time; `flow` uses it so each operation includes the consent page. */
+  consent: BenchClient;
+  user: { username: string; password: string };
+  /** Stops the process and starts it again on the same data (for cold-start samples). */
+  restart(): Promise<RunningTarget>;
+  stop(): Promise<void>;
+}
+
+export interface Target {
+  /** Short identifier: gatehouse, reference. */
+  name: string;
+  /** Human label for the report. */
+  label: string;
+  start(options: StartOptions): Promise<RunningTarget>;
+}
+
+export const benchUser = { username: 'bench', password: 'bench-password' };
+export const benchScope = 'openid profile email offline_access';
+/** Nobody listens here: the load generator stops at the redirect and reads the code. */
+export const benchRedirectUri = 'http://127.0.0.1:9/cb';
