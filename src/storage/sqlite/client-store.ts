@@ -1,0 +1,84 @@
+// Registered OAuth clients (RFC 6749 §2). Deleting a client revokes every grant it holds.
+import type { Database } from 'better-sqlite3';
+import type { ClientStore } from '../ports.js';
+import type { ClientRecord, TokenEndpointAuthMethod } from '../records.js';
+import type { Clock } from '../../lib/clock.js';
+import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
+
+interface ClientRow {
+  client_id: string;
+  client_name: string;
+  secret_digest: string | null;
+  redirect_uris: string;
+  grant_types: string;
+  response_types: string;
+  scopes: string;
+  skip_consent: number;
+  token_endpoint_auth_method: string;
+  created_at: number;
+}
+
+function toClient(row: ClientRow): ClientRecord {
+  return {
+    clientId: row.client_id,
+    clientName: row.client_name,
+    secretDigest: row.secret_digest,
+    redirectUris: fromJsonArray(row.redirect_uris),
+    grantTypes: fromJsonArray(row.grant_types),
+    responseTypes: fromJsonArray(row.response_types),
+    scopes: fromJsonArray(row.scopes),
+    skipConsent: row.skip_consent === 1,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    createdAt: row.created_at,
+  };
+}
+
+// The port's delete takes no time, so the revocation is stamped with the adapter's clock.
+export function createClientStore(db: Database, clock: Clock): ClientStore {
+  const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
+      grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method, created_at)
+    VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
+      @skipConsent, @tokenEndpointAuthMethod, @createdAt)`);
+  const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
+  const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
+  const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
+  const revokeGrants = db.prepare<[number, string]>(
+    'UPDATE grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL');
+  const revokeTokens = db.prepare<[number, string]>(`UPDATE tokens SET revoked_at = ?
+    WHERE grant_id IN (SELECT grant_id FROM grants WHERE client_id = ?) AND revoked_at IS NULL`);
+  const consumeCodes = db.prepare<[number, string]>(`UPDATE authorization_codes SET consumed_at = ?
+    WHERE grant_id IN (SELECT grant_id FROM grants WHERE client_id = ?) AND consumed_at IS NULL`);
+  const removeConsents = db.prepare<[string]>('DELETE FROM consents WHERE client_id = ?');
+
+  const deleteClient = db.transaction((clientId: string, now: number): boolean => {
+    if (remove.run(clientId).changes === 0) return false;
+    revokeTokens.run(now, clientId);
+    consumeCodes.run(now, clientId);
+    revokeGrants.run(now, clientId);
+    removeConsents.run(clientId);
+    return true;
+  });
+
+  return {
+    async insert(client) {
+      insertUnique(() => insert.run({
+        ...client,
+        redirectUris: toJson(client.redirectUris),
+        grantTypes: toJson(client.grantTypes),
+        responseTypes: toJson(client.responseTypes),
+        scopes: toJson(client.scopes),
+        skipConsent: toFlag(client.skipConsent),
+      }), `client ${client.clientId}`);
+    },
+    async find(clientId) {
+      const row = find.get(clientId);
+      return row ? toClient(row) : null;
+    },
+    async list() {
+      return list.all().map(toClient);
+    },
+    async delete(clientId) {
+      return deleteClient.immediate(clientId, clock());
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// Grants and their single-use authorization codes (RFC 6749 §4.1.2, §10.5). Revoking a grant
+// marks its codes consumed and its tokens revoked in one transaction.
+import type { Database } from 'better-sqlite3';
+import type { AuthorizationCodeStore, ConsumeResult, GrantStore } from '../ports.js';
+import type { AuthorizationCodeRecord, GrantRecord } from '../records.js';
+import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
+
+interface GrantRow {
+  grant_id: string;
+  account_id: string | null;
+  client_id: string;
+  scopes: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+function toGrant(row: GrantRow): GrantRecord {
+  return {
+    grantId: row.grant_id,
+    accountId: row.account_id,
+    clientId: row.client_id,
+    scopes: fromJsonArray(row.scopes),
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export function createGrantStore(db: Database): GrantStore {
+  const insert = db.prepare(`INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at)
+    VALUES (@grantId, @accountId, @clientId, @scopes, @createdAt, @revokedAt)`);
+  const find = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE grant_id = ?');
+  const revokeGrant = db.prepare<[number, string]>(
+    'UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
+  const consumeCodes = db.prepare<[number, string]>(
+    'UPDATE authorization_codes SET consumed_at = ? WHERE grant_id = ? AND consumed_at IS NULL');
+  const revokeTokens = db.prepare<[number, string]>(
+    'UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
+
+  const revoke = db.transaction((grantId: string, now: number) => {
+    revokeGrant.run(now, grantId);
+    consumeCodes.run(now, grantId);
+    revokeTokens.run(now, grantId);
+  });
+
+  return {
+    async insert(grant) {
+      insertUnique(() => insert.run({ ...grant, scopes: toJson(grant.scopes) }), 'grant');
+    },
+    async find(grantId) {
+      const row = find.get(grantId);
+      return row ? toGrant(row) : null;
+    },
+    async revoke(grantId, now) {
+      revoke.immediate(grantId, now);
+    },
+  };
+}
+
+interface CodeRow {
+  code_digest: string;
+  grant_id: string;
+  client_id: string;
+  account_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  nonce: string | null;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+function toCode(row: CodeRow): AuthorizationCodeRecord {
+  return {
+    codeDigest: row.code_digest,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    accountId: row.account_id,
+    redirectUri: row.redirect_uri,
+    scopes: fromJsonArray(row.scopes),
+    codeChallenge: row.code_challenge,
+    codeChallengeMethod: row.code_challenge_method as 'S256' | null,
+    nonce: row.nonce,
+    authTime: row.auth_time,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+  };
+}
+
+export function createAuthorizationCodeStore(db: Database): AuthorizationCodeStore {
+  const insert = db.prepare(`INSERT INTO authorization_codes (code_digest, grant_id, client_id, account_id,
+      redirect_uri, scopes, code_challenge, code_challenge_method, nonce, auth_time, created_at, expires_at, consumed_at)
+    VALUES (@codeDigest, @grantId, @clientId, @accountId, @redirectUri, @scopes, @codeChallenge,
+      @codeChallengeMethod, @nonce, @authTime, @createdAt, @expiresAt, @consumedAt)`);
+  const markConsumed = db.prepare<[number, string], CodeRow>(`UPDATE authorization_codes SET consumed_at = ?
+    WHERE code_digest = ? AND consumed_at IS NULL RETURNING *`);
+  const find = db.prepare<[string], CodeRow>('SELECT * FROM authorization_codes WHERE code_digest = ?');
+  const purge = db.prepare<[number, number]>(`DELETE FROM authorization_codes WHERE code_digest IN
+    (SELECT code_digest FROM authorization_codes WHERE expires_at <= ? LIMIT ?)`);
+
+  // Immediate: the write lock is taken before the read, so two processes cannot both see the
+  // code unconsumed. Within one process better-sqlite3 is synchronous and serialises calls anyway.
+  const consume = db.transaction((codeDigest: string, now: number): ConsumeResult | null => {
+    const first = markConsumed.get(now, codeDigest);
+    if (first) return { firstUse: true, code: toCode(first) };
+    const seen = find.get(codeDigest);
+    return seen ? { firstUse: false, code: toCode(seen) } : null;
+  });
+
+  return {
+    async insert(code) {
+      insertUnique(() => insert.run({ ...code, scopes: toJson(code.scopes) }), 'authorization code');
+    },
+    async consume(codeDigest, now) {
+      return consume.immediate(codeDigest, now);
+    },
+    async purgeExpired(now, limit) {
+      return purge.run(now, limit).changes;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// SQLite schema as numbered migrations, applied in one immediate transaction on open so that
+// two processes opening the same file neither race nor apply a step twice.
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Append only: a released migration is never edited. Times are INTEGER epoch seconds, arrays
+// JSON text, booleans 0/1. Tables keyed by a random digest are WITHOUT ROWID: the row lives in
+// the primary-key b-tree, one index fewer to write on the hot insert path. There are no foreign
+// keys: cascades are explicit in the stores, so every adapter behaves alike.
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        client_name TEXT NOT NULL,
+        secret_digest TEXT,
+        redirect_uris TEXT NOT NULL,
+        grant_types TEXT NOT NULL,
+        response_types TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        skip_consent INTEGER NOT NULL,
+        token_endpoint_auth_method TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE accounts (
+        account_id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        email TEXT,
+        email_verified INTEGER NOT NULL,
+        name TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE sessions (
+        session_digest TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        auth_time INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_account_id ON sessions (account_id);
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+      CREATE TABLE interactions (
+        interaction_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        params TEXT NOT NULL,
+        account_id TEXT,
+        auth_time INTEGER,
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX interactions_expires_at ON interactions (expires_at);
+      CREATE TABLE consents (
+        account_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, client_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX consents_client_id ON consents (client_id);
+      CREATE TABLE grants (
+        grant_id TEXT PRIMARY KEY,
+        account_id TEXT,
+        client_id TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX grants_client_id ON grants (client_id);
+      CREATE INDEX grants_account_id ON grants (account_id);
+      CREATE TABLE authorization_codes (
+        code_digest TEXT PRIMARY KEY,
+        grant_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        redirect_uri TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        code_challenge TEXT,
+        code_challenge_method TEXT,
+        nonce TEXT,
+        auth_time INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        consumed_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX authorization_codes_grant_id ON authorization_codes (grant_id);
+      CREATE INDEX authorization_codes_expires_at ON authorization_codes (expires_at);
+      CREATE TABLE tokens (
+        token_digest TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('access_token', 'refresh_token')),
+        grant_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        account_id TEXT,
+        scopes TEXT NOT NULL,
+        auth_time INTEGER,
+        nonce TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        rotated_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX tokens_grant_id ON tokens (grant_id);
+      CREATE INDEX tokens_expires_at ON tokens (expires_at);
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        activates_at INTEGER NOT NULL,
+        retired_at INTEGER,
+        remove_after INTEGER
+      );
+      CREATE INDEX signing_keys_remove_after ON signing_keys (remove_after);
+      CREATE TABLE login_failures (
+        throttle_key TEXT NOT NULL,
+        failed_at INTEGER NOT NULL
+      );
+      CREATE INDEX login_failures_key ON login_failures (throttle_key, failed_at);
+      CREATE INDEX login_failures_failed_at ON login_failures (failed_at);
+    `,
+  },
+];
+
+/** Applies every migration not yet recorded in schema_migrations; returns their versions. */
+export function applyMigrations(db: Database, now: number): number[] {
+  const apply = db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+    const done = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+    const record = db.prepare<[number, string, number]>('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, now);
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+  return apply.immediate();
+}

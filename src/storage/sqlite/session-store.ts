@@ -1,0 +1,105 @@
+// Browser sessions and paused authorization requests (interactions): short-lived records that
+// `find` hides once expired (expiresAt <= now) and `purgeExpired` removes in bounded batches.
+import type { Database } from 'better-sqlite3';
+import type { InteractionStore, SessionStore } from '../ports.js';
+import type { InteractionRecord, SessionRecord } from '../records.js';
+import { insertUnique, toJson } from './sqlite-values.js';
+
+interface SessionRow {
+  session_digest: string;
+  account_id: string;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    sessionDigest: row.session_digest,
+    accountId: row.account_id,
+    authTime: row.auth_time,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export function createSessionStore(db: Database): SessionStore {
+  const insert = db.prepare(`INSERT INTO sessions (session_digest, account_id, auth_time, created_at, expires_at)
+    VALUES (@sessionDigest, @accountId, @authTime, @createdAt, @expiresAt)`);
+  const find = db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE session_digest = ? AND expires_at > ?');
+  const remove = db.prepare<[string]>('DELETE FROM sessions WHERE session_digest = ?');
+  const purge = db.prepare<[number, number]>(`DELETE FROM sessions WHERE session_digest IN
+    (SELECT session_digest FROM sessions WHERE expires_at <= ? LIMIT ?)`);
+
+  return {
+    async insert(session) {
+      insertUnique(() => insert.run(session), 'session');
+    },
+    async find(sessionDigest, now) {
+      const row = find.get(sessionDigest, now);
+      return row ? toSession(row) : null;
+    },
+    async delete(sessionDigest) {
+      remove.run(sessionDigest);
+    },
+    async purgeExpired(now, limit) {
+      return purge.run(now, limit).changes;
+    },
+  };
+}
+
+interface InteractionRow {
+  interaction_id: string;
+  client_id: string;
+  params: string;
+  account_id: string | null;
+  auth_time: number | null;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+function toInteraction(row: InteractionRow): InteractionRecord {
+  return {
+    interactionId: row.interaction_id,
+    clientId: row.client_id,
+    params: JSON.parse(row.params) as Record<string, string>,
+    accountId: row.account_id,
+    authTime: row.auth_time,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export function createInteractionStore(db: Database): InteractionStore {
+  const insert = db.prepare(`INSERT INTO interactions (interaction_id, client_id, params, account_id,
+      auth_time, csrf_token, created_at, expires_at)
+    VALUES (@interactionId, @clientId, @params, @accountId, @authTime, @csrfToken, @createdAt, @expiresAt)`);
+  const find = db.prepare<[string, number], InteractionRow>(
+    'SELECT * FROM interactions WHERE interaction_id = ? AND expires_at > ?');
+  const setLogin = db.prepare<[string, number, string]>(
+    'UPDATE interactions SET account_id = ?, auth_time = ? WHERE interaction_id = ?');
+  const remove = db.prepare<[string]>('DELETE FROM interactions WHERE interaction_id = ?');
+  const purge = db.prepare<[number, number]>(`DELETE FROM interactions WHERE interaction_id IN
+    (SELECT interaction_id FROM interactions WHERE expires_at <= ? LIMIT ?)`);
+
+  return {
+    async insert(interaction) {
+      insertUnique(() => insert.run({ ...interaction, params: toJson(interaction.params) }), 'interaction');
+    },
+    async find(interactionId, now) {
+      const row = find.get(interactionId, now);
+      return row ? toInteraction(row) : null;
+    },
+    async setLogin(interactionId, accountId, authTime) {
+      setLogin.run(accountId, authTime, interactionId);
+    },
+    async delete(interactionId) {
+      remove.run(interactionId);
+    },
+    async purgeExpired(now, limit) {
+      return purge.run(now, limit).changes;
+    },
+  };
+}

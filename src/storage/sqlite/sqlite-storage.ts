@@ -1,0 +1,62 @@
+// The SQLite adapter: opens the file (or memory), sets pragmas, applies migrations and prepares
+// every statement once, so requests only bind and step.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StorageUnavailableError, type Storage } from '../ports.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { applyMigrations } from './migrations.js';
+import { createClientStore } from './client-store.js';
+import { createAccountStore, createConsentStore } from './account-store.js';
+import { createInteractionStore, createSessionStore } from './session-store.js';
+import { createAuthorizationCodeStore, createGrantStore } from './grant-store.js';
+import { createTokenStore } from './token-store.js';
+import { createSigningKeyStore } from './signing-key-store.js';
+import { createLoginThrottleStore } from './login-throttle-store.js';
+
+/**
+ * Opens (creating if needed) the SQLite database at `path`; `:memory:` or '' is a private
+ * in-memory database. `clock` stamps revocations made by port methods that take no time.
+ */
+export async function openSqliteStorage(path: string, clock: Clock = systemClock): Promise<Storage> {
+  const inMemory = path === '' || path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(inMemory ? ':memory:' : path, { timeout: 5000 });
+  try {
+    // WAL lets readers proceed during a write; NORMAL is durable across crashes of the
+    // process (only a power loss may drop the last commits), which suits tokens and sessions.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    applyMigrations(db, clock());
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const ping = db.prepare('SELECT 1');
+
+  return {
+    clients: createClientStore(db, clock),
+    accounts: createAccountStore(db, clock),
+    sessions: createSessionStore(db),
+    interactions: createInteractionStore(db),
+    consents: createConsentStore(db),
+    grants: createGrantStore(db),
+    authorizationCodes: createAuthorizationCodeStore(db),
+    tokens: createTokenStore(db),
+    signingKeys: createSigningKeyStore(db),
+    loginThrottle: createLoginThrottleStore(db),
+    async ping() {
+      if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
+      try {
+        ping.get();
+      } catch (error) {
+        throw new StorageUnavailableError('the SQLite database cannot be read', { cause: error });
+      }
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
