@@ -1,0 +1,13 @@
+// GET /.well-known/openid-configuration (OIDC Discovery §4) and
+// /.well-known/oauth-authorization-server (RFC 8414 §3): computed once, served from memory.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerDeps } from '../http/server-deps.js';
+import { openIdProviderMetadata } from '../oidc/metadata.js';
+
+export function discoveryEndpoint(deps: ServerDeps) {
+  const body = JSON.stringify(openIdProviderMetadata({ issuer: deps.config.issuer, implicitFlow: deps.config.implicitFlow }));
+  return async function discovery(_request: FastifyRequest, reply: FastifyReply) {
+    return reply.header('Cache-Control', 'public, max-age=300').header('Access-Control-Allow-Origin', '*')
+      .type('application/json').send(body);
+  };
+}

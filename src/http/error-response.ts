@@ -1,0 +1,47 @@
+// One renderer per channel for OAuthError: JSON (token, introspect, revoke), Bearer challenge
+// (userinfo, RFC 6750 §3). Anything that is not an OAuthError becomes server_error (or
+// temporarily_unavailable when storage is down) with a generic text; the cause goes to the log.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthError } from '../oauth/errors.js';
+import { InvalidClientError } from '../oauth/client-authentication.js';
+import { StorageUnavailableError } from '../storage/ports.js';
+import { noStore } from './security-headers.js';
+
+export function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof StorageUnavailableError) {
+    request.log.warn({ reqId: request.id, err: error.message }, 'storage unavailable');
+    return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable, try again shortly', { cause: error });
+  }
+  const status = (error as { statusCode?: number }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Framework-level rejections: bad content type, body too large, malformed body.
+    return new OAuthError('invalid_request', 'the request could not be parsed', { cause: error, status: status === 413 ? 413 : 400 });
+  }
+  request.log.error({ reqId: request.id, err: error }, 'unexpected error');
+  return new OAuthError('server_error', `an unexpected error occurred (request ${request.id})`, { cause: error });
+}
+
+export function sendJsonError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  if (error instanceof InvalidClientError && error.usedBasic) {
+    reply.header('WWW-Authenticate', 'Basic realm="gatehouse", charset="UTF-8"');
+  }
+  if (error.code === 'temporarily_unavailable') reply.header('Retry-After', '5');
+  return noStore(reply).code(error.status).send({ error: error.code, error_description: error.description });
+}
+
+function quote(value: string): string {
+  return value.replace(/["\\]/g, '');
+}
+
+/** RFC 6750 §3: no error code when the request simply lacked a token. */
+export function sendBearerError(reply: FastifyReply, error: OAuthError | null): FastifyReply {
+  const parts = ['realm="gatehouse"'];
+  if (error) {
+    parts.push(`error="${error.code}"`, `error_description="${quote(error.description)}"`);
+    if (error.code === 'insufficient_scope') parts.push('scope="openid"');
+  }
+  reply.header('WWW-Authenticate', `Bearer ${parts.join(', ')}`);
+  if (!error) return noStore(reply).code(401).send();
+  return noStore(reply).code(error.status).send({ error: error.code, error_description: error.description });
+}

@@ -1,0 +1,20 @@
+// What the HTTP layer hands to endpoints and interactions: built once in app.ts.
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { SigningKeySet } from '../keys/signing-keys.js';
+import type { Storage } from '../storage/ports.js';
+import type { TokenPolicy } from '../oauth/issue-tokens.js';
+import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
+
+export interface ServerDeps {
+  config: Config;
+  storage: Storage;
+  keys: SigningKeySet;
+  clock: Clock;
+  logger: Logger;
+  tokenPolicy: TokenPolicy;
+  verifyIdTokenHint: IdTokenHintVerifier;
+  /** Cookies get Secure when the issuer is https. */
+  secureCookies: boolean;
+}

@@ -1,0 +1,51 @@
+// The browser session (who is logged in here): a random cookie value, stored as its digest.
+// A new value on every login prevents session fixation.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomToken } from '../lib/random.js';
+import { sha256Hex } from '../lib/digest.js';
+import { clearCookie, readCookie, serializeCookie } from '../http/cookies.js';
+import type { ServerDeps } from '../http/server-deps.js';
+import type { Authentication } from '../oidc/prompt.js';
+
+export const sessionCookie = 'gh_session';
+export const interactionCookie = 'gh_interaction';
+
+export async function currentSession(request: FastifyRequest, deps: ServerDeps): Promise<Authentication | null> {
+  const value = readCookie(request.headers.cookie, sessionCookie);
+  if (!value) return null;
+  const session = await deps.storage.sessions.find(sha256Hex(value), deps.clock());
+  return session ? { accountId: session.accountId, authTime: session.authTime } : null;
+}
+
+export async function startSession(request: FastifyRequest, reply: FastifyReply, accountId: string, deps: ServerDeps): Promise<Authentication> {
+  const previous = readCookie(request.headers.cookie, sessionCookie);
+  if (previous) await deps.storage.sessions.delete(sha256Hex(previous));
+  const now = deps.clock();
+  const value = randomToken();
+  await deps.storage.sessions.insert({
+    sessionDigest: sha256Hex(value), accountId, authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
+  });
+  appendCookie(reply, serializeCookie(sessionCookie, value, { secure: deps.secureCookies, maxAge: deps.config.sessionTtl }));
+  return { accountId, authTime: now };
+}
+
+export function bindInteraction(reply: FastifyReply, interactionId: string, deps: ServerDeps): void {
+  appendCookie(reply, serializeCookie(interactionCookie, interactionId, {
+    secure: deps.secureCookies, maxAge: deps.config.interactionTtl, path: '/interaction',
+  }));
+}
+
+export function releaseInteraction(reply: FastifyReply, deps: ServerDeps): void {
+  appendCookie(reply, clearCookie(interactionCookie, { secure: deps.secureCookies, path: '/interaction' }));
+}
+
+/** The interaction must be continued by the browser that started it. */
+export function interactionBelongsToBrowser(request: FastifyRequest, interactionId: string): boolean {
+  return readCookie(request.headers.cookie, interactionCookie) === interactionId;
+}
+
+function appendCookie(reply: FastifyReply, cookie: string): void {
+  const existing = reply.getHeader('set-cookie');
+  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+  reply.header('set-cookie', [...list, cookie]);
+}

@@ -1,0 +1,31 @@
+// The login page: a plain form that works without JavaScript.
+import { escapeHtml, page } from './html.js';
+
+export interface LoginView {
+  action: string;
+  csrfToken: string;
+  clientName: string;
+  username?: string | undefined;
+  error?: string | undefined;
+}
+
+export function loginPage(view: LoginView): string {
+  const error = view.error
+    ? `<div class="alert" role="alert" id="login-error">${escapeHtml(view.error)}</div>`
+    : '';
+  const describedBy = view.error ? ' aria-describedby="login-error"' : '';
+  return page({
+    title: 'Sign in',
+    body: `<h1>Sign in</h1>
+<p class="lead">to continue to <strong>${escapeHtml(view.clientName)}</strong></p>
+${error}
+<form method="post" action="${escapeHtml(view.action)}" class="stack">
+<input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${escapeHtml(view.username ?? '')}"${describedBy}>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
+<button type="submit" class="primary">Sign in</button>
+</form>`,
+  });
+}

@@ -1,0 +1,45 @@
+// Issuing an authorization code (RFC 6749 §4.1.2): a new grant, and a random single-use code
+// stored only as its digest, bound to client, redirect_uri, PKCE challenge, scopes and nonce.
+import { randomToken } from '../lib/random.js';
+import type { AuthorizationCodeStore, GrantStore } from '../storage/ports.js';
+import type { AuthorizationRequestLike } from './authorization-response.js';
+import { newOpaqueValue, tokenPrefix } from './opaque-token.js';
+
+export interface CodeIssuance {
+  request: AuthorizationRequestLike & {
+    scopes: string[];
+    codeChallenge: string | null;
+    codeChallengeMethod: 'S256' | null;
+    nonce: string | null;
+  };
+  accountId: string;
+  authTime: number;
+  now: number;
+  codeTtl: number;
+}
+
+export async function issueAuthorizationCode(
+  input: CodeIssuance,
+  { grants, authorizationCodes }: { grants: GrantStore; authorizationCodes: AuthorizationCodeStore },
+): Promise<{ code: string; grantId: string }> {
+  const { request, accountId, authTime, now } = input;
+  const grantId = randomToken(16);
+  const code = newOpaqueValue(tokenPrefix.authorizationCode);
+  await grants.insert({ grantId, accountId, clientId: request.client.clientId, scopes: request.scopes, createdAt: now, revokedAt: null });
+  await authorizationCodes.insert({
+    codeDigest: code.digest,
+    grantId,
+    clientId: request.client.clientId,
+    accountId,
+    redirectUri: request.redirectUri,
+    scopes: request.scopes,
+    codeChallenge: request.codeChallenge,
+    codeChallengeMethod: request.codeChallengeMethod,
+    nonce: request.nonce,
+    authTime,
+    createdAt: now,
+    expiresAt: now + input.codeTtl,
+    consumedAt: null,
+  });
+  return { code: code.value, grantId };
+}

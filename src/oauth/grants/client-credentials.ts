@@ -1,0 +1,27 @@
+// grant_type=client_credentials (RFC 6749 §4.4): confidential clients only, access token only.
+import { randomToken } from '../../lib/random.js';
+import { OAuthError } from '../errors.js';
+import { parseScope, requireAllowedScopes } from '../scope.js';
+import { mintTokens, type TokenResponse } from '../issue-tokens.js';
+import type { ClientRecord } from '../../storage/records.js';
+import type { GrantDeps } from './index.js';
+
+export const grantType = 'client_credentials';
+
+// User-bound scopes mean nothing without a user.
+const userScopes = new Set(['openid', 'offline_access', 'profile', 'email']);
+
+export async function handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
+  if (client.secretDigest === null) throw new OAuthError('unauthorized_client', 'public clients may not use client_credentials');
+  const allowed = client.scopes.filter((s) => !userScopes.has(s));
+  const requested = parseScope(params.scope);
+  const scopes = requested.length > 0 ? requireAllowedScopes(requested, allowed) : allowed;
+  const now = deps.clock();
+  const grantId = randomToken(16);
+  await deps.storage.grants.insert({ grantId, accountId: null, clientId: client.clientId, scopes, createdAt: now, revokedAt: null });
+  const minted = await mintTokens({
+    grantId, client, accountId: null, scopes, authTime: null, nonce: null, refreshToken: false, idToken: false, now,
+  }, { policy: deps.policy, keys: deps.keys, accounts: deps.storage.accounts });
+  await deps.storage.tokens.insert(minted.records);
+  return minted.response;
+}

@@ -1,0 +1,46 @@
+// Token introspection (RFC 7662 §2.2): active:false for anything unknown, expired, revoked or
+// rotated, without saying which.
+import type { Storage } from '../storage/ports.js';
+import type { ClientRecord } from '../storage/records.js';
+import { OAuthError } from './errors.js';
+import { digestOf } from './opaque-token.js';
+import { formatScope } from './scope.js';
+
+export type IntrospectionResponse = { active: false } | {
+  active: true;
+  scope: string;
+  client_id: string;
+  username?: string;
+  token_type: string;
+  exp: number;
+  iat: number;
+  sub: string;
+  aud: string;
+  iss: string;
+};
+
+export async function introspectToken(
+  params: Record<string, string>,
+  _caller: ClientRecord,
+  { storage, issuer, now }: { storage: Storage; issuer: string; now: number },
+): Promise<IntrospectionResponse> {
+  // Any authenticated confidential client may introspect (a resource server is one); the
+  // caller's identity is logged by the endpoint.
+  if (!params.token) throw new OAuthError('invalid_request', 'token is missing');
+  const record = await storage.tokens.find(digestOf(params.token));
+  if (!record || record.revokedAt !== null || record.rotatedAt !== null || record.expiresAt <= now) return { active: false };
+  const account = record.accountId ? await storage.accounts.findById(record.accountId) : null;
+  if (record.accountId && !account) return { active: false };
+  return {
+    active: true,
+    scope: formatScope(record.scopes),
+    client_id: record.clientId,
+    ...(account ? { username: account.username } : {}),
+    token_type: record.kind === 'access_token' ? 'Bearer' : 'refresh_token',
+    exp: record.expiresAt,
+    iat: record.createdAt,
+    sub: record.accountId ?? record.clientId,
+    aud: record.clientId,
+    iss: issuer,
+  };
+}

@@ -1,0 +1,103 @@
+// Mints the token response (RFC 6749 §5.1, OIDC Core §3.1.3.3): access token (opaque or RFC 9068
+// JWT), refresh token when allowed, ID token when openid was granted. Callers persist `records`:
+// with tokens.insert, or inside tokens.rotateRefreshToken so a rotation is one atomic step.
+import { SignJWT } from 'jose';
+import { randomToken } from '../lib/random.js';
+import type { SigningKeySet } from '../keys/signing-keys.js';
+import type { AccountStore } from '../storage/ports.js';
+import type { ClientRecord, TokenRecord } from '../storage/records.js';
+import { signIdToken } from '../oidc/id-token.js';
+import { claimsForScopes } from '../oidc/claims.js';
+import { digestOf, newOpaqueValue, tokenPrefix } from './opaque-token.js';
+import { formatScope } from './scope.js';
+
+export interface TokenPolicy {
+  issuer: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  idTokenTtl: number;
+  accessTokenFormat: 'opaque' | 'jwt';
+}
+
+export interface TokenIssuanceDeps {
+  policy: TokenPolicy;
+  keys: SigningKeySet;
+  accounts: AccountStore;
+}
+
+export interface TokenGrantInput {
+  grantId: string;
+  client: ClientRecord;
+  accountId: string | null;
+  scopes: string[];
+  authTime: number | null;
+  nonce: string | null;
+  refreshToken: boolean;
+  idToken: boolean;
+  now: number;
+  /** Overrides the access token life (the implicit flow's short tokens). */
+  accessTokenTtl?: number;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface MintedTokens {
+  response: TokenResponse;
+  records: TokenRecord[];
+}
+
+export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps): Promise<MintedTokens> {
+  const { policy } = deps;
+  const { client, now } = input;
+  const accessTtl = input.accessTokenTtl ?? policy.accessTokenTtl;
+  const accessToken = policy.accessTokenFormat === 'jwt'
+    ? await signAccessTokenJwt(input, accessTtl, deps)
+    : newOpaqueValue(tokenPrefix.accessToken).value;
+  const base = {
+    grantId: input.grantId, clientId: client.clientId, accountId: input.accountId, scopes: input.scopes,
+    authTime: input.authTime, createdAt: now, revokedAt: null, rotatedAt: null,
+  };
+  const records: TokenRecord[] = [
+    { ...base, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null, expiresAt: now + accessTtl },
+  ];
+  const response: TokenResponse = {
+    access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl, scope: formatScope(input.scopes),
+  };
+  if (input.refreshToken) {
+    const refresh = newOpaqueValue(tokenPrefix.refreshToken);
+    records.push({ ...base, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce, expiresAt: now + policy.refreshTokenTtl });
+    response.refresh_token = refresh.value;
+  }
+  if (input.idToken && input.accountId !== null) {
+    const account = await deps.accounts.findById(input.accountId);
+    const { sub: _sub, ...claims } = account ? claimsForScopes(account, input.scopes) : { sub: undefined };
+    response.id_token = await signIdToken({
+      issuer: policy.issuer, clientId: client.clientId, accountId: input.accountId, authTime: input.authTime,
+      nonce: input.nonce, accessToken, claims: { ...claims, amr: ['pwd'] }, now, ttl: policy.idTokenTtl,
+    }, deps.keys);
+  }
+  return { response, records };
+}
+
+/** RFC 9068 JWT access token; still stored by digest so it can be revoked and introspected. */
+async function signAccessTokenJwt(input: TokenGrantInput, ttl: number, deps: TokenIssuanceDeps): Promise<string> {
+  const { kid, alg, privateKey } = await deps.keys.signingKey();
+  const claims: Record<string, unknown> = { client_id: input.client.clientId, scope: formatScope(input.scopes) };
+  if (input.authTime !== null) claims.auth_time = input.authTime;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
+    .setIssuer(deps.policy.issuer)
+    .setSubject(input.accountId ?? input.client.clientId)
+    .setAudience(input.client.clientId)
+    .setIssuedAt(input.now)
+    .setExpirationTime(input.now + ttl)
+    .setJti(randomToken(16))
+    .sign(privateKey);
+}

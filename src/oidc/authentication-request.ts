@@ -1,0 +1,67 @@
+// OpenID Connect additions to the authorization request (OIDC Core §3.1.2.1): nonce, prompt,
+// max_age, login_hint, id_token_hint. Runs after oauth/authorization-request.ts has trusted the
+// redirect URI, so every error here redirects.
+import type { AuthorizationRequest } from '../oauth/authorization-request.js';
+import { OAuthError } from '../oauth/errors.js';
+
+export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
+
+export interface AuthenticationRequest extends AuthorizationRequest {
+  /** True when `openid` is among the scopes: an ID token will be issued. */
+  openid: boolean;
+  nonce: string | null;
+  prompt: ReadonlySet<Prompt>;
+  maxAge: number | null;
+  loginHint: string | null;
+  /** The `sub` of a valid id_token_hint, when one was sent. */
+  idTokenHintSubject: string | null;
+}
+
+/** Verifies an id_token_hint's signature and audience; returns its `sub`, or null when invalid. */
+export type IdTokenHintVerifier = (idToken: string, clientId: string) => Promise<string | null>;
+
+const knownPrompts: readonly Prompt[] = ['none', 'login', 'consent', 'select_account'];
+
+export async function parseAuthenticationRequest(
+  request: AuthorizationRequest,
+  verifyIdTokenHint: IdTokenHintVerifier,
+): Promise<AuthenticationRequest> {
+  const { params } = request;
+  const openid = request.scopes.includes('openid');
+
+  const prompt = new Set<Prompt>();
+  for (const value of (params.prompt ?? '').split(' ').filter(Boolean)) {
+    if (!knownPrompts.includes(value as Prompt)) throw new OAuthError('invalid_request', `unsupported prompt value: ${value}`);
+    prompt.add(value as Prompt);
+  }
+  if (prompt.has('none') && prompt.size > 1) {
+    throw new OAuthError('invalid_request', 'prompt=none must not be combined with other values');
+  }
+
+  let maxAge: number | null = null;
+  if (params.max_age !== undefined) {
+    if (!/^\d{1,10}$/.test(params.max_age)) throw new OAuthError('invalid_request', 'max_age must be a non-negative integer');
+    maxAge = Number(params.max_age);
+  }
+
+  const nonce = params.nonce ?? null;
+  if (nonce !== null && nonce.length > 512) throw new OAuthError('invalid_request', 'nonce is too long');
+  // OIDC Core §3.2.2.1: the implicit flow requires a nonce.
+  if (request.responseType !== 'code' && nonce === null) throw new OAuthError('invalid_request', 'nonce is required');
+
+  let idTokenHintSubject: string | null = null;
+  if (params.id_token_hint !== undefined) {
+    idTokenHintSubject = await verifyIdTokenHint(params.id_token_hint, request.client.clientId);
+    if (idTokenHintSubject === null) throw new OAuthError('invalid_request', 'id_token_hint is not a valid ID token from this issuer');
+  }
+
+  return {
+    ...request,
+    openid,
+    nonce,
+    prompt,
+    maxAge,
+    loginHint: params.login_hint ?? null,
+    idTokenHintSubject,
+  };
+}

@@ -1,0 +1,58 @@
+// The end of a successful authorization: a code for the code flow (RFC 6749 §4.1.2), or the
+// legacy implicit flow's ID token and short-lived access token (OIDC Core §3.2.2.5), opt-in only.
+import { randomToken } from '../lib/random.js';
+import type { SigningKeySet } from '../keys/signing-keys.js';
+import type { Storage } from '../storage/ports.js';
+import { issueAuthorizationCode } from '../oauth/authorization-code.js';
+import { authorizationResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
+import { mintTokens, type TokenPolicy } from '../oauth/issue-tokens.js';
+import { signIdToken } from './id-token.js';
+import { claimsForScopes } from './claims.js';
+import type { AuthenticationRequest } from './authentication-request.js';
+import type { Authentication } from './prompt.js';
+
+export interface CompletionDeps {
+  storage: Storage;
+  keys: SigningKeySet;
+  tokenPolicy: TokenPolicy;
+  codeTtl: number;
+  implicitAccessTokenTtl: number;
+  now: number;
+}
+
+export async function completeAuthorization(
+  request: AuthenticationRequest,
+  authentication: Authentication,
+  deps: CompletionDeps,
+): Promise<AuthorizationResponse> {
+  const { storage, now, tokenPolicy } = deps;
+  const issuer = tokenPolicy.issuer;
+  if (request.responseType === 'code') {
+    const { code } = await issueAuthorizationCode(
+      { request, accountId: authentication.accountId, authTime: authentication.authTime, now, codeTtl: deps.codeTtl },
+      storage,
+    );
+    return authorizationResponse(request, issuer, { code });
+  }
+
+  const grantId = randomToken(16);
+  const clientId = request.client.clientId;
+  await storage.grants.insert({ grantId, accountId: authentication.accountId, clientId, scopes: request.scopes, createdAt: now, revokedAt: null });
+  if (request.responseType === 'id_token') {
+    const account = await storage.accounts.findById(authentication.accountId);
+    const { sub: _sub, ...claims } = account ? claimsForScopes(account, request.scopes) : { sub: undefined };
+    const idToken = await signIdToken({
+      issuer, clientId, accountId: authentication.accountId, authTime: authentication.authTime,
+      nonce: request.nonce, claims, now, ttl: tokenPolicy.idTokenTtl,
+    }, deps.keys);
+    return authorizationResponse(request, issuer, { id_token: idToken });
+  }
+  const minted = await mintTokens({
+    grantId, client: request.client, accountId: authentication.accountId, scopes: request.scopes,
+    authTime: authentication.authTime, nonce: request.nonce, refreshToken: false, idToken: true, now,
+    accessTokenTtl: deps.implicitAccessTokenTtl,
+  }, { policy: tokenPolicy, keys: deps.keys, accounts: storage.accounts });
+  await storage.tokens.insert(minted.records);
+  const { access_token, token_type, expires_in, id_token, scope } = minted.response;
+  return authorizationResponse(request, issuer, { access_token, token_type, expires_in: String(expires_in), id_token, scope });
+}

@@ -1,0 +1,60 @@
+// ID tokens (OIDC Core §2, §3.1.3.6-7): signed with the active key; at_hash binds the access token.
+import { SignJWT, compactVerify, createLocalJWKSet, decodeJwt, type JWTPayload } from 'jose';
+import { createHash } from 'node:crypto';
+import type { SigningKeySet } from '../keys/signing-keys.js';
+import type { IdTokenHintVerifier } from './authentication-request.js';
+
+export interface IdTokenInput {
+  issuer: string;
+  clientId: string;
+  accountId: string;
+  authTime: number | null;
+  nonce: string | null;
+  /** When present, at_hash is added (OIDC Core §3.1.3.6, §3.2.2.10). */
+  accessToken?: string | undefined;
+  /** Extra claims (profile, email) for flows where no UserInfo call follows. */
+  claims?: Record<string, unknown> | undefined;
+  now: number;
+  ttl: number;
+}
+
+/** Left-most half of the SHA-256 of the ASCII token, base64url (RS256/ES256/PS256 all use SHA-256). */
+export function tokenHash(value: string): string {
+  const digest = createHash('sha256').update(value, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+export async function signIdToken(input: IdTokenInput, keys: SigningKeySet): Promise<string> {
+  const { kid, alg, privateKey } = await keys.signingKey();
+  const payload: JWTPayload = { ...input.claims };
+  if (input.authTime !== null) payload.auth_time = input.authTime;
+  if (input.nonce !== null) payload.nonce = input.nonce;
+  if (input.accessToken !== undefined) payload.at_hash = tokenHash(input.accessToken);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg, kid, typ: 'JWT' })
+    .setIssuer(input.issuer)
+    .setSubject(input.accountId)
+    .setAudience(input.clientId)
+    .setIssuedAt(input.now)
+    .setExpirationTime(input.now + input.ttl)
+    .sign(privateKey);
+}
+
+/**
+ * OIDC Core §3.1.2.1: an id_token_hint is accepted even when expired, but it must carry our
+ * signature, our issuer and the requesting client as audience.
+ */
+export function idTokenHintVerifier(issuer: string, keys: SigningKeySet): IdTokenHintVerifier {
+  return async (idToken, clientId) => {
+    try {
+      const jwks = createLocalJWKSet(await keys.publicJwks());
+      await compactVerify(idToken, jwks);
+      const claims = decodeJwt(idToken);
+      const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+      if (claims.iss !== issuer || !audience.includes(clientId) || typeof claims.sub !== 'string') return null;
+      return claims.sub;
+    } catch {
+      return null;
+    }
+  };
+}

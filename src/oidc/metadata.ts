@@ -1,0 +1,18 @@
+// OpenID Provider metadata (OIDC Discovery 1.0 §3) on top of RFC 8414.
+import { authorizationServerMetadata, type MetadataPolicy } from '../oauth/metadata.js';
+import { supportedClaims } from './claims.js';
+
+export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, unknown> {
+  return {
+    ...authorizationServerMetadata(policy),
+    userinfo_endpoint: `${policy.issuer}/userinfo`,
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    userinfo_signing_alg_values_supported: [],
+    claims_supported: supportedClaims,
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+  };
+}

@@ -1,0 +1,53 @@
+// Decides what an authentication request still needs from the user (OIDC Core §3.1.2.3-4):
+// login, consent, or nothing; prompt=none turns "needs something" into an error.
+import { OAuthError } from '../oauth/errors.js';
+import { coversScopes } from '../oauth/scope.js';
+import type { ConsentRecord } from '../storage/records.js';
+import type { AuthenticationRequest } from './authentication-request.js';
+
+export interface Authentication {
+  accountId: string;
+  authTime: number;
+}
+
+export type InteractionDecision =
+  | { next: 'login' }
+  | { next: 'consent'; authentication: Authentication }
+  | { next: 'issue'; authentication: Authentication };
+
+export interface PromptInput {
+  request: AuthenticationRequest;
+  /** The browser's current session, if any. */
+  session: Authentication | null;
+  /** A login completed inside this very interaction (satisfies prompt=login and max_age). */
+  freshLogin: Authentication | null;
+  /** Consent given inside this very interaction (satisfies prompt=consent). */
+  freshConsent: boolean;
+  consent: ConsentRecord | null;
+  now: number;
+}
+
+export function decideInteraction(input: PromptInput): InteractionDecision {
+  const { request, session, freshLogin, freshConsent, consent, now } = input;
+  const authentication = freshLogin ?? (sessionSatisfies(request, session, now) ? session : null);
+  if (!authentication) {
+    if (request.prompt.has('none')) throw new OAuthError('login_required', 'the user is not logged in');
+    return { next: 'login' };
+  }
+  const consentNeeded = !request.client.skipConsent && !freshConsent && (
+    request.prompt.has('consent') || !consent || !coversScopes(consent.scopes, request.scopes)
+  );
+  if (consentNeeded) {
+    if (request.prompt.has('none')) throw new OAuthError('consent_required', 'the user has not approved this client');
+    return { next: 'consent', authentication };
+  }
+  return { next: 'issue', authentication };
+}
+
+function sessionSatisfies(request: AuthenticationRequest, session: Authentication | null, now: number): session is Authentication {
+  if (!session) return false;
+  if (request.prompt.has('login') || request.prompt.has('select_account')) return false;
+  if (request.maxAge !== null && now - session.authTime > request.maxAge) return false;
+  if (request.idTokenHintSubject !== null && request.idTokenHintSubject !== session.accountId) return false;
+  return true;
+}

@@ -1,0 +1,25 @@
+// Background purge of expired records, in small batches so requests never wait behind it.
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Storage } from './ports.js';
+
+export function startPurger(storage: Storage, clock: Clock, logger: Logger, { interval, batchSize }: { interval: number; batchSize: number }): () => void {
+  let running = false;
+  const stores = [storage.authorizationCodes, storage.tokens, storage.sessions, storage.interactions, storage.signingKeys];
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      for (const store of stores) {
+        // Up to ten batches per store per tick; the rest waits for the next tick.
+        for (let i = 0; i < 10; i++) if ((await store.purgeExpired(clock(), batchSize)) < batchSize) break;
+      }
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'purge of expired records failed; will retry');
+    } finally {
+      running = false;
+    }
+  }, interval * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,113 @@
+// The seed's seven steps against a real Gatehouse over HTTP, completed by openid-client v6.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as oidc from 'openid-client';
+import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
+import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
+import { ScriptedBrowser } from '../support/browser.js';
+
+describe('authorization code flow with openid-client (OIDC Core §3.1)', () => {
+  let server: TestServer;
+  let client: TestClient;
+  let user: { accountId: string; username: string; password: string };
+
+  before(async () => {
+    server = await startGatehouse();
+    client = await server.createClient({ clientName: 'Seed Client-Server' });
+    user = await server.createUser({ username: 'alice', name: 'Alice Example', email: 'alice@example.com' });
+  });
+  after(() => server.close());
+
+  async function login(config: oidc.Configuration, browser = new ScriptedBrowser()) {
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: client.redirectUri, scope: 'openid profile email offline_access', state, nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
+    });
+    // Steps 1-3: redirect to Gatehouse, log in, approve; the browser is sent back with a code.
+    let page = await browser.navigate(url.toString());
+    if (page.body.includes('name="password"')) page = await browser.submitForm(page, { username: user.username, password: user.password });
+    if (page.body.includes('name="decision"')) page = await browser.submitForm(page, { decision: 'approve' });
+    assert.ok(page.leftTo, `expected a redirect to the client, got ${page.status}`);
+    // Steps 4-6: the Client-Server exchanges the code with its secret.
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.leftTo), {
+      pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
+    });
+    return { tokens, browser, callback: new URL(page.leftTo) };
+  }
+
+  it('completes login, consent and code exchange with client_secret_basic, PKCE, state and nonce', async () => {
+    const config = await oidc.discovery(new URL(server.issuer), client.clientId, undefined,
+      oidc.ClientSecretBasic(client.clientSecret!), { execute: [oidc.allowInsecureRequests] });
+    const { tokens, callback } = await login(config);
+
+    assert.equal(callback.searchParams.get('iss'), server.issuer, 'RFC 9207 iss in the authorization response');
+    assert.match(tokens.access_token, /^gh_at_/);
+    assert.match(tokens.refresh_token ?? '', /^gh_rt_/);
+    assert.equal(tokens.token_type, 'bearer');
+    const claims = tokens.claims()!;
+    assert.equal(claims.sub, user.accountId);
+    assert.equal(claims.aud, client.clientId);
+    assert.equal(claims.iss, server.issuer);
+    assert.equal(typeof claims.auth_time, 'number');
+    assert.equal(typeof claims.at_hash, 'string');
+
+    // The ID token validates against the published JWKS (OIDC Core §3.1.3.7).
+    const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
+    const verified = await jwtVerify(tokens.id_token!, jwks, { issuer: server.issuer, audience: client.clientId });
+    assert.equal(verified.payload.sub, user.accountId);
+    assert.equal(decodeProtectedHeader(tokens.id_token!).alg, 'RS256');
+
+    // Step 7: the Client-Server calls a resource (UserInfo) with the access token.
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+    assert.equal(info.email, 'alice@example.com');
+    assert.equal(info.name, 'Alice Example');
+    assert.equal(info.preferred_username, 'alice');
+  });
+
+  it('works with client_secret_post and refreshes with rotation (RFC 6749 §6)', async () => {
+    const config = await oidc.discovery(new URL(server.issuer), client.clientId, undefined,
+      oidc.ClientSecretPost(client.clientSecret!), { execute: [oidc.allowInsecureRequests] });
+    const { tokens } = await login(config);
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    assert.notEqual(refreshed.refresh_token, tokens.refresh_token);
+    assert.notEqual(refreshed.access_token, tokens.access_token);
+    assert.equal(refreshed.claims()?.sub, user.accountId);
+    const again = await oidc.refreshTokenGrant(config, refreshed.refresh_token!);
+    assert.ok(again.access_token);
+  });
+
+  it('skips login and consent on the second authorization with a live session (OIDC Core §3.1.2.3)', async () => {
+    const config = await oidc.discovery(new URL(server.issuer), client.clientId, undefined,
+      oidc.ClientSecretBasic(client.clientSecret!), { execute: [oidc.allowInsecureRequests] });
+    const browser = new ScriptedBrowser();
+    await login(config, browser);
+    const state = oidc.randomState();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: client.redirectUri, scope: 'openid profile', state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const page = await browser.navigate(url.toString());
+    assert.ok(page.leftTo, 'redirected straight back');
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.leftTo), { pkceCodeVerifier: verifier, expectedState: state });
+    assert.equal(tokens.claims()?.sub, user.accountId);
+  });
+
+  it('serves a public client with PKCE and no secret (RFC 7636, RFC 6749 §2.1)', async () => {
+    const publicClient = await server.createClient({ public: true, clientName: 'SPA' });
+    const config = await oidc.discovery(new URL(server.issuer), publicClient.clientId, undefined,
+      oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const saved = client;
+    client = publicClient;
+    try {
+      const { tokens } = await login(config);
+      assert.ok(tokens.access_token);
+      assert.ok(tokens.id_token);
+    } finally {
+      client = saved;
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// Starts a real Gatehouse on a free 127.0.0.1 port for a test, with direct access to its storage
+// so tests can seed clients and users and move the clock.
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config, ConfigInput } from '../../src/config/schema.js';
+import { manualClock } from '../../src/lib/clock.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { createSigningKeySet, ensureSigningKey, type SigningKeySet } from '../../src/keys/signing-keys.js';
+import { createStorage } from '../../src/storage/create-storage.js';
+import type { Storage } from '../../src/storage/ports.js';
+import type { ClientRecord } from '../../src/storage/records.js';
+import { hashPassword } from '../../src/accounts/password.js';
+import { sha256Hex } from '../../src/lib/digest.js';
+import { prefixedToken, randomToken } from '../../src/lib/random.js';
+
+export interface TestClient {
+  clientId: string;
+  clientSecret: string | undefined;
+  redirectUri: string;
+  record: ClientRecord;
+}
+
+export interface TestServer {
+  issuer: string;
+  config: Config;
+  storage: Storage;
+  keys: SigningKeySet;
+  clock: ReturnType<typeof manualClock>;
+  app: FastifyInstance;
+  createClient(options?: Partial<ClientRecord> & { public?: boolean }): Promise<TestClient>;
+  createUser(options?: { username?: string; password?: string; email?: string; name?: string }): Promise<{ accountId: string; username: string; password: string }>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The database the suite runs on: GATEHOUSE_TEST_DATABASE_URL (e.g. postgres://…) when set,
+ * so the whole suite can run against PostgreSQL with one variable; a temp SQLite file otherwise.
+ */
+function testDatabaseUrl(dir: string): string {
+  return process.env.GATEHOUSE_TEST_DATABASE_URL ?? `sqlite:${join(dir, 'gatehouse.db')}`;
+}
+
+// Cheap argon2 parameters keep tests fast; production parameters are covered by the password unit test.
+const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
+  const port = await freePort();
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      port, host: '127.0.0.1', issuer: `http://localhost:${port}`, databaseUrl: testDatabaseUrl(dir), logLevel: 'silent',
+      argon2: testArgon2, redisUrl: process.env.GATEHOUSE_TEST_REDIS_URL, ...overrides,
+    },
+  });
+  const clock = manualClock();
+  const logger = silentLogger();
+  const storage = await createStorage({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger });
+  await ensureSigningKey(storage.signingKeys, clock);
+  const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
+  const app = await buildApp({ config, storage, keys, clock, logger });
+  await app.listen({ port, host: '127.0.0.1' });
+
+  return {
+    issuer: config.issuer, config, storage, keys, clock, app,
+    async createClient(options = {}) {
+      const isPublic = options.public ?? false;
+      const clientSecret = isPublic ? undefined : prefixedToken('gh_cs_');
+      const redirectUri = options.redirectUris?.[0] ?? 'http://localhost:8765/callback';
+      const record: ClientRecord = {
+        clientId: randomToken(12),
+        clientName: 'Test client',
+        secretDigest: clientSecret ? sha256Hex(clientSecret) : null,
+        redirectUris: [redirectUri],
+        grantTypes: ['authorization_code', 'refresh_token', ...(isPublic ? [] : ['client_credentials'])],
+        responseTypes: ['code'],
+        scopes: ['openid', 'profile', 'email', 'offline_access', 'api:read'],
+        skipConsent: false,
+        tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
+        createdAt: clock(),
+        ...options,
+      };
+      await storage.clients.insert(record);
+      return { clientId: record.clientId, clientSecret, redirectUri: record.redirectUris[0]!, record };
+    },
+    async createUser(options = {}) {
+      const username = options.username ?? `user-${randomUUID().slice(0, 8)}`;
+      const password = options.password ?? 'correct horse battery staple';
+      const accountId = randomUUID();
+      await storage.accounts.insert({
+        accountId, username, passwordHash: await hashPassword(password, testArgon2),
+        email: options.email ?? `${username}@example.com`, emailVerified: true, name: options.name ?? 'Test User',
+        createdAt: clock(), updatedAt: clock(),
+      });
+      return { accountId, username, password };
+    },
+    async close() {
+      await app.close();
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
