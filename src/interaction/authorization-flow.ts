@@ -14,7 +14,7 @@ import { bindInteraction } from './browser-session.js';
 import { formPostPage } from './views/form-post.js';
 
 export async function trustRedirect(params: Record<string, string>, duplicated: readonly string[], deps: ServerDeps): Promise<TrustedRedirect> {
-  return resolveTrustedRedirect(params, duplicated, deps.storage);
+  return resolveTrustedRedirect(params, duplicated, deps.storage, deps.config);
 }
 
 export async function validateRequest(

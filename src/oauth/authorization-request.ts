@@ -39,8 +39,9 @@ export interface AuthorizationPolicy {
 
 const responseModes: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
 
-function defaultResponseMode(responseType: string | undefined): ResponseMode {
-  return responseType === 'code' || responseType === undefined ? 'query' : 'fragment';
+/** Implicit responses default to the fragment (OAuth 2.0 Multiple Response Types §2.1); all else to the query. */
+function defaultResponseMode(responseType: string | undefined, implicitFlow: boolean): ResponseMode {
+  return implicitFlow && (responseType === 'id_token' || responseType === 'id_token token') ? 'fragment' : 'query';
 }
 
 /** Steps 1-2: find the client and the exact redirect URI. Throws AuthorizationPageError. */
@@ -48,6 +49,7 @@ export async function resolveTrustedRedirect(
   params: Record<string, string>,
   duplicated: readonly string[],
   { clients }: { clients: ClientStore },
+  { implicitFlow }: { implicitFlow: boolean },
 ): Promise<TrustedRedirect> {
   if (duplicated.includes('client_id') || duplicated.includes('redirect_uri')) {
     throw new AuthorizationPageError('invalid_request', 'client_id and redirect_uri must not be repeated');
@@ -65,7 +67,7 @@ export async function resolveTrustedRedirect(
   const requestedMode = params.response_mode as ResponseMode | undefined;
   const responseMode = requestedMode && responseModes.includes(requestedMode)
     ? requestedMode
-    : defaultResponseMode(params.response_type);
+    : defaultResponseMode(params.response_type, implicitFlow);
   return { client, redirectUri, responseMode, state: params.state };
 }
 
