@@ -1,6 +1,7 @@
 // Test fixtures for the PostgreSQL and Redis adapters: a unique schema / key prefix per run, so
 // parallel runs never see each other's rows, and helpers to remove them afterwards.
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
@@ -44,4 +45,41 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+export interface TcpProxy {
+  port: number;
+  /** Drops every connection and refuses new ones, like a server that went away. */
+  cut(): Promise<void>;
+  /** Accepts connections again on the same port. */
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A TCP forwarder to 127.0.0.1:`targetPort` that a test can cut, to simulate an outage. */
+export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  const server = createServer((inbound) => {
+    const outbound = connect(targetPort, '127.0.0.1');
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => { inbound.destroy(); outbound.destroy(); });
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const cut = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    await closed;
+  };
+  return {
+    port,
+    cut,
+    restore: () => listen(port),
+    close: async () => { if (server.listening) await cut(); },
+  };
 }

@@ -4,7 +4,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPostgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { StorageUnavailableError, type Storage } from '../../src/storage/ports.js';
-import { adminQuery, dropSchema, postgresUrl, uniqueSchema } from './postgres-fixture.js';
+import { adminQuery, dropSchema, postgresUrl, startTcpProxy, uniqueSchema } from './postgres-fixture.js';
+import { clientRecord } from './fixtures.js';
 
 describe('PostgreSQL adapter failure and recovery', () => {
   const schema = uniqueSchema();
@@ -29,7 +30,40 @@ describe('PostgreSQL adapter failure and recovery', () => {
     assert.equal(await storage.clients.find('nobody'), null);
   });
 
-  it('fails fast with StorageUnavailableError when the server is unreachable', async () => {
+  it('fails fast while the database is unreachable and serves again once it returns, without reopening', async () => {
+    const proxy = await startTcpProxy(5432);
+    const url = new URL(postgresUrl);
+    url.port = String(proxy.port);
+    const viaProxy = await openPostgresStorage(url.toString(), { schema, poolSize: 4 });
+    try {
+      const client = clientRecord();
+      await viaProxy.clients.insert(client);
+      await proxy.cut();
+      const started = Date.now();
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => viaProxy.clients.find(client.clientId)));
+      for (const outcome of outcomes) {
+        assert.equal(outcome.status, 'rejected');
+        assert.ok(outcome.reason instanceof StorageUnavailableError, String(outcome.reason));
+      }
+      assert.ok(Date.now() - started < 3000, 'requests fail within the connection timeout');
+      await proxy.restore();
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        try {
+          assert.equal((await viaProxy.clients.find(client.clientId))?.clientId, client.clientId);
+          break;
+        } catch (error) {
+          if (!(error instanceof StorageUnavailableError) || Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it('fails fast with StorageUnavailableError when the server is unreachable at start', async () => {
     const started = Date.now();
     await assert.rejects(
       openPostgresStorage('postgres://postgres@127.0.0.1:1/test', { schema, connectionTimeoutMillis: 500 }),

@@ -1,5 +1,7 @@
-// Failed-login counts per key over a sliding window, in PostgreSQL: one row per failure, older
-// rows of the key dropped as new ones arrive.
+// Failed-login counts per key over a sliding window, in PostgreSQL (RFC 6819 §4.4.3.1 online
+// guessing): one row per failure; each new failure sweeps up to 100 stale rows of any key,
+// skipping rows another node is sweeping, so concurrent logins never wait on each other (this
+// assumes one window length for every key).
 import type pg from 'pg';
 import type { LoginThrottleStore } from '../ports.js';
 import { query } from './connection.js';
@@ -10,7 +12,8 @@ export function createLoginThrottleStore(pool: pg.Pool): LoginThrottleStore {
       // A CTE's insert is invisible to the outer SELECT of the same statement, hence the + 1.
       const { rows } = await query<{ failures: number }>(pool, {
         name: 'throttle_register',
-        text: `WITH old AS (DELETE FROM login_failures WHERE key = $1 AND failed_at <= $2 - $3),
+        text: `WITH sweep AS (DELETE FROM login_failures WHERE ctid IN
+            (SELECT ctid FROM login_failures WHERE failed_at <= $2 - $3 LIMIT 100 FOR UPDATE SKIP LOCKED)),
           ins AS (INSERT INTO login_failures (key, failed_at) VALUES ($1, $2))
           SELECT count(*)::int + 1 AS failures FROM login_failures WHERE key = $1 AND failed_at > $2 - $3 AND failed_at <= $2`,
         values: [key, now, windowSeconds],

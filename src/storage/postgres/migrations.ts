@@ -35,6 +35,7 @@ export const migrations: readonly string[] = [
     created_at bigint NOT NULL,
     expires_at bigint NOT NULL
   );
+  CREATE INDEX sessions_account_id ON sessions (account_id);
   CREATE INDEX sessions_expires_at ON sessions (expires_at);
   CREATE TABLE interactions (
     interaction_id text PRIMARY KEY,
@@ -55,6 +56,7 @@ export const migrations: readonly string[] = [
     updated_at bigint NOT NULL,
     PRIMARY KEY (account_id, client_id)
   );
+  CREATE INDEX consents_client_id ON consents (client_id);
   CREATE TABLE grants (
     grant_id text PRIMARY KEY,
     account_id text,
@@ -64,6 +66,7 @@ export const migrations: readonly string[] = [
     revoked_at bigint
   );
   CREATE INDEX grants_client_id ON grants (client_id);
+  CREATE INDEX grants_account_id ON grants (account_id);
   CREATE TABLE authorization_codes (
     code_digest text PRIMARY KEY,
     grant_id text NOT NULL,
@@ -114,6 +117,7 @@ export const migrations: readonly string[] = [
     failed_at bigint NOT NULL
   );
   CREATE INDEX login_failures_key ON login_failures (key, failed_at);
+  CREATE INDEX signing_keys_remove_after ON signing_keys (remove_after);
   `,
 ];
 

@@ -30,12 +30,12 @@ export async function openPostgresStorage(
   const settings = parseConnectionSettings(url, options);
   if (options.migrate !== false) await migratePostgres(url, options);
   const pool = createPool(settings, options);
-  // Deleting a client has no `now` in the port; it revokes the client's grants at this clock.
+  // Deleting a client or account has no `now` in the port; revocations are stamped by this clock.
   const clock = options.clock ?? systemClock;
   let closed = false;
   return {
     clients: createClientStore(pool, clock),
-    accounts: createAccountStore(pool),
+    accounts: createAccountStore(pool, clock),
     sessions: createSessionStore(pool),
     interactions: createInteractionStore(pool),
     consents: createConsentStore(pool),

@@ -1,0 +1,47 @@
+// Redis key names and lifetimes. Every key starts with the configured prefix, so several
+// deployments (or test runs) can share one Redis.
+import type { Redis } from 'ioredis';
+
+export interface RedisContext {
+  redis: Redis;
+  keys: RedisKeys;
+  /** Seconds a record lives in Redis: until `expiresAt` by wall clock, plus the retention. */
+  ttl(expiresAt: number): number;
+}
+
+export interface RedisKeys {
+  prefix: string;
+  session(digest: string): string;
+  accountSessions(accountId: string): string;
+  interaction(id: string): string;
+  code(digest: string): string;
+  /** Marks a revoked grant, or a deleted client or account, for the consume script. */
+  revoked(kind: 'grant' | 'client' | 'account', id: string): string;
+  revokedPrefix: string;
+  loginFailures(key: string): string;
+  /** Sorted set of ids by expiresAt, which purgeExpired walks. */
+  expiryIndex(store: 'session' | 'interaction' | 'code'): string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    prefix,
+    session: (digest) => `${prefix}session:${digest}`,
+    accountSessions: (accountId) => `${prefix}account-sessions:${accountId}`,
+    interaction: (id) => `${prefix}interaction:${id}`,
+    code: (digest) => `${prefix}code:${digest}`,
+    revoked: (kind, id) => `${prefix}revoked:${kind}:${id}`,
+    revokedPrefix: `${prefix}revoked:`,
+    loginFailures: (key) => `${prefix}login-failures:${key}`,
+    expiryIndex: (store) => `${prefix}expiry:${store}`,
+  };
+}
+
+/**
+ * Records are kept `retention` seconds past `expiresAt`, like SQL rows awaiting the purge: a
+ * replayed expired code is still recognised as a replay, and nodes whose clocks differ by a few
+ * seconds agree on what exists. Reads still filter on `expiresAt`.
+ */
+export function ttlFor(retention: number, wallClock: () => number = () => Math.floor(Date.now() / 1000)) {
+  return (expiresAt: number) => Math.max(expiresAt - wallClock(), 0) + retention;
+}

@@ -1,0 +1,93 @@
+// The Lua scripts behind the Redis stores. Each runs atomically on the server, which is what makes
+// `consume` single-use across nodes. Record keys are built inside some scripts from a prefix, so
+// this targets a single Redis primary (or Sentinel), not Redis Cluster.
+import { defineScript } from './connection.js';
+
+/**
+ * Inserts a hash record unless its key exists (-> 0), with its TTL and expiry-index entry.
+ * KEYS: record, index. ARGV: id, expiresAt, ttl, field, value, ...
+ */
+export const insertHash = defineScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 1`);
+
+/**
+ * Inserts a session unless it exists (-> 0) and remembers it under its account, so deleting
+ * the account can end it. KEYS: session, index, account set. ARGV: id, expiresAt, ttl, json.
+ */
+export const insertSession = defineScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[4], 'EX', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[1])
+if redis.call('TTL', KEYS[3]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[3], ARGV[3]) end
+return 1`);
+
+/** KEYS: record, index. ARGV: id. */
+export const deleteRecord = defineScript(`
+redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('DEL', KEYS[1])`);
+
+/** Ends every session of an account. KEYS: account set, session index. ARGV: session key prefix. */
+export const deleteAccountSessions = defineScript(`
+local ids = redis.call('SMEMBERS', KEYS[1])
+for _, id in ipairs(ids) do
+  redis.call('DEL', ARGV[1] .. id)
+  redis.call('ZREM', KEYS[2], id)
+end
+redis.call('DEL', KEYS[1])
+return #ids`);
+
+/**
+ * Removes up to `limit` records whose expiresAt <= now (some may already be gone by TTL).
+ * KEYS: index. ARGV: now, limit, record key prefix.
+ */
+export const purgeExpired = defineScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do
+  redis.call('DEL', ARGV[3] .. id)
+  redis.call('ZREM', KEYS[1], id)
+end
+return #ids`);
+
+/** Records login inside a live interaction; no-op when it is gone. KEYS: interaction. */
+export const setLogin = defineScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'accountId', ARGV[1], 'authTime', ARGV[2])
+return 1`);
+
+/**
+ * The one atomic consume (RFC 6749 §4.1.2). Returns nil for an unknown code, else
+ * {firstUse 1|0, record json, consumedAt}. A code whose grant was revoked (or whose client or
+ * account was deleted after it was issued) counts as consumed at that time, exactly as the SQL
+ * adapters mark such codes consumed. KEYS: code. ARGV: now, revocation key prefix.
+ */
+export const consumeCode = defineScript(`
+local h = redis.call('HMGET', KEYS[1], 'record', 'consumedAt', 'grantId', 'clientId', 'accountId', 'createdAt')
+if not h[1] then return nil end
+if h[2] then return {0, h[1], h[2]} end
+local revokedAt = redis.call('GET', ARGV[2] .. 'grant:' .. h[3])
+for i, kind in ipairs({'client', 'account'}) do
+  local at = redis.call('GET', ARGV[2] .. kind .. ':' .. h[3 + i])
+  if not revokedAt and at and tonumber(at) >= tonumber(h[6]) then revokedAt = at end
+end
+if revokedAt then
+  redis.call('HSET', KEYS[1], 'consumedAt', revokedAt)
+  return {0, h[1], revokedAt}
+end
+redis.call('HSET', KEYS[1], 'consumedAt', ARGV[1])
+return {1, h[1], ARGV[1]}`);
+
+/**
+ * Sliding-window failure count: drops failures older than the window, adds this one, counts.
+ * KEYS: failures zset. ARGV: now, windowSeconds, unique member, ttl.
+ */
+export const registerFailure = defineScript(`
+local floor = tonumber(ARGV[1]) - tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', floor)
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return redis.call('ZCOUNT', KEYS[1], '(' .. floor, ARGV[1])`);
