@@ -2,18 +2,43 @@
 // The only module that imports an adapter.
 import type { Storage } from './ports.js';
 import type { Logger } from '../lib/logger.js';
+import type { Clock } from '../lib/clock.js';
 import { openSqliteStorage } from './sqlite/sqlite-storage.js';
+import { openPostgresStorage } from './postgres/postgres-storage.js';
+import { withRedis } from './redis/redis-storage.js';
 
 export interface StorageOptions {
+  /** sqlite:<path>, sqlite::memory:, or postgres://… / postgresql://… (optional `?schema=`). */
   databaseUrl: string;
+  /** redis://… moves sessions, interactions, codes and login throttling into Redis. */
   redisUrl?: string | undefined;
   logger: Logger;
+  /** Stamps revocations made by port methods that take no time (deleting a client or account). */
+  clock?: Clock | undefined;
+  /** PostgreSQL connections per node. */
+  poolSize?: number | undefined;
+  /** Prefix of every Redis key, so deployments can share one Redis. */
+  redisKeyPrefix?: string | undefined;
+}
+
+async function openDatabase(options: StorageOptions): Promise<Storage> {
+  const { databaseUrl, logger, clock, poolSize } = options;
+  if (databaseUrl.startsWith('sqlite:')) {
+    return openSqliteStorage(databaseUrl.slice('sqlite:'.length), clock);
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    return openPostgresStorage(databaseUrl, { logger, clock, poolSize });
+  }
+  throw new Error(`unsupported database URL scheme: ${databaseUrl.split(':')[0]}`);
 }
 
 export async function createStorage(options: StorageOptions): Promise<Storage> {
-  const { databaseUrl } = options;
-  if (databaseUrl.startsWith('sqlite:')) {
-    return openSqliteStorage(databaseUrl.slice('sqlite:'.length));
+  const base = await openDatabase(options);
+  if (!options.redisUrl) return base;
+  try {
+    return await withRedis(base, options.redisUrl, { logger: options.logger, clock: options.clock, keyPrefix: options.redisKeyPrefix });
+  } catch (error) {
+    await base.close();
+    throw error;
   }
-  throw new Error(`unsupported database URL scheme: ${databaseUrl.split(':')[0]}`);
 }
