@@ -26,7 +26,16 @@ function lastJsonObject(stdout: string): Record<string, unknown> {
   return JSON.parse(stdout.slice(start, end + 1)) as Record<string, unknown>;
 }
 
-export function gatehouseTarget(options: { databaseUrl?: (dir: string) => string; label?: string; name?: string } = {}): Target {
+export interface GatehouseTargetOptions {
+  name?: string;
+  label?: string;
+  /** The database for one start; SQLite in the start's temp dir unless given. */
+  databaseUrl?: (dir: string) => string;
+  /** Removes what databaseUrl created outside the temp dir. */
+  dropDatabase?: (databaseUrl: string) => Promise<void>;
+}
+
+export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
   return {
     name: options.name ?? 'gatehouse',
     label: options.label ?? 'Gatehouse',
@@ -73,6 +82,7 @@ export function gatehouseTarget(options: { databaseUrl?: (dir: string) => string
           async stop() {
             await server.stop();
             rmSync(dir, { recursive: true, force: true });
+            await options.dropDatabase?.(database);
           },
         };
       };

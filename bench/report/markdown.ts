@@ -1,0 +1,96 @@
+// Renders docs/benchmarks.md from a run: results with the Gatehouse/NOP ratio and fraction of
+// ceiling, latency and resources, ceilings, cold start and memory, method and machine. The
+// hand-written block between the notes markers survives every run.
+import type { RunResult } from '../results.js';
+import { figuresFor, median, medianCeiling } from './statistics.js';
+
+export const notesStart = '<!-- notes:start (kept by npm run bench) -->';
+export const notesEnd = '<!-- notes:end -->';
+const defaultNotes = '## Notes\n\nProfiling findings (`npm run bench -- --profile DIR`, then open the `.cpuprofile` files) go here.';
+
+const n = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const pct = (value: number) => (Number.isFinite(value) ? `${Math.round(value * 100)} %` : 'n/a');
+const ceilingLabel: Record<string, string> = { rs256: 'RS256 signatures/s', argon2: 'argon2id verifications/s', hello: 'Fastify hello req/s' };
+
+export function keptNotes(existing: string | undefined): string {
+  if (!existing) return defaultNotes;
+  const start = existing.indexOf(notesStart);
+  const end = existing.indexOf(notesEnd);
+  return start !== -1 && end > start ? existing.slice(start + notesStart.length, end).trim() : defaultNotes;
+}
+
+export function renderMarkdown(result: RunResult, { chartPath, notes }: { chartPath: string; notes: string }): string {
+  const reference = result.targets.find((t) => t.name === 'reference');
+  const others = result.targets.filter((t) => t !== reference);
+  const { settings: s, machine: m } = result;
+  const lines: string[] = [
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench`; only the notes block below survives the next run. -->',
+    '',
+    `Run of ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC at commit \`${m.commit}\`: ${s.rounds} rounds, ${s.durationMs / 1000} s per scenario `
+      + `and server after ${s.warmupMs / 1000} s of warm-up, ${s.pinned ? 'server pinned to core 0 and load generator to core 1' : 'unpinned (numbers are indicative only)'}. `
+      + 'Every figure is the median across rounds.',
+    '',
+    '## Results',
+    '',
+    `| scenario | ${result.targets.map((t) => `${t.label} ops/s`).join(' | ')} | ${others.map((t) => `${t.label} ÷ ${reference?.label ?? 'reference'}`).join(' | ')}${others.length ? ' | ' : ''}ceiling | ${result.targets.map((t) => `${t.label} % of ceiling`).join(' | ')} |`,
+    `| --- | ${result.targets.map(() => '---:').join(' | ')} | ${others.map(() => '---:').join(' | ')}${others.length ? ' | ' : ''}--- | ${result.targets.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const scenario of result.scenarios) {
+    const ops = result.targets.map((t) => figuresFor(result, scenario.name, t.name).opsPerSec);
+    const refOps = reference ? figuresFor(result, scenario.name, reference.name).opsPerSec : NaN;
+    const ceiling = medianCeiling(result, scenario.ceiling as 'rs256');
+    const ratios = others.map((t) => `${n(figuresFor(result, scenario.name, t.name).opsPerSec / refOps, 2)}×`);
+    lines.push(`| ${scenario.name} | ${ops.map((v) => n(v)).join(' | ')} | ${ratios.join(' | ')}${others.length ? ' | ' : ''}${ceilingLabel[scenario.ceiling]} ${n(ceiling)} | ${ops.map((v) => pct(v / ceiling)).join(' | ')} |`);
+  }
+  lines.push('', `![ops/s per scenario](${chartPath})`, '', 'What one operation is:', '');
+  for (const scenario of result.scenarios) lines.push(`- \`${scenario.name}\`: ${scenario.operation}.`);
+
+  lines.push('', '## Latency and resources', '', '| scenario | server | client | p50 ms | p99 ms | errors / ops | server CPU | peak RSS MB | generator CPU (max) |', '| --- | --- | --- | ---:| ---:| ---:| ---:| ---:| ---:|');
+  const problems: string[] = [];
+  for (const scenario of result.scenarios) {
+    for (const target of result.targets) {
+      const f = figuresFor(result, scenario.name, target.name);
+      const busy = f.generatorCpuMax >= 0.9;
+      if (busy) problems.push(`- \`${scenario.name}\` on ${target.label}: the load generator reached ${pct(f.generatorCpuMax)} of its core, so this figure may be the generator's limit.`);
+      if (f.errors) problems.push(`- \`${scenario.name}\` on ${target.label}: ${f.errors} errors (${f.errorSamples.join('; ')}).`);
+      lines.push(`| ${scenario.name} | ${target.label} | ${f.client} | ${n(f.p50Ms, 1)} | ${n(f.p99Ms, 1)} | ${f.errors} / ${f.ops} | ${pct(f.serverCpu)} | ${n(f.peakRssMb)} | ${pct(f.generatorCpuMax)}${busy ? ' ⚠' : ''} |`);
+    }
+  }
+  lines.push('', problems.length ? problems.join('\n') : 'No errors, and the load generator stayed below 90 % of its core in every run.');
+
+  lines.push('', '## Ceilings (one core, same run)', '', '| ceiling | median | per round |', '| --- | ---:| --- |');
+  for (const name of ['rs256', 'argon2', 'hello'] as const) {
+    lines.push(`| ${ceilingLabel[name]} | ${n(medianCeiling(result, name), 1)} | ${result.ceilings.map((c) => n(c[name], 1)).join(', ')} |`);
+  }
+
+  lines.push('', '## Cold start and memory', '', '| server | cold start (median, min–max) | RSS idle MB | RSS after the rounds MB (ops) | RSS after the soak MB (+ops) | peak RSS MB |', '| --- | ---:| ---:| ---:| ---:| ---:|');
+  for (const t of result.targets) {
+    lines.push(`| ${t.label} | ${n(median(t.coldStartMs))} ms (${n(Math.min(...t.coldStartMs))}–${n(Math.max(...t.coldStartMs))}) | ${n(t.rssIdleMb)} | ${n(t.rssBeforeSoakMb)} (${n(t.opsBeforeSoak)}) | ${n(t.rssAfterSoakMb)} (+${n(t.soakOps)}${t.soakErrors ? `, ${t.soakErrors} errors` : ''}) | ${n(t.peakRssMb)} |`);
+  }
+
+  lines.push(
+    '',
+    '## Method',
+    '',
+    '- Both servers run on the same machine in the same run. Each server process is started with `taskset -c 0`; the runner, which is also the load generator, moves itself and all its threads to core 1 (`taskset -a -p -c 1`). Scenarios alternate between servers (A B, then B A in the next round) so that drift on a shared machine cancels.',
+    '- The reference is `oidc-provider` on its in-memory adapter (`bench/reference/server.ts`), configured like Gatehouse: RS256 ID tokens from a 2048-bit key, the same scopes and token lifetimes, refresh token rotation, PKCE required, introspection and client credentials on, and login and consent pages shaped like Gatehouse\'s that check the password with the same `@node-rs/argon2` call and parameters. Gatehouse writes to a durable SQLite file.',
+    '- Two instances of each server run: one with argon2id at m=19 MiB, t=2, p=1, and one with the cheapest parameters Gatehouse accepts (m=1 MiB, t=1), which stands in for "no hashing" in `flow-nohash` to isolate protocol cost.',
+    '- Stateful scenarios (`flow`, `flow-nohash`, `flow-sso`, `refresh`) run as a closed loop of virtual users, each with its own cookie jar, following redirects and filling the HTML login and consent forms as a browser would (`bench/client/`). Every operation is checked end to end: state, `iss`, the code exchange with client_secret_basic and PKCE S256, the ID token signature, issuer, audience and nonce, and refresh token rotation. Logins, tokens and sessions a scenario needs are prepared before the clock starts.',
+    `- Stateless scenarios use autocannon (one core; ${s.connections} connections), which costs far less per request than a Node HTTP client; every response body is checked (an introspection answer must say \`active: true\`). Autocannon reports latency in whole milliseconds.`,
+    `- Closed-loop scenarios use ${s.users} virtual users. Server CPU comes from \`/proc/<pid>/stat\` (all threads, including argon2's thread pool) over the measured window; peak RSS is \`VmHWM\` from \`/proc/<pid>/status\`. The generator's own CPU is checked against 90 % of its core.`,
+    '- Ceilings are measured in each round, each pinned to core 0: jose RS256 signatures of an ID-token-sized payload, `@node-rs/argon2` verifications at Gatehouse\'s parameters, and autocannon against a bare Fastify route. Flows with an argon2id login compare with the argon2id ceiling; `flow-sso`, `flow-nohash` and `refresh` (one ID token each) with the RS256 ceiling; the rest with the Fastify hello ceiling.',
+    `- Cold start: from spawning the process to the first 200 from its discovery document, on a prepared database (${result.targets[0]?.coldStartMs.length ?? 0} samples). Memory: RSS when idle after start, after the rounds, and after a soak of ${n(s.soakOps)} mixed client_credentials, introspect and userinfo operations.`,
+    '',
+    '## Machine',
+    '',
+    `${m.cpu}, ${m.cores} cores, ${n(m.memoryGb)} GB RAM, Linux ${m.kernel}, Node ${m.node}; ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '',
+    notesStart,
+    notes,
+    notesEnd,
+    '',
+  );
+  return lines.join('\n');
+}
