@@ -1,0 +1,155 @@
+// Contract for the long-lived directory records: clients, accounts and consents.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuplicateError } from '../../src/storage/ports.js';
+import type { ContractContext } from './contract.js';
+import { accountRecord, clientRecord, codeRecord, grantRecord, nowSeconds, tokenRecord, uid } from './fixtures.js';
+
+const isDuplicate = (error: unknown): boolean => error instanceof DuplicateError;
+
+export function describeDirectoryContract({ storage }: ContractContext): void {
+  describe('clients', () => {
+    it('returns a confidential client exactly as registered (RFC 6749 §2)', async () => {
+      const client = clientRecord();
+      await storage().clients.insert(client);
+      assert.deepEqual(await storage().clients.find(client.clientId), client);
+    });
+
+    it('keeps a public client without secret and a trusted flag (RFC 6749 §2.1)', async () => {
+      const client = clientRecord({ secretDigest: null, skipConsent: true, tokenEndpointAuthMethod: 'none', scopes: [] });
+      await storage().clients.insert(client);
+      assert.deepEqual(await storage().clients.find(client.clientId), client);
+    });
+
+    it('answers null for an unknown client id', async () => {
+      assert.equal(await storage().clients.find(uid('client')), null);
+    });
+
+    it('rejects a second client with the same id with DuplicateError', async () => {
+      const client = clientRecord();
+      await storage().clients.insert(client);
+      await assert.rejects(storage().clients.insert({ ...client, clientName: 'Impostor' }), isDuplicate);
+      assert.equal((await storage().clients.find(client.clientId))?.clientName, client.clientName);
+    });
+
+    it('lists registered clients', async () => {
+      const a = clientRecord();
+      const b = clientRecord();
+      await storage().clients.insert(a);
+      await storage().clients.insert(b);
+      const listed = await storage().clients.list();
+      assert.deepEqual(listed.find((c) => c.clientId === a.clientId), a);
+      assert.deepEqual(listed.find((c) => c.clientId === b.clientId), b);
+    });
+
+    it('deletes a client and revokes its grants, tokens and codes, leaving other clients alone', async () => {
+      const now = nowSeconds();
+      const client = clientRecord();
+      const other = clientRecord();
+      await storage().clients.insert(client);
+      await storage().clients.insert(other);
+      const grant = grantRecord({ clientId: client.clientId });
+      const otherGrant = grantRecord({ clientId: other.clientId });
+      await storage().grants.insert(grant);
+      await storage().grants.insert(otherGrant);
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      const access = tokenRecord(grant, 'access_token', now);
+      const otherAccess = tokenRecord(otherGrant, 'access_token', now);
+      await storage().tokens.insert([access, otherAccess]);
+
+      assert.equal(await storage().clients.delete(client.clientId), true);
+      assert.equal(await storage().clients.find(client.clientId), null);
+      assert.notEqual((await storage().grants.find(grant.grantId))?.revokedAt ?? null, null);
+      assert.notEqual((await storage().tokens.find(access.tokenDigest))?.revokedAt ?? null, null);
+      assert.equal((await storage().authorizationCodes.consume(code.codeDigest, now))?.firstUse, false);
+      assert.equal((await storage().grants.find(otherGrant.grantId))?.revokedAt, null);
+      assert.equal((await storage().tokens.find(otherAccess.tokenDigest))?.revokedAt, null);
+      assert.equal(await storage().clients.delete(client.clientId), false);
+    });
+  });
+
+  describe('accounts', () => {
+    it('finds an account by id and by username', async () => {
+      const account = accountRecord();
+      await storage().accounts.insert(account);
+      assert.deepEqual(await storage().accounts.findById(account.accountId), account);
+      assert.deepEqual(await storage().accounts.findByUsername(account.username), account);
+    });
+
+    it('keeps optional claims as null and an unverified email as false', async () => {
+      const account = accountRecord({ email: null, emailVerified: false, name: null });
+      await storage().accounts.insert(account);
+      assert.deepEqual(await storage().accounts.findById(account.accountId), account);
+    });
+
+    it('answers null for an unknown id or username', async () => {
+      assert.equal(await storage().accounts.findById(uid('acct')), null);
+      assert.equal(await storage().accounts.findByUsername(uid('user')), null);
+    });
+
+    it('rejects a taken username with DuplicateError', async () => {
+      const account = accountRecord();
+      await storage().accounts.insert(account);
+      await assert.rejects(storage().accounts.insert(accountRecord({ username: account.username })), isDuplicate);
+      assert.equal((await storage().accounts.findByUsername(account.username))?.accountId, account.accountId);
+    });
+
+    it('lists accounts', async () => {
+      const account = accountRecord();
+      await storage().accounts.insert(account);
+      assert.deepEqual((await storage().accounts.list()).find((a) => a.accountId === account.accountId), account);
+    });
+
+    it('replaces the password hash and stamps updatedAt; false for an unknown account', async () => {
+      const account = accountRecord();
+      await storage().accounts.insert(account);
+      assert.equal(await storage().accounts.setPassword(account.accountId, '$argon2id$new', account.updatedAt + 30), true);
+      const updated = await storage().accounts.findById(account.accountId);
+      assert.equal(updated?.passwordHash, '$argon2id$new');
+      assert.equal(updated?.updatedAt, account.updatedAt + 30);
+      assert.equal(updated?.createdAt, account.createdAt);
+      assert.equal(await storage().accounts.setPassword(uid('acct'), '$argon2id$x', 1), false);
+    });
+
+    it('deletes an account once and frees its username', async () => {
+      const account = accountRecord();
+      await storage().accounts.insert(account);
+      assert.equal(await storage().accounts.delete(account.accountId), true);
+      assert.equal(await storage().accounts.findById(account.accountId), null);
+      assert.equal(await storage().accounts.findByUsername(account.username), null);
+      assert.equal(await storage().accounts.delete(account.accountId), false);
+      await assert.doesNotReject(storage().accounts.insert(accountRecord({ username: account.username })));
+    });
+  });
+
+  describe('consents', () => {
+    it('answers null before consent is given', async () => {
+      assert.equal(await storage().consents.find(uid('acct'), uid('client')), null);
+    });
+
+    it('saves a consent and replaces it on a second save for the same account and client', async () => {
+      const now = nowSeconds();
+      const accountId = uid('acct');
+      const clientId = uid('client');
+      const first = { accountId, clientId, scopes: ['openid'], createdAt: now, updatedAt: now };
+      await storage().consents.save(first);
+      assert.deepEqual(await storage().consents.find(accountId, clientId), first);
+      const second = { ...first, scopes: ['openid', 'email', 'profile'], updatedAt: now + 10 };
+      await storage().consents.save(second);
+      assert.deepEqual(await storage().consents.find(accountId, clientId), second);
+    });
+
+    it('keeps consents per (account, client) pair and deletes only the one named', async () => {
+      const now = nowSeconds();
+      const accountId = uid('acct');
+      const a = { accountId, clientId: uid('client'), scopes: ['openid'], createdAt: now, updatedAt: now };
+      const b = { ...a, clientId: uid('client'), scopes: ['email'] };
+      await storage().consents.save(a);
+      await storage().consents.save(b);
+      await storage().consents.delete(accountId, a.clientId);
+      assert.equal(await storage().consents.find(accountId, a.clientId), null);
+      assert.deepEqual(await storage().consents.find(accountId, b.clientId), b);
+    });
+  });
+}

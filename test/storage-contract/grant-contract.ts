@@ -1,0 +1,126 @@
+// Contract for grants and authorization codes: single use under concurrency and revocation of
+// the whole family (RFC 6749 §4.1.2, §10.5).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ContractContext } from './contract.js';
+import { codeRecord, grantRecord, nowSeconds, randomDigest, tokenRecord, uid } from './fixtures.js';
+
+export function describeGrantContract({ storage }: ContractContext): void {
+  describe('grants', () => {
+    it('returns a grant as stored, including a client_credentials grant without account', async () => {
+      const grant = grantRecord();
+      const machine = grantRecord({ accountId: null, scopes: [] });
+      await storage().grants.insert(grant);
+      await storage().grants.insert(machine);
+      assert.deepEqual(await storage().grants.find(grant.grantId), grant);
+      assert.deepEqual(await storage().grants.find(machine.grantId), machine);
+      assert.equal(await storage().grants.find(uid('grant')), null);
+    });
+
+    it('revoking a grant revokes every token and code it issued, and nothing else (RFC 6749 §4.1.2)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      const other = grantRecord();
+      await storage().grants.insert(grant);
+      await storage().grants.insert(other);
+      const code = codeRecord(grant, now);
+      const otherCode = codeRecord(other, now);
+      await storage().authorizationCodes.insert(code);
+      await storage().authorizationCodes.insert(otherCode);
+      const family = [tokenRecord(grant, 'access_token', now), tokenRecord(grant, 'refresh_token', now)];
+      const bystander = tokenRecord(other, 'access_token', now);
+      await storage().tokens.insert([...family, bystander]);
+
+      await storage().grants.revoke(grant.grantId, now + 1);
+
+      assert.equal((await storage().grants.find(grant.grantId))?.revokedAt, now + 1);
+      for (const token of family) assert.equal((await storage().tokens.find(token.tokenDigest))?.revokedAt, now + 1);
+      assert.equal((await storage().authorizationCodes.consume(code.codeDigest, now + 2))?.firstUse, false);
+      assert.equal((await storage().grants.find(other.grantId))?.revokedAt, null);
+      assert.equal((await storage().tokens.find(bystander.tokenDigest))?.revokedAt, null);
+      assert.equal((await storage().authorizationCodes.consume(otherCode.codeDigest, now + 2))?.firstUse, true);
+    });
+
+    it('keeps the first revocation time when a grant is revoked again', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      await storage().grants.revoke(grant.grantId, now);
+      await storage().grants.revoke(grant.grantId, now + 50);
+      assert.equal((await storage().grants.find(grant.grantId))?.revokedAt, now);
+    });
+
+    it('reports a token inserted after its grant was revoked as revoked', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      await storage().grants.revoke(grant.grantId, now);
+      const late = tokenRecord(grant, 'access_token', now + 1);
+      await storage().tokens.insert([late]);
+      assert.equal((await storage().tokens.find(late.tokenDigest))?.revokedAt, now);
+    });
+  });
+
+  describe('authorization codes', () => {
+    it('consumes a code once and returns every bound field (RFC 6749 §4.1.2)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      const result = await storage().authorizationCodes.consume(code.codeDigest, now + 3);
+      assert.deepEqual(result, { firstUse: true, code: { ...code, consumedAt: now + 3 } });
+    });
+
+    it('keeps a code without PKCE or nonce as null fields', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const code = codeRecord(grant, now, { codeChallenge: null, codeChallengeMethod: null, nonce: null });
+      await storage().authorizationCodes.insert(code);
+      assert.deepEqual(await storage().authorizationCodes.consume(code.codeDigest, now), { firstUse: true, code: { ...code, consumedAt: now } });
+    });
+
+    it('reports a replayed code as firstUse false with the original consumption time (RFC 6749 §4.1.2)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      await storage().authorizationCodes.consume(code.codeDigest, now);
+      const replay = await storage().authorizationCodes.consume(code.codeDigest, now + 7);
+      assert.equal(replay?.firstUse, false);
+      assert.equal(replay?.code.consumedAt, now);
+      assert.equal(replay?.code.grantId, grant.grantId);
+    });
+
+    it('answers null for an unknown code', async () => {
+      assert.equal(await storage().authorizationCodes.consume(randomDigest(), nowSeconds()), null);
+    });
+
+    it('lets exactly one of 20 concurrent redemptions win (RFC 6749 §4.1.2, RFC 9700 §4.5)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => storage().authorizationCodes.consume(code.codeDigest, now)),
+      );
+      assert.equal(results.filter((r) => r?.firstUse === true).length, 1);
+      assert.equal(results.filter((r) => r?.firstUse === false).length, 19);
+    });
+
+    it('still detects the replay of an expired code, leaving expiry to the caller', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const code = codeRecord(grant, now, { expiresAt: now + 30 });
+      await storage().authorizationCodes.insert(code);
+      const late = await storage().authorizationCodes.consume(code.codeDigest, now + 120);
+      assert.equal(late?.firstUse, true);
+      assert.equal(late?.code.expiresAt, now + 30);
+      assert.equal((await storage().authorizationCodes.consume(code.codeDigest, now + 121))?.firstUse, false);
+    });
+  });
+}
