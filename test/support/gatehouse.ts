@@ -53,8 +53,25 @@ export async function freePort(): Promise<number> {
  * The database the suite runs on: GATEHOUSE_TEST_DATABASE_URL (e.g. postgres://…) when set,
  * so the whole suite can run against PostgreSQL with one variable; a temp SQLite file otherwise.
  */
-function testDatabaseUrl(dir: string): string {
-  return process.env.GATEHOUSE_TEST_DATABASE_URL ?? `sqlite:${join(dir, 'gatehouse.db')}`;
+function testDatabaseUrl(dir: string): { url: string; schema?: string } {
+  const shared = process.env.GATEHOUSE_TEST_DATABASE_URL;
+  if (!shared) return { url: `sqlite:${join(dir, 'gatehouse.db')}` };
+  // Each test server gets its own PostgreSQL schema, dropped on close, so files run in parallel.
+  const schema = `gh_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const url = new URL(shared);
+  url.searchParams.set('schema', schema);
+  return { url: url.toString(), schema };
+}
+
+async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: sharedUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 // Cheap argon2 parameters keep tests fast; production parameters are covered by the password unit test.
@@ -63,16 +80,19 @@ const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const port = await freePort();
+  const database = overrides.databaseUrl ? { url: overrides.databaseUrl } : testDatabaseUrl(dir);
   const config = loadConfig({
     env: {},
     overrides: {
-      port, host: '127.0.0.1', issuer: `http://localhost:${port}`, databaseUrl: testDatabaseUrl(dir), logLevel: 'silent',
+      port, host: '127.0.0.1', issuer: `http://localhost:${port}`, databaseUrl: database.url, logLevel: 'silent',
       argon2: testArgon2, redisUrl: process.env.GATEHOUSE_TEST_REDIS_URL, ...overrides,
     },
   });
   const clock = manualClock();
   const logger = silentLogger();
-  const storage = await createStorage({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger });
+  const storage = await createStorage({
+    databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock, redisKeyPrefix: `gh-test-${randomUUID()}:`,
+  });
   await ensureSigningKey(storage.signingKeys, clock);
   const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
   const app = await buildApp({ config, storage, keys, clock, logger });
@@ -115,6 +135,7 @@ export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Prom
       await app.close();
       await storage.close();
       rmSync(dir, { recursive: true, force: true });
+      if ('schema' in database && database.schema) await dropSchema(process.env.GATEHOUSE_TEST_DATABASE_URL!, database.schema);
     },
   };
 }
