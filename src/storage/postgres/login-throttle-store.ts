@@ -13,9 +13,9 @@ export function createLoginThrottleStore(pool: pg.Pool): LoginThrottleStore {
       const { rows } = await query<{ failures: number }>(pool, {
         name: 'throttle_register',
         text: `WITH sweep AS (DELETE FROM login_failures WHERE ctid IN
-            (SELECT ctid FROM login_failures WHERE failed_at <= $2 - $3 LIMIT 100 FOR UPDATE SKIP LOCKED)),
+            (SELECT ctid FROM login_failures WHERE failed_at <= $2::bigint - $3::bigint LIMIT 100 FOR UPDATE SKIP LOCKED)),
           ins AS (INSERT INTO login_failures (key, failed_at) VALUES ($1, $2))
-          SELECT count(*)::int + 1 AS failures FROM login_failures WHERE key = $1 AND failed_at > $2 - $3 AND failed_at <= $2`,
+          SELECT count(*)::int + 1 AS failures FROM login_failures WHERE key = $1 AND failed_at > $2::bigint - $3::bigint AND failed_at <= $2`,
         values: [key, now, windowSeconds],
       });
       return rows[0]?.failures ?? 1;
@@ -23,7 +23,7 @@ export function createLoginThrottleStore(pool: pg.Pool): LoginThrottleStore {
     async failures(key, now, windowSeconds) {
       const { rows } = await query<{ failures: number }>(pool, {
         name: 'throttle_failures',
-        text: 'SELECT count(*)::int AS failures FROM login_failures WHERE key = $1 AND failed_at > $2 - $3 AND failed_at <= $2',
+        text: 'SELECT count(*)::int AS failures FROM login_failures WHERE key = $1 AND failed_at > $2::bigint - $3::bigint AND failed_at <= $2',
         values: [key, now, windowSeconds],
       });
       return rows[0]?.failures ?? 0;

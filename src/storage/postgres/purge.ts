@@ -13,10 +13,11 @@ const purgeable = {
 /** Removes at most `limit` rows of `table` whose expiry column is at or before `now`. */
 export async function purgeBatch(pool: pg.Pool, table: keyof typeof purgeable, now: number, limit: number): Promise<number> {
   const column = purgeable[table];
-  // ctid addresses the physical row: the cheapest way to DELETE ... LIMIT in PostgreSQL.
+  // ctid addresses the physical row: the cheapest way to DELETE ... LIMIT in PostgreSQL. SKIP
+  // LOCKED lets every node purge at once without waiting on (or deadlocking with) another.
   const result = await query(pool, {
     name: `purge_${table}`,
-    text: `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${column} <= $1 LIMIT $2)`,
+    text: `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${column} <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
     values: [now, limit],
   });
   return result.rowCount ?? 0;
