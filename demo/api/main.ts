@@ -1,0 +1,31 @@
+// Process entry of the demo API: verifier configuration from the environment, then listen.
+import { readFileSync } from 'node:fs';
+import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
+import { buildDemoApi } from './app.js';
+
+const env = process.env;
+const credentialsFile = env.DEMO_CLIENT_FILE ?? 'data/demo-client.json';
+const { client, api } = JSON.parse(readFileSync(credentialsFile, 'utf8')) as {
+  client: { client_id: string };
+  api: { client_id: string; client_secret: string };
+};
+
+const verifier = createAccessTokenVerifier({
+  issuer: env.DEMO_ISSUER ?? 'http://localhost:3000',
+  // Gatehouse has no resource indicators yet: aud is the client the token was issued to.
+  audience: client.client_id,
+  realm: 'demo-api',
+  introspection: {
+    clientId: api.client_id,
+    clientSecret: api.client_secret,
+    // Short, so a revoked token stops working within seconds even though answers are cached.
+    cacheMaxTtlSeconds: Number(env.DEMO_API_CACHE_SECONDS ?? 10),
+  },
+});
+
+const app = buildDemoApi({ verifier, logLevel: env.DEMO_LOG_LEVEL ?? 'warn' });
+await app.listen({ port: Number(env.DEMO_API_PORT ?? 4001), host: env.DEMO_HOST ?? '127.0.0.1' });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => { void app.close().then(() => process.exit(0)); });
+}

@@ -1,0 +1,172 @@
+// The demo client (the seed's Client-Server): routes for home, login, callback, profile,
+// refresh and logout. Tokens live in the server-side session; the browser gets a cookie only.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AuthorizationResponseError, ResponseBodyError } from 'openid-client';
+import { timingSafeEqual } from 'node:crypto';
+import { callProtectedApi, tokenRefused } from './protected-api.js';
+import type { RelyingParty } from './relying-party.js';
+import { SessionStore, type Session } from './session-store.js';
+import { stylesheet } from './styles.js';
+import { errorPage, homePage, profilePage } from './views.js';
+
+export interface ClientAppOptions {
+  /** Where browsers reach this app, e.g. http://localhost:4000 (the redirect URI is <baseUrl>/callback). */
+  baseUrl: string;
+  apiUrl: string;
+  relyingParty: RelyingParty;
+  now: () => number;
+  logLevel?: string;
+}
+
+const cookieName = 'demo_session';
+/** Refresh a little before expiry so the API never sees a token that dies in flight. */
+const refreshMargin = 5;
+
+const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function buildClientApp(options: ClientAppOptions): FastifyInstance {
+  const { relyingParty, now } = options;
+  const secureCookie = new URL(options.baseUrl).protocol === 'https:';
+  const sessions = new SessionStore({ ttlSeconds: 8 * 3600, maxSessions: 10_000, now });
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      // The callback URL carries the authorization code: log paths, never query strings.
+      serializers: { req: (req) => ({ method: req.method, path: req.url.split('?')[0] }) },
+    },
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Content-Security-Policy', csp);
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+  });
+
+  const cookieValue = (request: FastifyRequest) =>
+    /(?:^|;\s*)demo_session=([A-Za-z0-9_-]+)/.exec(request.headers.cookie ?? '')?.[1];
+  const setCookie = (reply: FastifyReply, id: string) =>
+    reply.header('Set-Cookie', `${cookieName}=${id}; Path=/; HttpOnly; SameSite=Lax${secureCookie ? '; Secure' : ''}`);
+  const clearCookie = (reply: FastifyReply) =>
+    reply.header('Set-Cookie', `${cookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secureCookie ? '; Secure' : ''}`);
+  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
+  const csrfMatches = (session: Session, sent: unknown) => typeof sent === 'string'
+    && sent.length === session.csrfToken.length && timingSafeEqual(Buffer.from(sent), Buffer.from(session.csrfToken));
+
+  app.get('/assets/app.css', async (_request, reply) =>
+    reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
+
+  app.get('/', async (request, reply) => {
+    const user = sessions.find(cookieValue(request))?.user;
+    const notice = (request.query as Record<string, string>).logged_out === '1' ? 'You are logged out. Your refresh token was revoked at Gatehouse.' : undefined;
+    return html(reply, 200, homePage({ signedInAs: user ? String(user.claims.name ?? user.claims.sub) : undefined, notice }));
+  });
+
+  app.get('/login', async (request, reply) => {
+    let id = cookieValue(request);
+    let session = sessions.find(id);
+    if (!session || !id) ({ id, session } = sessions.create());
+    let login;
+    try {
+      login = await relyingParty.startLogin();
+    } catch (error) {
+      request.log.error({ err: error }, 'discovery failed');
+      return html(reply, 502, errorPage({ title: 'Gatehouse is unreachable', description: 'The Demo app could not read Gatehouse\'s configuration. Is it running?' }));
+    }
+    // A few tabs may log in at once; older unfinished attempts are dropped.
+    if (session.pending.size >= 5) session.pending.delete(session.pending.keys().next().value!);
+    session.pending.set(login.state, login.pending);
+    setCookie(reply, id);
+    return reply.redirect(login.url.href, 303);
+  });
+
+  app.get('/callback', async (request, reply) => {
+    const id = cookieValue(request);
+    const session = sessions.find(id);
+    const state = (request.query as Record<string, unknown>).state;
+    const pending = typeof state === 'string' ? session?.pending.get(state) : undefined;
+    if (!session || !id || typeof state !== 'string' || !pending) {
+      return html(reply, 400, errorPage({ title: 'This login cannot be finished', description: 'It was started in another browser, has already been used, or has expired. Please log in again.' }));
+    }
+    session.pending.delete(state);
+    try {
+      session.user = await relyingParty.finishLogin(new URL(request.url, options.baseUrl), state, pending);
+    } catch (error) {
+      if (error instanceof AuthorizationResponseError || error instanceof ResponseBodyError) {
+        request.log.info({ error: error.error }, 'authorization did not complete');
+        return html(reply, 400, errorPage({ title: 'You are not logged in', code: error.error, description: error.error_description }));
+      }
+      request.log.error({ err: error }, 'code exchange failed');
+      return html(reply, 502, errorPage({ title: 'Login failed', description: 'The answer from Gatehouse could not be validated.' }));
+    }
+    setCookie(reply, sessions.rotate(id, session));
+    // Off the callback URL at once, so the one-time code is not left in history or reloaded.
+    return reply.redirect('/me', 303);
+  });
+
+  app.get('/me', async (request, reply) => {
+    const session = sessions.find(cookieValue(request));
+    if (!session?.user) return reply.redirect('/', 303);
+    try {
+      if (session.user.accessTokenExpiresAt - refreshMargin <= now() && session.user.refreshToken) {
+        session.user = await relyingParty.refresh(session.user);
+      }
+      let api = await callProtectedApi(options.apiUrl, session.user.accessToken);
+      if (tokenRefused(api) && session.user.refreshToken) {
+        session.user = await relyingParty.refresh(session.user);
+        api = await callProtectedApi(options.apiUrl, session.user.accessToken);
+      }
+      return html(reply, 200, profilePage({ user: session.user, api, csrfToken: session.csrfToken, now: now() }));
+    } catch (error) {
+      return sessionEnded(request, reply, session, error);
+    }
+  });
+
+  app.post('/refresh', async (request, reply) => {
+    const session = sessions.find(cookieValue(request));
+    if (!session?.user) return reply.redirect('/', 303);
+    if (!csrfMatches(session, (request.body as Record<string, unknown> | undefined)?.csrf_token)) return html(reply, 403, errorPage({ title: 'Request refused', description: 'The form was not sent from this app.' }));
+    try {
+      session.user = await relyingParty.refresh(session.user);
+    } catch (error) {
+      return sessionEnded(request, reply, session, error);
+    }
+    return reply.redirect('/me', 303);
+  });
+
+  app.post('/logout', async (request, reply) => {
+    const id = cookieValue(request);
+    const session = sessions.find(id);
+    if (!session) return reply.redirect('/', 303);
+    if (!csrfMatches(session, (request.body as Record<string, unknown> | undefined)?.csrf_token)) return html(reply, 403, errorPage({ title: 'Request refused', description: 'The form was not sent from this app.' }));
+    const user = session.user;
+    sessions.destroy(id);
+    clearCookie(reply);
+    if (user) {
+      // Revoking the refresh token ends the grant's future (RFC 7009 §2); the access token too, so it dies now.
+      const revocations = [user.refreshToken && relyingParty.revoke(user.refreshToken, 'refresh_token'), relyingParty.revoke(user.accessToken, 'access_token')];
+      for (const result of await Promise.allSettled(revocations)) {
+        if (result.status === 'rejected') request.log.warn({ err: result.reason }, 'token revocation failed');
+      }
+    }
+    return reply.redirect('/?logged_out=1', 303);
+  });
+
+  /** A refused refresh token (revoked, expired, reused) ends the session; other failures do not. */
+  function sessionEnded(request: FastifyRequest, reply: FastifyReply, session: Session, error: unknown) {
+    if (!(error instanceof ResponseBodyError)) {
+      // Gatehouse unreachable or its answer unusable: keep the session, the user may retry.
+      request.log.error({ err: error }, 'refresh failed');
+      return html(reply, 502, errorPage({ title: 'Gatehouse is unreachable', description: 'The tokens could not be refreshed right now. Please try again.' }));
+    }
+    session.user = undefined;
+    request.log.warn({ error: error.error }, 'refresh token refused');
+    return html(reply, 401, errorPage({ title: 'Your session has ended', code: error.error, description: 'Gatehouse no longer accepts this session. Please log in again.' }));
+  }
+
+  return app;
+}

@@ -1,0 +1,91 @@
+// The demo client's side of the Authorization Code flow, all through openid-client v6:
+// discovery, PKCE S256 + state + nonce, code exchange with client_secret_basic (ID token
+// validated by the library), refresh with rotation, and revocation (RFC 7009).
+import * as client from 'openid-client';
+import type { PendingLogin, SignedInUser } from './session-store.js';
+
+export interface RelyingPartyOptions {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  scope: string;
+  now: () => number;
+}
+
+export interface RelyingParty {
+  /** The authorization URL to send the browser to (seed step 1), and what to remember for the callback. */
+  startLogin(): Promise<{ url: URL; state: string; pending: PendingLogin }>;
+  /** Validates the callback and exchanges the code (seed steps 4-7). Throws the library's errors. */
+  finishLogin(callbackUrl: URL, state: string, pending: PendingLogin): Promise<SignedInUser>;
+  /** Trades the refresh token for new tokens; the old refresh token is dead afterwards (rotation). */
+  refresh(user: SignedInUser): Promise<SignedInUser>;
+  /** RFC 7009; the server answers 200 even for tokens it does not know. */
+  revoke(token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
+}
+
+export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
+  let discovered: Promise<client.Configuration> | null = null;
+  const configuration = () => {
+    discovered ??= client.discovery(
+      new URL(options.issuer), options.clientId, { redirect_uris: [options.redirectUri] },
+      client.ClientSecretBasic(options.clientSecret),
+      // Plain http is only acceptable for a local demo issuer; openid-client refuses it otherwise.
+      new URL(options.issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+    ).catch((error: unknown) => {
+      discovered = null;
+      throw error;
+    });
+    return discovered;
+  };
+
+  function signedInUser(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, previous?: SignedInUser): SignedInUser {
+    const now = options.now();
+    return {
+      claims: tokens.claims() ?? previous!.claims,
+      accessToken: tokens.access_token,
+      accessTokenExpiresAt: now + (tokens.expiresIn() ?? 300),
+      refreshToken: tokens.refresh_token ?? previous?.refreshToken,
+      scope: tokens.scope ?? previous?.scope ?? '',
+      refreshedAt: previous ? now : undefined,
+    };
+  }
+
+  return {
+    async startLogin() {
+      const config = await configuration();
+      const codeVerifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const nonce = client.randomNonce();
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: options.redirectUri,
+        scope: options.scope,
+        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+      return { url, state, pending: { codeVerifier, nonce, startedAt: options.now() } };
+    },
+
+    async finishLogin(callbackUrl, state, pending) {
+      const tokens = await client.authorizationCodeGrant(await configuration(), callbackUrl, {
+        pkceCodeVerifier: pending.codeVerifier,
+        expectedState: state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      }, { redirect_uri: options.redirectUri });
+      return signedInUser(tokens);
+    },
+
+    async refresh(user) {
+      if (!user.refreshToken) throw new Error('no refresh token was issued (scope offline_access not granted)');
+      const tokens = await client.refreshTokenGrant(await configuration(), user.refreshToken);
+      return signedInUser(tokens, user);
+    },
+
+    async revoke(token, hint) {
+      await client.tokenRevocation(await configuration(), token, { token_type_hint: hint });
+    },
+  };
+}

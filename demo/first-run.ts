@@ -1,0 +1,67 @@
+// First-run setup of the demo, through the `gatehouse` CLI like a person would: registers the
+// demo client, the API's own client (for introspection) and the demo user, and remembers them
+// in <data>/demo-client.json. Demo mode only: that file holds secrets and the demo password.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface DemoCredentials {
+  redirect_uri: string;
+  client: { client_id: string; client_secret: string };
+  api: { client_id: string; client_secret: string };
+  user: { username: string; password: string };
+}
+
+export const demoUsername = 'demo';
+
+async function gatehouse(cli: string, database: string, args: string[], stdin?: string): Promise<string> {
+  const child = run(process.execPath, [cli, ...args, '--database', database], { encoding: 'utf8' });
+  if (stdin !== undefined) child.child.stdin?.end(`${stdin}\n`);
+  return (await child).stdout;
+}
+
+/** Registers whatever is missing from the database or the credentials file, and returns the credentials. */
+export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cli: string; dataDir: string; redirectUri: string }): Promise<DemoCredentials> {
+  const database = `sqlite:${join(dataDir, 'demo.db')}`;
+  const file = join(dataDir, 'demo-client.json');
+  const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials> : {};
+  const clients = JSON.parse(await gatehouse(cli, database, ['client', 'list', '--json'])) as { client_id: string; redirect_uris: string[] }[];
+  const users = JSON.parse(await gatehouse(cli, database, ['user', 'list', '--json'])) as { username: string }[];
+  const known = (id: string | undefined) => clients.find((c) => c.client_id === id);
+
+  let client = saved.client;
+  if (!client || !known(client.client_id)?.redirect_uris.includes(redirectUri)) {
+    client = JSON.parse(await gatehouse(cli, database, [
+      'client', 'create', '--name', 'Demo app', '--redirect-uri', redirectUri,
+      '--scope', 'openid profile email offline_access', '--json',
+    ])) as DemoCredentials['client'];
+  }
+  let api = saved.api;
+  if (!api || !known(api.client_id)) {
+    // The API never asks for tokens; it needs credentials only to call the introspection endpoint.
+    api = JSON.parse(await gatehouse(cli, database, [
+      'client', 'create', '--name', 'Demo API', '--grant-type', 'client_credentials', '--scope', 'openid', '--json',
+    ])) as DemoCredentials['api'];
+  }
+  let user = saved.user;
+  const userExists = users.some((u) => u.username === demoUsername);
+  if (!user || !userExists) {
+    user = { username: demoUsername, password: `demo-${randomBytes(6).toString('base64url')}` };
+    const command = userExists
+      ? ['user', 'set-password', demoUsername, '--password-stdin']
+      : ['user', 'create', '--username', demoUsername, '--email', 'demo@example.com', '--name', 'Demo User', '--password-stdin'];
+    await gatehouse(cli, database, command, user.password);
+  }
+  const credentials: DemoCredentials = {
+    redirect_uri: redirectUri,
+    client: { client_id: client.client_id, client_secret: client.client_secret },
+    api: { client_id: api.client_id, client_secret: api.client_secret },
+    user,
+  };
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return credentials;
+}
