@@ -1,0 +1,121 @@
+// SQLite-specific behaviour beyond the storage contract: cascades on delete, migrations that
+// apply once, and single use holding across separate connections racing on one file.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { openSqliteStorage } from './sqlite-storage.js';
+import { applyMigrations, migrations } from './migrations.js';
+import { accountRecord, clientRecord, codeRecord, grantRecord, nowSeconds, sessionRecord, tokenRecord } from '../../../test/storage-contract/fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sqlite-unit-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('SQLite adapter', () => {
+  it('applies every migration on a new database and nothing on the next run', () => {
+    const db = new Database(':memory:');
+    try {
+      assert.deepEqual(applyMigrations(db, 1), migrations.map((m) => m.version));
+      assert.deepEqual(applyMigrations(db, 2), []);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('deleting an account ends its sessions, forgets its consents and revokes its grants', async () => {
+    const storage = await openSqliteStorage(':memory:', () => 1234);
+    const now = nowSeconds();
+    const account = accountRecord();
+    await storage.accounts.insert(account);
+    const session = sessionRecord(now, { accountId: account.accountId });
+    await storage.sessions.insert(session);
+    const grant = grantRecord({ accountId: account.accountId });
+    await storage.grants.insert(grant);
+    const token = tokenRecord(grant, 'refresh_token', now);
+    await storage.tokens.insert([token]);
+    await storage.consents.save({ accountId: account.accountId, clientId: grant.clientId, scopes: ['openid'], createdAt: now, updatedAt: now });
+
+    assert.equal(await storage.accounts.delete(account.accountId), true);
+    assert.equal(await storage.sessions.find(session.sessionDigest, now), null);
+    assert.equal(await storage.consents.find(account.accountId, grant.clientId), null);
+    assert.equal((await storage.grants.find(grant.grantId))?.revokedAt, 1234);
+    assert.equal((await storage.tokens.find(token.tokenDigest))?.revokedAt, 1234);
+    await storage.close();
+  });
+
+  it('deleting a client forgets the consents given to it', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    const now = nowSeconds();
+    const client = clientRecord();
+    await storage.clients.insert(client);
+    await storage.consents.save({ accountId: 'a', clientId: client.clientId, scopes: ['openid'], createdAt: now, updatedAt: now });
+    await storage.clients.delete(client.clientId);
+    assert.equal(await storage.consents.find('a', client.clientId), null);
+    await storage.close();
+  });
+
+  it('never rotates an access token as if it were a refresh token', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    const now = nowSeconds();
+    const grant = grantRecord();
+    await storage.grants.insert(grant);
+    const access = tokenRecord(grant, 'access_token', now);
+    await storage.tokens.insert([access]);
+    assert.deepEqual(await storage.tokens.rotateRefreshToken(access.tokenDigest, now, []), { outcome: 'not_found' });
+    assert.equal((await storage.tokens.find(access.tokenDigest))?.rotatedAt, null);
+    await storage.close();
+  });
+
+  it('consumes each code exactly once while two connections contend for one file (RFC 6749 §4.1.2)', async () => {
+    const path = join(dir, 'race.db');
+    const storage = await openSqliteStorage(path);
+    const now = nowSeconds();
+    const grant = grantRecord();
+    await storage.grants.insert(grant);
+    const codes = Array.from({ length: 1000 }, () => codeRecord(grant, now));
+    for (const code of codes) await storage.authorizationCodes.insert(code);
+    await storage.close();
+
+    const digests = codes.map((c) => c.codeDigest);
+    const start = new Int32Array(new SharedArrayBuffer(4));
+    // The same order keeps both on the same code at once: a read-then-write (deferred)
+    // transaction fails here with SQLITE_BUSY, an immediate one waits its turn.
+    const workers = [0, 1].map(() => redeemInWorker(path, digests, now, start));
+    await Promise.all(workers.map((w) => w.ready));
+    Atomics.store(start, 0, 1);
+    Atomics.notify(start, 0);
+    const [a, b] = await Promise.all(workers.map((w) => w.won));
+    assert.equal(a! + b!, codes.length);
+  });
+});
+
+// Each worker opens its own connection, waits on a shared flag so both start together, then
+// redeems every code and reports how many it won.
+function redeemInWorker(path: string, digests: string[], now: number, start: Int32Array): { ready: Promise<void>; won: Promise<number> } {
+  const adapter = new URL('./sqlite-storage.js', import.meta.url).href;
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.adapter).then(async ({ openSqliteStorage }) => {
+      const storage = await openSqliteStorage(workerData.path);
+      parentPort.postMessage('ready');
+      Atomics.wait(workerData.start, 0, 0, 10000);
+      let won = 0;
+      for (const digest of workerData.digests) {
+        const result = await storage.authorizationCodes.consume(digest, workerData.now);
+        if (result && result.firstUse) won += 1;
+      }
+      await storage.close();
+      parentPort.postMessage(won);
+    });`;
+  const worker = new Worker(source, { eval: true, workerData: { adapter, path, digests, now, start } });
+  const failed = new Promise<never>((_, reject) => {
+    worker.on('error', reject);
+    worker.on('exit', (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
+  });
+  const ready = Promise.race([failed, new Promise<void>((resolve) => worker.once('message', () => resolve()))]);
+  const won = Promise.race([failed, ready.then(() => new Promise<number>((resolve) => worker.once('message', resolve)))]);
+  return { ready, won };
+}
