@@ -19,7 +19,10 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const storage = await createStorage({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger });
+  const storage = await createStorage({
+    databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock,
+    poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix,
+  });
   try {
     await ensureSigningKey(storage.signingKeys, clock);
     const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);

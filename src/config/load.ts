@@ -10,6 +10,8 @@ export const environmentVariables: Record<string, keyof ConfigInput> = {
   GATEHOUSE_ISSUER: 'issuer',
   GATEHOUSE_DATABASE_URL: 'databaseUrl',
   GATEHOUSE_REDIS_URL: 'redisUrl',
+  GATEHOUSE_DATABASE_POOL_SIZE: 'databasePoolSize',
+  GATEHOUSE_REDIS_KEY_PREFIX: 'redisKeyPrefix',
   GATEHOUSE_LOG_LEVEL: 'logLevel',
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   GATEHOUSE_ACCESS_TOKEN_FORMAT: 'accessTokenFormat',

@@ -14,6 +14,10 @@ export const configSchema = z.object({
   databaseUrl: z.string().min(1).default('sqlite:./data/gatehouse.db'),
   /** Optional redis://… for short-lived records (sessions, interactions, codes, throttling). */
   redisUrl: z.string().optional(),
+  /** PostgreSQL connections per node (nodes × pool must stay below max_connections). */
+  databasePoolSize: z.coerce.number().int().positive().default(10),
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  redisKeyPrefix: z.string().default('gatehouse:'),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-* from a reverse proxy (only behind one you run). */

@@ -1,0 +1,49 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { decideInteraction } from './prompt.js';
+import type { AuthenticationRequest, Prompt } from './authentication-request.js';
+import { OAuthError } from '../oauth/errors.js';
+import type { ConsentRecord } from '../storage/records.js';
+
+const now = 1_000_000;
+
+function request(overrides: { prompt?: Prompt[]; maxAge?: number | null; hint?: string | null; skipConsent?: boolean } = {}): AuthenticationRequest {
+  return {
+    client: { clientId: 'c', clientName: 'C', secretDigest: 'x', redirectUris: [], grantTypes: [], responseTypes: ['code'], scopes: [],
+      skipConsent: overrides.skipConsent ?? false, tokenEndpointAuthMethod: 'client_secret_basic', createdAt: 0 },
+    redirectUri: 'https://a/cb', responseMode: 'query', state: undefined, responseType: 'code', scopes: ['openid', 'email'],
+    codeChallenge: null, codeChallengeMethod: null, params: {}, openid: true, nonce: null,
+    prompt: new Set(overrides.prompt ?? []), maxAge: overrides.maxAge ?? null, loginHint: null, idTokenHintSubject: overrides.hint ?? null,
+  };
+}
+
+const session = { accountId: 'u1', authTime: now - 100 };
+const consent: ConsentRecord = { accountId: 'u1', clientId: 'c', scopes: ['openid', 'email'], createdAt: 0, updatedAt: 0 };
+const base = { freshLogin: null, freshConsent: false, now };
+
+describe('interaction decision (OIDC Core §3.1.2.1, §3.1.2.3-4)', () => {
+  const cases: Array<{ name: string; input: Parameters<typeof decideInteraction>[0]; expected: string }> = [
+    { name: 'asks for login without a session', input: { ...base, request: request(), session: null, consent: null }, expected: 'login' },
+    { name: 'asks for consent when none is remembered', input: { ...base, request: request(), session, consent: null }, expected: 'consent' },
+    { name: 'issues with session and covering consent', input: { ...base, request: request(), session, consent }, expected: 'issue' },
+    { name: 'asks for consent when it covers fewer scopes', input: { ...base, request: request(), session, consent: { ...consent, scopes: ['openid'] } }, expected: 'consent' },
+    { name: 'skips consent for trusted clients', input: { ...base, request: request({ skipConsent: true }), session, consent: null }, expected: 'issue' },
+    { name: 'forces login for prompt=login', input: { ...base, request: request({ prompt: ['login'] }), session, consent }, expected: 'login' },
+    { name: 'accepts a login made in this interaction for prompt=login', input: { ...base, freshLogin: session, request: request({ prompt: ['login'] }), session, consent }, expected: 'issue' },
+    { name: 'forces consent for prompt=consent', input: { ...base, request: request({ prompt: ['consent'] }), session, consent }, expected: 'consent' },
+    { name: 'forces login when max_age has passed', input: { ...base, request: request({ maxAge: 50 }), session, consent }, expected: 'login' },
+    { name: 'keeps the session within max_age', input: { ...base, request: request({ maxAge: 500 }), session, consent }, expected: 'issue' },
+    { name: 'forces login when id_token_hint names another user', input: { ...base, request: request({ hint: 'u2' }), session, consent }, expected: 'login' },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(decideInteraction(c.input).next, c.expected));
+
+  it('turns a needed login into login_required for prompt=none (OIDC Core §3.1.2.6)', () => {
+    assert.throws(() => decideInteraction({ ...base, request: request({ prompt: ['none'] }), session: null, consent: null }),
+      (e: unknown) => e instanceof OAuthError && e.code === 'login_required');
+  });
+
+  it('turns a needed consent into consent_required for prompt=none (OIDC Core §3.1.2.6)', () => {
+    assert.throws(() => decideInteraction({ ...base, request: request({ prompt: ['none'] }), session, consent: null }),
+      (e: unknown) => e instanceof OAuthError && e.code === 'consent_required');
+  });
+});
