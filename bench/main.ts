@@ -71,6 +71,9 @@ const targets = options.targets ? available.filter((t) => options.targets!.inclu
 if (targets.length === 0) throw new Error(`no target matches ${options.targets?.join(',')}`);
 const scenarios = findScenarios(options.scenarios);
 
+const perRound = scenarios.length * targets.length * ((options.warmupMs + options.durationMs) / 1000 + 1) + 3 * (options.ceilingMs / 1000 + 1);
+log(`${targets.map((t) => t.label).join(' vs ')}: ${scenarios.length} scenarios, ${options.rounds} rounds, about ${Math.ceil((perRound * options.rounds) / 60)} min plus setup and soak`);
+
 const startedAt = new Date().toISOString();
 const profileDir = options.profileDir;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
