@@ -67,7 +67,10 @@ ${api.challenge ? `<p class="note">WWW-Authenticate: <code>${escapeHtml(api.chal
 
 export function profilePage({ user, api, csrfToken, now, notice }: { user: SignedInUser; api: ApiAnswer; csrfToken: string; now: number; notice?: string }): string {
   const name = String(user.claims.name ?? user.claims.preferred_username ?? user.claims.sub);
-  const rows = Object.entries(user.claims)
+  // Who the user is first, then the protocol claims that make the token trustworthy.
+  const order = ['sub', 'name', 'preferred_username', 'email', 'email_verified', 'iss', 'aud', 'azp', 'auth_time', 'iat', 'exp', 'nonce', 'at_hash', 'amr'];
+  const rank = (claim: string) => (order.includes(claim) ? order.indexOf(claim) : order.length);
+  const rows = Object.entries(user.claims).sort(([a], [b]) => rank(a) - rank(b))
     .map(([claim, value]) => `<tr><th scope="row"><code>${escapeHtml(claim)}</code></th><td>${claimValue(claim, value)}</td></tr>`).join('\n');
   const expiresIn = user.accessTokenExpiresAt - now;
   return layout('Your profile', `
