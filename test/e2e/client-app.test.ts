@@ -1,0 +1,156 @@
+// The demo client app in-process against a real Gatehouse and the demo API, sharing one manual
+// clock, so token expiry, refresh, logout revocation and session rules are checked without sleeping.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { buildClientApp } from '../../demo/client-app/app.js';
+import { createRelyingParty, type RelyingParty } from '../../demo/client-app/relying-party.js';
+import type { SignedInUser } from '../../demo/client-app/session-store.js';
+import { buildDemoApi } from '../../demo/api/app.js';
+import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
+import { ScriptedBrowser, decodeEntities, type Page } from '../support/browser.js';
+import { freePort, startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
+
+let server: TestServer;
+let resourceServer: TestClient;
+let demoClient: TestClient;
+let clientApp: FastifyInstance;
+let api: FastifyInstance;
+let appUrl = '';
+let user: { username: string; password: string };
+/** Every token set the client app received, so the test can ask Gatehouse about them. */
+const issued: SignedInUser[] = [];
+
+async function introspect(token: string): Promise<Record<string, unknown>> {
+  const basic = Buffer.from(`${resourceServer.clientId}:${resourceServer.clientSecret}`).toString('base64');
+  const response = await fetch(`${server.issuer}/introspect`, {
+    method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }),
+  });
+  return await response.json() as Record<string, unknown>;
+}
+
+/** RFC 7009 revocation as the demo client, behind the app's back. */
+async function revoke(token: string): Promise<number> {
+  const basic = Buffer.from(`${demoClient.clientId}:${demoClient.clientSecret}`).toString('base64');
+  const response = await fetch(`${server.issuer}/revoke`, {
+    method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, token_type_hint: 'refresh_token' }),
+  });
+  return response.status;
+}
+
+/** Log in through the app as a browser would; returns the browser and the /me page. */
+async function logIn(): Promise<{ browser: ScriptedBrowser; me: Page; cookieBefore: string }> {
+  const browser = new ScriptedBrowser();
+  const start = await browser.navigate(`${appUrl}/login`);
+  assert.ok(start.leftTo?.startsWith(`${server.issuer}/authorize?`), 'the app sends the browser to Gatehouse');
+  const cookieBefore = browser.cookieHeader();
+  let page: Page & { leftTo?: string } = await browser.navigate(start.leftTo!);
+  // Consent is asked only the first time: Gatehouse remembers the approval per user and client.
+  for (let step = 0; step < 3 && !page.leftTo; step++) {
+    const fields: Record<string, string> = page.body.includes('name="password"') ? { username: user.username, password: user.password } : { decision: 'approve' };
+    page = await browser.submitForm(page, fields);
+  }
+  assert.ok(page.leftTo?.startsWith(`${appUrl}/callback?`), 'Gatehouse sends the browser back with a code');
+  const me = await browser.navigate(page.leftTo!);
+  assert.equal(me.status, 200, me.body.slice(0, 300));
+  return { browser, me, cookieBefore };
+}
+
+const csrfOf = (page: Page) => decodeEntities(/name="csrf_token" value="([^"]+)"/.exec(page.body)![1]!);
+
+before(async () => {
+  server = await startGatehouse();
+  const port = await freePort();
+  appUrl = `http://localhost:${port}`;
+  demoClient = await server.createClient({ redirectUris: [`${appUrl}/callback`], clientName: 'Demo app' });
+  resourceServer = await server.createClient({ grantTypes: ['client_credentials'] });
+  user = await server.createUser({ name: 'Demo User' });
+
+  const verifier = createAccessTokenVerifier({
+    issuer: server.issuer, audience: demoClient.clientId, clock: server.clock,
+    introspection: { clientId: resourceServer.clientId, clientSecret: resourceServer.clientSecret!, cacheMaxTtlSeconds: 0 },
+  });
+  api = buildDemoApi({ verifier, logLevel: 'silent' });
+  const apiAddress = await api.listen({ port: 0, host: '127.0.0.1' });
+
+  const real = createRelyingParty({
+    issuer: server.issuer, clientId: demoClient.clientId, clientSecret: demoClient.clientSecret!,
+    redirectUri: `${appUrl}/callback`, scope: 'openid profile email offline_access', now: server.clock,
+  });
+  const recording: RelyingParty = {
+    ...real,
+    async finishLogin(...args) { const u = await real.finishLogin(...args); issued.push(u); return u; },
+    async refresh(previous) { const u = await real.refresh(previous); issued.push(u); return u; },
+  };
+  clientApp = buildClientApp({ baseUrl: appUrl, apiUrl: `${apiAddress}/api/profile`, relyingParty: recording, now: server.clock, logLevel: 'silent' });
+  await clientApp.listen({ port, host: '127.0.0.1' });
+});
+
+after(async () => {
+  await clientApp?.close();
+  await api?.close();
+  await server?.close();
+});
+
+describe('demo client app', () => {
+  it('gives the browser a new session id once login completes (session fixation)', async () => {
+    const { browser, cookieBefore } = await logIn();
+    const before = /demo_session=([^;]+)/.exec(cookieBefore)?.[1];
+    const after = /demo_session=([^;]+)/.exec(browser.cookieHeader())?.[1];
+    assert.ok(before && after && before !== after);
+  });
+
+  it('refreshes an expired access token before calling the API, and the old refresh token is dead (RFC 6749 §6)', async () => {
+    const { browser, me } = await logIn();
+    assert.match(me.body, /API answered: <span class="status ok">200 OK/);
+    assert.match(me.body, /Last refreshed<\/th><td>not yet/);
+    const first = issued.at(-1)!;
+    server.clock.advance(first.accessTokenExpiresAt - server.clock());
+    const later = await browser.navigate(`${appUrl}/me`);
+    assert.match(later.body, /API answered: <span class="status ok">200 OK/);
+    assert.doesNotMatch(later.body, /Last refreshed<\/th><td>not yet/);
+    const second = issued.at(-1)!;
+    assert.notEqual(second.accessToken, first.accessToken);
+    assert.equal((await introspect(first.refreshToken!)).active, false);
+    assert.equal((await introspect(second.refreshToken!)).active, true);
+  });
+
+  it('logs out by revoking the refresh token at Gatehouse and forgetting the session (RFC 7009 §2.1)', async () => {
+    const { browser, me } = await logIn();
+    const tokens = issued.at(-1)!;
+    const out = await browser.request(`${appUrl}/logout`, { form: { csrf_token: csrfOf(me) } });
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.get('location'), '/?logged_out=1');
+    assert.match(out.headers.get('set-cookie') ?? '', /demo_session=; .*Max-Age=0/);
+    assert.equal((await introspect(tokens.refreshToken!)).active, false);
+    assert.equal((await introspect(tokens.accessToken)).active, false);
+    assert.equal((await browser.request(`${appUrl}/me`)).headers.get('location'), '/');
+  });
+
+  it('refuses a logout form without the session\'s CSRF token', async () => {
+    const { browser } = await logIn();
+    const refused = await browser.request(`${appUrl}/logout`, { form: { csrf_token: 'forged' } });
+    assert.equal(refused.status, 403);
+    assert.equal((await browser.request(`${appUrl}/me`)).status, 200);
+  });
+
+  it('ends the session cleanly when the refresh token was revoked at Gatehouse (RFC 6749 §5.2 invalid_grant)', async () => {
+    const { browser } = await logIn();
+    const tokens = issued.at(-1)!;
+    assert.equal(await revoke(tokens.refreshToken!), 200);
+    server.clock.advance(tokens.accessTokenExpiresAt - server.clock());
+    const page = await browser.navigate(`${appUrl}/me`);
+    assert.equal(page.status, 401, page.body.slice(0, 300));
+    assert.match(page.body, /Your session has ended/);
+    assert.match(page.body, /invalid_grant/);
+  });
+
+  it('shows a clear page when the callback cannot be matched to a login it started (state, RFC 6749 §10.12)', async () => {
+    const browser = new ScriptedBrowser();
+    const page = await browser.request(`${appUrl}/callback?code=gh_ac_forged&state=unknown`);
+    assert.equal(page.status, 400);
+    assert.match(page.body, /This login cannot be finished/);
+  });
+});
