@@ -1,5 +1,5 @@
 // grant_type=client_credentials (RFC 6749 §4.4): confidential clients only, access token only.
-import { randomToken } from '../../lib/random.js';
+import { DuplicateError } from '../../storage/ports.js';
 import { OAuthError } from '../errors.js';
 import { parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
@@ -17,8 +17,16 @@ export async function handle(params: Record<string, string>, client: ClientRecor
   const requested = parseScope(params.scope);
   const scopes = requested.length > 0 ? requireAllowedScopes(requested, allowed) : allowed;
   const now = deps.clock();
-  const grantId = randomToken(16);
-  await deps.storage.grants.insert({ grantId, accountId: null, clientId: client.clientId, scopes, createdAt: now, revokedAt: null });
+  // One standing grant per client: a grant row per token would grow without bound, and these
+  // tokens have no family to revoke together (no refresh token, no code).
+  const grantId = `cc:${client.clientId}`;
+  if (!(await deps.storage.grants.find(grantId))) {
+    try {
+      await deps.storage.grants.insert({ grantId, accountId: null, clientId: client.clientId, scopes: allowed, createdAt: now, revokedAt: null });
+    } catch (error) {
+      if (!(error instanceof DuplicateError)) throw error;
+    }
+  }
   const minted = await mintTokens({
     grantId, client, accountId: null, scopes, authTime: null, nonce: null, refreshToken: false, idToken: false, now,
   }, { policy: deps.policy, keys: deps.keys, accounts: deps.storage.accounts });
