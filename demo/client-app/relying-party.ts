@@ -1,6 +1,6 @@
 // The demo client's side of the Authorization Code flow, all through openid-client v6:
 // discovery, PKCE S256 + state + nonce, code exchange with client_secret_basic (ID token
-// validated by the library), refresh with rotation, and revocation (RFC 7009).
+// validated by the library, signature included), refresh with rotation, and revocation (RFC 7009).
 import * as client from 'openid-client';
 import type { PendingLogin, SignedInUser } from './session-store.js';
 
@@ -32,7 +32,12 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
       client.ClientSecretBasic(options.clientSecret),
       // Plain http is only acceptable for a local demo issuer; openid-client refuses it otherwise.
       new URL(options.issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
-    ).catch((error: unknown) => {
+    ).then((config) => {
+      // openid-client trusts TLS for code-flow ID tokens by default (OIDC Core §3.1.3.7 (6));
+      // the demo checks the JWS signature against the JWKS too, as its pages claim.
+      client.enableNonRepudiationChecks(config);
+      return config;
+    }, (error: unknown) => {
       discovered = null;
       throw error;
     });
