@@ -29,8 +29,11 @@ export async function handle(params: Record<string, string>, client: ClientRecor
   if (code.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
   verifyCodeVerifier(params.code_verifier, code.codeChallenge);
 
+  // A revocation before the consume above already made this a replay (revoking a grant marks
+  // its codes consumed). One landing since comes from a concurrent replay of this very code and
+  // must not deny its one first use; the tokens minted below join the revoked grant, inactive.
   const grant = await storage.grants.find(code.grantId);
-  if (!grant || grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the authorization has been revoked');
+  if (!grant) throw new OAuthError('invalid_grant', 'the authorization has been revoked');
 
   const minted = await mintTokens({
     grantId: code.grantId,
