@@ -52,7 +52,9 @@ async function waitUntilUp(url: string, deadline: number): Promise<void> {
 }
 
 async function stop(code: number): Promise<never> {
+  if (stopping) return new Promise<never>(() => {});
   stopping = true;
+  if (code === 0) process.stdout.write('\nStopping Gatehouse, the API and the demo app...\n');
   const exits = [...children.values()].map((child) => new Promise<void>((done) => {
     const timer = setTimeout(() => { if (child.pid) process.kill(child.pid, 'SIGKILL'); }, 5000);
     child.once('exit', () => { clearTimeout(timer); done(); });
