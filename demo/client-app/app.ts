@@ -22,6 +22,15 @@ const cookieName = 'demo_session';
 /** Refresh a little before expiry so the API never sees a token that dies in flight. */
 const refreshMargin = 5;
 
+/**
+ * What may be logged about a failure: openid-client errors carry the offending response or
+ * JWT as their cause, which can hold tokens, so only the message and code are kept.
+ */
+function problem(error: unknown): { error: string; code?: string } {
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  return { error: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) };
+}
+
 const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function buildClientApp(options: ClientAppOptions): FastifyInstance {
@@ -74,7 +83,7 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
     try {
       login = await relyingParty.startLogin();
     } catch (error) {
-      request.log.error({ err: error }, 'discovery failed');
+      request.log.error(problem(error), 'discovery failed');
       return html(reply, 502, errorPage({ title: 'Gatehouse is unreachable', description: 'The Demo app could not read Gatehouse\'s configuration. Is it running?' }));
     }
     // A few tabs may log in at once; older unfinished attempts are dropped.
@@ -100,7 +109,7 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
         request.log.info({ error: error.error }, 'authorization did not complete');
         return html(reply, 400, errorPage({ title: 'You are not logged in', code: error.error, description: error.error_description }));
       }
-      request.log.error({ err: error }, 'code exchange failed');
+      request.log.error(problem(error), 'code exchange failed');
       return html(reply, 502, errorPage({ title: 'Login failed', description: 'The answer from Gatehouse could not be validated.' }));
     }
     setCookie(reply, sessions.rotate(id, session));
@@ -150,7 +159,7 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
       // Revoking the refresh token ends the grant's future (RFC 7009 §2); the access token too, so it dies now.
       const revocations = [user.refreshToken && relyingParty.revoke(user.refreshToken, 'refresh_token'), relyingParty.revoke(user.accessToken, 'access_token')];
       for (const result of await Promise.allSettled(revocations)) {
-        if (result.status === 'rejected') request.log.warn({ err: result.reason }, 'token revocation failed');
+        if (result.status === 'rejected') request.log.warn(problem(result.reason), 'token revocation failed');
       }
     }
     return reply.redirect('/?logged_out=1', 303);
@@ -160,7 +169,7 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
   function sessionEnded(request: FastifyRequest, reply: FastifyReply, session: Session, error: unknown) {
     if (!(error instanceof ResponseBodyError)) {
       // Gatehouse unreachable or its answer unusable: keep the session, the user may retry.
-      request.log.error({ err: error }, 'refresh failed');
+      request.log.error(problem(error), 'refresh failed');
       return html(reply, 502, errorPage({ title: 'Gatehouse is unreachable', description: 'The tokens could not be refreshed right now. Please try again.' }));
     }
     session.user = undefined;
