@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import { manualClock } from '../lib/clock.js';
 import { BearerError, VerifierUnavailableError } from './errors.js';
 import { fastifyBearerAuth } from './fastify.js';
+import { authenticateRequest } from './node-http.js';
 import { createAccessTokenVerifier, type AccessTokenVerifierOptions } from './verifier.js';
 
 const clock = manualClock(1_700_000_000);
@@ -207,5 +208,27 @@ describe('fastifyBearerAuth', () => {
     assert.equal(ok.statusCode, 200);
     assert.deepEqual(ok.json(), { sub: 'user-1' });
     await app.close();
+  });
+});
+
+describe('authenticateRequest (node:http)', () => {
+  it('answers the refusal itself and returns null, or returns the verified token', async () => {
+    const v = verifier({ realm: 'plain' });
+    const plain = createServer((req, res) => {
+      void authenticateRequest(v, req, res, { scopes: ['profile'] }).then((token) => {
+        if (token) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: token.subject }));
+      });
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/`;
+    try {
+      const refused = await fetch(url, { headers: { authorization: 'Bearer gh_at_unknown' } });
+      assert.equal(refused.status, 401);
+      assert.match(refused.headers.get('www-authenticate') ?? '', /^Bearer realm="plain", error="invalid_token"/);
+      const ok = await fetch(url, { headers: { authorization: 'Bearer gh_at_live' } });
+      assert.deepEqual(await ok.json(), { sub: 'user-1' });
+    } finally {
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
+    }
   });
 });
