@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigInput } from '../../src/config/schema.js';
+import pg from 'pg';
 import { freePort } from '../support/gatehouse.js';
-import { deleteRedisKeys, dropSchema, postgresUrl, redisUrl, uniqueKeyPrefix, uniqueSchema } from '../storage-contract/postgres-fixture.js';
+import { deleteRedisKeys, postgresUrl, redisUrl, uniqueKeyPrefix, uniqueSchema } from '../storage-contract/postgres-fixture.js';
 
 /** The compiled CLI beside this compiled file: <out>/test/multinode -> <out>/src/cli/main.js. */
 export const cliPath = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -73,6 +74,18 @@ function childEnvironment(configFile: string): NodeJS.ProcessEnv {
   return { ...env, GATEHOUSE_CONFIG: configFile };
 }
 
+/** Drops the cluster's schema on the server it lives on (the shared one or a private one). */
+async function dropSchema(serverUrl: string, schema: string): Promise<void> {
+  if (!/^gh_test_[0-9a-f]+$/.test(schema)) throw new Error(`refusing to drop ${schema}`);
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -117,11 +130,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const count = options.nodes ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cluster-'));
   const schema = uniqueSchema();
-  const databaseUrl = new URL(options.postgresUrl ?? postgresUrl);
+  const serverUrl = options.postgresUrl ?? postgresUrl;
+  const databaseUrl = new URL(serverUrl);
   databaseUrl.searchParams.set('schema', schema);
   const redisKeyPrefix = options.redis ? uniqueKeyPrefix() : undefined;
   const ports: number[] = [];
-  for (let i = 0; i < count; i++) ports.push(await freePort());
+  while (ports.length < count) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
   const issuer = options.issuer ?? `http://127.0.0.1:${ports[0]}`;
 
   const configFile = join(dir, 'gatehouse.json');
@@ -141,7 +158,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await exited(node.child);
       clearTimeout(timer);
     }));
-    await dropSchema(schema);
+    await dropSchema(serverUrl, schema);
     if (redisKeyPrefix) await deleteRedisKeys(redisKeyPrefix);
     rmSync(dir, { recursive: true, force: true });
   };
