@@ -5,6 +5,7 @@ import type { Config, ConfigInput } from '../config/schema.js';
 import { createStorage } from '../storage/create-storage.js';
 import type { Storage } from '../storage/ports.js';
 import { createLogger, type Logger } from '../lib/logger.js';
+import { systemClock } from '../lib/clock.js';
 import { CommandError } from './errors.js';
 import type { GlobalValues } from './args.js';
 
@@ -34,7 +35,15 @@ export function commandLogger(config: Config): Logger {
 export async function withStorage<T>(config: Config, use: (storage: Storage) => Promise<T>): Promise<T> {
   let storage: Storage;
   try {
-    storage = await createStorage({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger: commandLogger(config) });
+    storage = await createStorage({
+      databaseUrl: config.databaseUrl,
+      redisUrl: config.redisUrl,
+      redisKeyPrefix: config.redisKeyPrefix,
+      // One command runs one statement at a time; a server-sized pool would only hold connections.
+      poolSize: Math.min(2, config.databasePoolSize),
+      clock: systemClock,
+      logger: commandLogger(config),
+    });
   } catch (error) {
     throw new CommandError(`cannot open ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
   }

@@ -59,10 +59,11 @@ async function list(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('keys list', args, { json: { type: 'boolean' } });
   if (values.help) return printLine(listHelp);
   expectPositionals('keys list', positionals, []);
-  const now = systemClock();
-  const keys = await withStorage(commandConfig(values), async (storage) => {
+  const { keys, now } = await withStorage(commandConfig(values), async (storage) => {
     await ensureSigningKey(storage.signingKeys, systemClock);
-    return storage.signingKeys.list(now);
+    // Read the clock after key generation, which can cross a second: a fresh key is active.
+    const at = systemClock();
+    return { keys: await storage.signingKeys.list(at), now: at };
   });
   const views = keys.map((k) => keyView(k, now));
   if (values.json) return printJson(views);
