@@ -12,7 +12,7 @@ export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
   find(clientId: string): Promise<ClientRecord | null>;
   list(): Promise<ClientRecord[]>;
-  /** Also revokes every grant of the client. Returns false when it did not exist. */
+  /** Also revokes every grant of the client and deletes consents given to it. False when it did not exist. */
   delete(clientId: string): Promise<boolean>;
 }
 
@@ -22,6 +22,7 @@ export interface AccountStore {
   findById(accountId: string): Promise<AccountRecord | null>;
   findByUsername(username: string): Promise<AccountRecord | null>;
   list(): Promise<AccountRecord[]>;
+  /** Also ends the account's sessions, deletes its consents and revokes its grants. */
   delete(accountId: string): Promise<boolean>;
   setPassword(accountId: string, passwordHash: string, now: number): Promise<boolean>;
 }
