@@ -9,6 +9,8 @@ import { seedClientAndUser, type Seed } from './seed.js';
 import { jwtHeader, obtainCode, redeem, token } from './protocol.js';
 
 const keyCacheTtl = 2;
+/** How long after the activation time a node may still sign with the old key (ms). */
+const switchSlack = 1000;
 
 interface Round {
   /** When the round's JWKS requests were sent and when its last ID token arrived (ms). */
@@ -16,8 +18,12 @@ interface Round {
   endedAt: number;
   /** Per node: the kids its JWKS listed, fetched BEFORE this round's tokens were requested. */
   published: Set<string>[];
-  /** Per node: the kid of the ID token it signed in this round. */
+  /** Per node: when its JWKS request was sent (ms). */
+  fetchedAt: number[];
+  /** Per node: the kid of the ID token it signed in this round, when it was asked and when it arrived (ms). */
   signedWith: string[];
+  requestedAt: number[];
+  signedAt: number[];
   idTokens: string[];
 }
 
@@ -38,13 +44,18 @@ describe('signing key rotation across three nodes', () => {
 
   async function round(): Promise<Round> {
     const startedAt = Date.now();
-    const published = await Promise.all(nodes.map(async (node) => {
+    const fetchedAt: number[] = [];
+    const published = await Promise.all(nodes.map(async (node, n) => {
+      fetchedAt[n] = Date.now();
       const set = await (await fetch(`${node}/jwks`)).json() as JSONWebKeySet;
       return new Set(set.keys.map((k) => k.kid!));
     }));
     const signedWith: string[] = [];
+    const signedAt: number[] = [];
+    const requestedAt: number[] = [];
     const idTokens: string[] = [];
     for (const node of nodes) {
+      requestedAt.push(Date.now());
       // A refresh with scope openid returns a fresh ID token signed by the node's current key.
       const refreshed = await token(node, seed.client, { grant_type: 'refresh_token', refresh_token: refreshToken });
       assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
@@ -52,11 +63,12 @@ describe('signing key rotation across three nodes', () => {
       const idToken = String(refreshed.body.id_token);
       idTokens.push(idToken);
       signedWith.push(jwtHeader(idToken).kid!);
+      signedAt.push(Date.now());
     }
-    return { startedAt, endedAt: Date.now(), published, signedWith, idTokens };
+    return { startedAt, endedAt: Date.now(), published, fetchedAt, signedWith, requestedAt, signedAt, idTokens };
   }
 
-  it('publishes the new key on every node before any node signs with it, and all sign with it within keyCacheTtl + 2 s', async () => {
+  it('publishes the new key on every node before any node signs with it, and all sign with it within keyCacheTtl + 1 s', async () => {
     const first = await round();
     const oldKid = first.signedWith[0]!;
     assert.deepEqual(first.signedWith, nodes.map(() => oldKid), 'one key signs on every node before the rotation');
@@ -65,42 +77,46 @@ describe('signing key rotation across three nodes', () => {
     assert.ok(first.published.every((s) => s.has(oldKid) && s.size === first.published[0]!.size));
 
     const rounds: Round[] = [first];
-    let rotating = true;
+    // Observe until one second past the activation time (known once the CLI has answered).
+    let observeUntil = Infinity;
     const observer = (async () => {
-      while (rotating || !rounds.at(-1)!.signedWith.every((kid) => kid !== oldKid)) {
+      while (Date.now() < observeUntil && Date.now() - first.startedAt < 20_000) {
         rounds.push(await round());
-        if (Date.now() - first.startedAt > 20_000) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
     const rotatedAt = Date.now();
     const cli = await cluster.cli(['keys', 'rotate', '--json']);
     const rotatedBy = Date.now();
-    rotating = false;
+    if (cli.code === 0) observeUntil = Date.parse((JSON.parse(cli.stdout) as { activates_at: string }).activates_at) + switchSlack + 500;
+    else observeUntil = 0;
     await observer;
     assert.equal(cli.code, 0, cli.stderr);
     const fresh = JSON.parse(cli.stdout) as { kid: string; status: string; activates_at: string };
     assert.equal(fresh.status, 'pending', 'the new key does not sign at once');
     const activatesAt = Date.parse(fresh.activates_at);
     assert.ok(activatesAt >= rotatedAt + (keyCacheTtl - 1) * 1000, 'publish delay = keyCacheTtl');
+    assert.ok(activatesAt <= rotatedBy + keyCacheTtl * 1000, 'activation is bounded by keyCacheTtl');
 
+    // The two halves of "published before it signs": from the activation time on, every JWKS
+    // answer lists the key; before it, no node signs with it. (A JWKS answered in the second
+    // before activation may still be a node's cached copy: the publish delay equals the cache time.)
     for (const r of rounds) {
+      r.published.forEach((kids, n) => {
+        if (r.fetchedAt[n]! >= activatesAt) assert.ok(kids.has(fresh.kid), `node ${n}'s JWKS lacks the active key`);
+      });
       r.signedWith.forEach((kid, n) => {
-        if (kid !== fresh.kid) return;
-        // The JWKS of EVERY node was fetched before this token was even requested.
-        assert.deepEqual(r.published.map((s) => s.has(fresh.kid)), nodes.map(() => true),
-          `node ${n} signed with the new key while a JWKS did not list it yet`);
-        assert.ok(r.endedAt >= activatesAt, 'no node signs before the activation time');
+        if (kid === fresh.kid) assert.ok(r.signedAt[n]! >= activatesAt, `node ${n} signed with the new key before its activation`);
       });
     }
-    // Publication is bounded (within keyCacheTtl of the rotation) and never withdrawn.
-    const listedEverywhere = rounds.findIndex((r) => r.published.every((s) => s.has(fresh.kid)));
-    assert.ok(listedEverywhere > 0 && rounds[listedEverywhere]!.startedAt <= rotatedBy + (keyCacheTtl + 1) * 1000);
-    for (const r of rounds.slice(listedEverywhere)) assert.ok(r.published.every((s) => s.has(fresh.kid) && s.has(oldKid)));
-    // Switch-over is bounded and final: from some round on, every node signs with the new key.
-    const switched = rounds.findIndex((r, i) => rounds.slice(i).every((later) => later.signedWith.every((kid) => kid === fresh.kid)));
-    assert.ok(switched > 0, 'every node ends up signing with the new key');
-    assert.ok(rounds[switched]!.endedAt <= activatesAt + 2000 + 1000, 'within keyCacheTtl + 2 s of the rotation');
+    // Publication is never withdrawn, and the retired key stays published (retirement grace).
+    const listedEverywhere = rounds.findIndex((r) => r.published.every((kids) => kids.has(fresh.kid)));
+    assert.ok(listedEverywhere > 0, 'every node lists the new key');
+    for (const r of rounds.slice(listedEverywhere)) assert.ok(r.published.every((kids) => kids.has(fresh.kid) && kids.has(oldKid)));
+    // Switch-over is bounded: every token asked for after activation (+ slack) carries the new key.
+    const late = rounds.flatMap((r) => r.signedWith.filter((_, n) => r.requestedAt[n]! >= activatesAt + switchSlack));
+    assert.ok(late.length >= nodes.length, 'observed every node after the switch-over');
+    assert.deepEqual(late.filter((kid) => kid !== fresh.kid), [], 'every node signs with the new key');
 
     // An ID token signed with the new key verifies against each node's JWKS, with the one issuer.
     const last = rounds.at(-1)!;
