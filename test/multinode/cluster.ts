@@ -158,9 +158,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await exited(node.child);
       clearTimeout(timer);
     }));
-    await dropSchema(serverUrl, schema);
-    if (redisKeyPrefix) await deleteRedisKeys(redisKeyPrefix);
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await dropSchema(serverUrl, schema);
+      if (redisKeyPrefix) await deleteRedisKeys(redisKeyPrefix);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 
   try {
