@@ -1,3 +1,4 @@
+// The load generator's cookie jar behaves like a browser's for one host (RFC 6265).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CookieJar } from './cookie-jar.js';

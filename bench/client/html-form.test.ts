@@ -1,3 +1,4 @@
+// The form filler submits login and consent pages as a browser would (HTML form submission).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fillFirstForm } from './html-form.js';
