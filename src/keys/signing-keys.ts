@@ -58,8 +58,12 @@ export async function rotateSigningKeys(
   clock: Clock,
   { publishDelay, retirementGrace }: { publishDelay: number; retirementGrace: number },
 ): Promise<SigningKeyRecord> {
+  // Key generation can take seconds on a busy machine: read the clock after it, so the publish
+  // delay counts from when the key is stored, not from before (else a node that reloads its
+  // cache meanwhile could still lack the key when another node starts signing with it).
+  const generated = await generateSigningKey(clock());
   const now = clock();
-  const fresh = await generateSigningKey(now, now + publishDelay);
+  const fresh = { ...generated, createdAt: now, activatesAt: now + publishDelay };
   const existing = await store.list(now);
   await store.insert(fresh);
   for (const key of existing) {
