@@ -41,7 +41,11 @@ async function load(request: FastifyRequest<Params>, reply: FastifyReply, deps: 
     return { interaction, request: await validateRequest(interaction.params, [], trusted, deps) };
   } catch (error) {
     const oauthError = toOAuthError(error, request);
-    sendPageError(reply, 400, 'This sign-in request cannot continue', oauthError.description);
+    if (oauthError.status >= 500) {
+      sendPageError(reply, oauthError.status, 'Temporarily unavailable', 'The sign-in service is busy or briefly unavailable. Wait a moment and reload this page.');
+    } else {
+      sendPageError(reply, 400, 'This sign-in request cannot continue', oauthError.description);
+    }
     return null;
   }
 }
