@@ -1,10 +1,9 @@
 // `npm run bench`: runs the side-by-side benchmark and writes docs/benchmarks.md, the chart
 // docs/img/bench-ops.svg and the raw results as JSON under bench/results/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { parseOptions } from './options.js';
 import { canPin, pinSelfToGeneratorCore } from './measure/pinning.js';
 import { findScenarios } from './scenarios/index.js';
@@ -14,19 +13,8 @@ import { gatehouseBuilt, gatehouseTarget } from './targets/gatehouse.js';
 import { gatehousePostgresTarget } from './targets/gatehouse-postgres.js';
 import type { Target } from './targets/target.js';
 import type { MachineInfo, RunResult } from './results.js';
-import { figuresFor } from './report/statistics.js';
-import { keptNotes, renderMarkdown } from './report/markdown.js';
-import { barChart } from './report/svg-chart.js';
-
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the bench');
-    dir = parent;
-  }
-  return dir;
-}
+import { writeReport } from './report/write-report.js';
+import { repositoryRoot } from './repository-root.js';
 
 function packageVersion(root: string, name: string): string {
   try {
@@ -103,15 +91,7 @@ const resultsDir = join(root, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, `${startedAt.replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
 
-const chartFile = join(dirname(options.out), 'img', 'bench-ops.svg');
-mkdirSync(dirname(chartFile), { recursive: true });
-writeFileSync(chartFile, barChart({
-  title: `Operations per second, median of ${options.rounds} round${options.rounds === 1 ? '' : 's'} (server on one core)`,
-  categories: scenarios.map((s) => s.name),
-  series: result.targets.map((t) => ({ label: t.label, values: scenarios.map((s) => figuresFor(result, s.name, t.name).opsPerSec) })),
-}));
-const existing = existsSync(options.out) ? readFileSync(options.out, 'utf8') : undefined;
-writeFileSync(options.out, renderMarkdown(result, { chartPath: relative(dirname(options.out), chartFile), notes: keptNotes(existing) }));
+const chartFile = writeReport(result, options.out);
 log(`wrote ${relative(root, options.out)} and ${relative(root, chartFile)}`);
 
 const failures = result.samples.filter((s) => s.measurement.errors > 0);

@@ -49,15 +49,19 @@ export function renderMarkdown(result: RunResult, { chartPath, notes }: { chartP
 
   lines.push('', '## Latency and resources', '', '| scenario | server | client | p50 ms | p99 ms | errors / ops | server CPU | peak RSS MB (process so far) | generator CPU (max) |', '| --- | --- | --- | ---:| ---:| ---:| ---:| ---:| ---:|');
   const problems: string[] = [];
+  const unsaturated: string[] = [];
   for (const scenario of result.scenarios) {
     for (const target of result.targets) {
       const f = figuresFor(result, scenario.name, target.name);
       const busy = f.generatorCpuMax >= 0.9;
       if (busy) problems.push(`- \`${scenario.name}\` on ${target.label}: the load generator reached ${pct(f.generatorCpuMax)} of its core, so this figure may be the generator's limit.`);
-      if (f.serverCpu < 0.8) problems.push(`- \`${scenario.name}\` on ${target.label}: the server used ${pct(f.serverCpu)} of its core, so this is not its CPU limit (it waited on I/O, a database or locks, or shared core 0 with other work).`);
+      if (f.serverCpu < 0.8) unsaturated.push(`\`${scenario.name}\` on ${target.label} (${pct(f.serverCpu)})`);
       if (f.errors) problems.push(`- \`${scenario.name}\` on ${target.label}: ${f.errors} errors (${f.errorSamples.join('; ')}).`);
       lines.push(`| ${scenario.name} | ${target.label} | ${f.client} | ${n(f.p50Ms, 1)} | ${n(f.p99Ms, 1)} | ${f.errors} / ${f.ops} | ${pct(f.serverCpu)} | ${n(f.peakRssMb)} | ${pct(f.generatorCpuMax)}${busy ? ' ⚠' : ''} |`);
     }
+  }
+  if (unsaturated.length) {
+    problems.push(`- Below 80 % of its core, so not the server's CPU limit (it waited on I/O, a database or locks, or shared core 0 with other work): ${unsaturated.join(', ')}.`);
   }
   lines.push('', problems.length ? problems.join('\n') : 'No errors; every server kept its core busy and the load generator stayed below 90 % of its own.');
 
