@@ -33,9 +33,11 @@ export function barChart({ title, categories, series }: { title: string; categor
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${left}" y="20" font-size="14" font-weight="600">${escape(title)}</text>`,
   ];
+  let lx = left;
   series.forEach((s, i) => {
-    const lx = left + i * 150;
     parts.push(`<rect x="${lx}" y="30" width="10" height="10" fill="${colours[i % colours.length]}"/>`, `<text x="${lx + 14}" y="39">${escape(s.label)}</text>`);
+    // About 7 px per character at 12 px, plus the swatch and a gap.
+    lx += 14 + s.label.length * 7 + 24;
   });
   const bottom = top + categories.length * groupHeight;
   for (let e = minExp; e <= maxExp; e++) {
