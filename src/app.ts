@@ -12,6 +12,7 @@ import type { ServerDeps } from './http/server-deps.js';
 import { applyBaseSecurityHeaders, htmlPageHeaders } from './http/security-headers.js';
 import { sendJsonError, toOAuthError } from './http/error-response.js';
 import { idTokenHintVerifier } from './oidc/id-token.js';
+import { createPasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 
 export interface AppDeps {
@@ -33,6 +34,7 @@ export function serverDeps({ config, storage, keys, clock, logger }: AppDeps): S
       accessTokenFormat: config.accessTokenFormat,
     },
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
+    passwords: createPasswordVerifier(config.argon2, config.argon2Concurrency),
     secureCookies: config.issuer.startsWith('https:'),
   };
 }

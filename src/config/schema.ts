@@ -50,6 +50,9 @@ export const configSchema = z.object({
     parallelism: z.coerce.number().int().min(1).default(1),
   }).default({}),
 
+  /** argon2id verifications running at once; each holds argon2.memoryCost KiB of memory. */
+  argon2Concurrency: z.coerce.number().int().positive().default(2),
+
   /** Failed logins per username within the window before the form refuses further tries. */
   loginMaxFailures: z.coerce.number().int().positive().default(5),
   loginFailureWindow: seconds.default(900),

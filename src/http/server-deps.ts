@@ -6,6 +6,7 @@ import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { Storage } from '../storage/ports.js';
 import type { TokenPolicy } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
+import type { PasswordVerifier } from '../accounts/password-verifier.js';
 
 export interface ServerDeps {
   config: Config;
@@ -15,6 +16,7 @@ export interface ServerDeps {
   logger: Logger;
   tokenPolicy: TokenPolicy;
   verifyIdTokenHint: IdTokenHintVerifier;
+  passwords: PasswordVerifier;
   /** Cookies get Secure when the issuer is https. */
   secureCookies: boolean;
 }

@@ -3,7 +3,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
 import type { InteractionRecord } from '../storage/records.js';
-import { verifyAgainstDummy, verifyPassword } from '../accounts/password.js';
 import { startSession } from './browser-session.js';
 
 export type LoginOutcome =
@@ -28,8 +27,8 @@ export async function attemptLogin(
 
   const account = await storage.accounts.findByUsername(username);
   const valid = account
-    ? await verifyPassword(account.passwordHash, password)
-    : await verifyAgainstDummy(password, config.argon2);
+    ? await deps.passwords.verify(account.passwordHash, password)
+    : await deps.passwords.verifyUnknown(password);
   if (!account || !valid) {
     await storage.loginThrottle.registerFailure(throttleKey, clock(), config.loginFailureWindow);
     request.log.info({ reqId: request.id }, 'login failed');

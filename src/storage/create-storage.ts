@@ -3,9 +3,7 @@
 import type { Storage } from './ports.js';
 import type { Logger } from '../lib/logger.js';
 import type { Clock } from '../lib/clock.js';
-import { openSqliteStorage } from './sqlite/sqlite-storage.js';
-import { openPostgresStorage } from './postgres/postgres-storage.js';
-import { withRedis } from './redis/redis-storage.js';
+// Adapters are loaded on demand: a SQLite node never pays for loading pg and ioredis (cold start).
 
 export interface StorageOptions {
   /** sqlite:<path>, sqlite::memory:, or postgres://… / postgresql://… (optional `?schema=`). */
@@ -24,9 +22,11 @@ export interface StorageOptions {
 async function openDatabase(options: StorageOptions): Promise<Storage> {
   const { databaseUrl, logger, clock, poolSize } = options;
   if (databaseUrl.startsWith('sqlite:')) {
+    const { openSqliteStorage } = await import('./sqlite/sqlite-storage.js');
     return openSqliteStorage(databaseUrl.slice('sqlite:'.length), clock);
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const { openPostgresStorage } = await import('./postgres/postgres-storage.js');
     return openPostgresStorage(databaseUrl, { logger, clock, poolSize });
   }
   throw new Error(`unsupported database URL scheme: ${databaseUrl.split(':')[0]}`);
@@ -36,6 +36,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
   const base = await openDatabase(options);
   if (!options.redisUrl) return base;
   try {
+    const { withRedis } = await import('./redis/redis-storage.js');
     return await withRedis(base, options.redisUrl, { logger: options.logger, clock: options.clock, keyPrefix: options.redisKeyPrefix });
   } catch (error) {
     await base.close();
