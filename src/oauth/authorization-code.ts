@@ -1,7 +1,9 @@
-// Issuing an authorization code (RFC 6749 §4.1.2): a new grant, and a random single-use code
-// stored only as its digest, bound to client, redirect_uri, PKCE challenge, scopes and nonce.
+// Issuing an authorization code (RFC 6749 §4.1.2): a random single-use code stored only as its
+// digest, bound to client, redirect_uri, PKCE challenge, scopes and nonce, and to the id of the
+// grant its tokens will carry. The grant itself is written when the code is redeemed, in the
+// same atomic step as the tokens (one write per request on the hot path).
 import { randomToken } from '../lib/random.js';
-import type { AuthorizationCodeStore, GrantStore } from '../storage/ports.js';
+import type { AuthorizationCodeStore } from '../storage/ports.js';
 import type { AuthorizationRequestLike } from './authorization-response.js';
 import { newOpaqueValue, tokenPrefix } from './opaque-token.js';
 
@@ -20,12 +22,11 @@ export interface CodeIssuance {
 
 export async function issueAuthorizationCode(
   input: CodeIssuance,
-  { grants, authorizationCodes }: { grants: GrantStore; authorizationCodes: AuthorizationCodeStore },
+  { authorizationCodes }: { authorizationCodes: AuthorizationCodeStore },
 ): Promise<{ code: string; grantId: string }> {
   const { request, accountId, authTime, now } = input;
   const grantId = randomToken(16);
   const code = newOpaqueValue(tokenPrefix.authorizationCode);
-  await grants.insert({ grantId, accountId, clientId: request.client.clientId, scopes: request.scopes, createdAt: now, revokedAt: null });
   await authorizationCodes.insert({
     codeDigest: code.digest,
     grantId,

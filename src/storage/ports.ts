@@ -70,6 +70,18 @@ export interface AuthorizationCodeStore {
    * so that a replay of an expired code is still detected.
    */
   consume(codeDigest: string, now: number): Promise<ConsumeResult | null>;
+  /**
+   * The code as stored, or null when unknown; `consumedAt` is set when it was used (or its grant,
+   * client or account revoked). Expired codes are returned: the caller checks expiry.
+   */
+  find(codeDigest: string): Promise<AuthorizationCodeRecord | null>;
+  /**
+   * The code exchange's one write: atomically marks the code consumed and, only on its first use,
+   * inserts the grant and the tokens issued from it. null when unknown; `firstUse: false` for a
+   * replay, with nothing inserted. (With Redis the code lives in Redis and the grant and tokens in
+   * the database: the grant is written before the consume, the tokens after it.)
+   */
+  redeem(codeDigest: string, now: number, grant: GrantRecord, tokens: TokenRecord[]): Promise<ConsumeResult | null>;
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 

@@ -62,6 +62,49 @@ export function describeGrantContract({ storage }: ContractContext): void {
   });
 
   describe('authorization codes', () => {
+    it('redeems a code once: consumes it and stores its grant and tokens in one step (RFC 6749 §4.1.2)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      assert.equal((await storage().authorizationCodes.find(code.codeDigest))?.consumedAt, null, 'find does not consume');
+      const tokens = [tokenRecord(grant, 'access_token', now), tokenRecord(grant, 'refresh_token', now)];
+      const first = await storage().authorizationCodes.redeem(code.codeDigest, now, grant, tokens);
+      assert.equal(first?.firstUse, true);
+      assert.deepEqual(await storage().grants.find(grant.grantId), grant);
+      for (const token of tokens) assert.equal((await storage().tokens.find(token.tokenDigest))?.revokedAt, null);
+      assert.equal((await storage().authorizationCodes.find(code.codeDigest))?.consumedAt, now);
+
+      const late = [tokenRecord(grant, 'access_token', now)];
+      const replay = await storage().authorizationCodes.redeem(code.codeDigest, now + 1, grant, late);
+      assert.equal(replay?.firstUse, false);
+      assert.equal(await storage().tokens.find(late[0]!.tokenDigest), null, 'a replay stores nothing');
+      assert.equal(await storage().authorizationCodes.redeem(randomDigest(), now, grantRecord(), []), null);
+      assert.equal(await storage().authorizationCodes.find(randomDigest()), null);
+    });
+
+    it('lets exactly one of 20 concurrent redemptions store tokens (RFC 6749 §4.1.2)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      const attempts = Array.from({ length: 20 }, () => [tokenRecord(grant, 'access_token', now)]);
+      const results = await Promise.all(attempts.map((t) => storage().authorizationCodes.redeem(code.codeDigest, now, grant, t)));
+      assert.equal(results.filter((r) => r?.firstUse).length, 1);
+      const stored = await Promise.all(attempts.map((t) => storage().tokens.find(t[0]!.tokenDigest)));
+      assert.equal(stored.filter(Boolean).length, 1);
+    });
+
+    it('reports the code of a revoked grant as consumed through find', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      await storage().grants.revoke(grant.grantId, now + 1);
+      assert.notEqual((await storage().authorizationCodes.find(code.codeDigest))?.consumedAt, null);
+    });
+
     it('consumes a code once and returns every bound field (RFC 6749 §4.1.2)', async () => {
       const now = nowSeconds();
       const grant = grantRecord();

@@ -1,6 +1,7 @@
 // grant_type=authorization_code (RFC 6749 §4.1.3-4.1.4, OIDC Core §3.1.3, RFC 7636 §4.6).
-// The code is consumed in ONE atomic store call before anything else; a replay revokes the
-// grant and every token issued from it (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
+// The code is checked, the tokens minted, then ONE atomic store call consumes the code and
+// stores grant and tokens together; a replay revokes the grant and every token issued from it
+// (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
 import { OAuthError } from '../errors.js';
 import { digestOf } from '../opaque-token.js';
 import { verifyCodeVerifier } from '../pkce.js';
@@ -11,29 +12,25 @@ import type { GrantDeps } from './index.js';
 export const grantType = 'authorization_code';
 
 export async function handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
-  const { storage, clock, logger } = deps;
+  const { storage, clock } = deps;
   if (!params.code) throw new OAuthError('invalid_request', 'code is missing');
   if (!params.redirect_uri) throw new OAuthError('invalid_request', 'redirect_uri is missing');
 
   const now = clock();
-  const result = await storage.authorizationCodes.consume(digestOf(params.code), now);
-  if (!result) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
-  const { code } = result;
-  if (!result.firstUse) {
-    await storage.grants.revoke(code.grantId, now);
-    logger.warn({ grantId: code.grantId, clientId: client.clientId }, 'authorization code replayed: grant revoked');
-    throw new OAuthError('invalid_grant', 'the authorization code was already used');
+  const digest = digestOf(params.code);
+  const code = await storage.authorizationCodes.find(digest);
+  if (!code) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
+  if (code.consumedAt !== null) await rejectReplay(code.grantId, client.clientId, deps, now);
+  try {
+    if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
+    if (code.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
+    if (code.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    verifyCodeVerifier(params.code_verifier, code.codeChallenge);
+  } catch (error) {
+    // A code presented wrongly is spent: it must not stay usable for a second guess.
+    await storage.authorizationCodes.consume(digest, now);
+    throw error;
   }
-  if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
-  if (code.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
-  if (code.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
-  verifyCodeVerifier(params.code_verifier, code.codeChallenge);
-
-  // A revocation before the consume above already made this a replay (revoking a grant marks
-  // its codes consumed). One landing since comes from a concurrent replay of this very code and
-  // must not deny its one first use; the tokens minted below join the revoked grant, inactive.
-  const grant = await storage.grants.find(code.grantId);
-  if (!grant) throw new OAuthError('invalid_grant', 'the authorization has been revoked');
 
   const minted = await mintTokens({
     grantId: code.grantId,
@@ -46,6 +43,18 @@ export async function handle(params: Record<string, string>, client: ClientRecor
     idToken: code.scopes.includes('openid'),
     now,
   }, { policy: deps.policy, keys: deps.keys, accounts: storage.accounts });
-  await storage.tokens.insert(minted.records);
+
+  // The one atomic write: consume the code and store the grant and tokens, or nothing. A
+  // concurrent redemption that lost the race is a replay like any other.
+  const grant = { grantId: code.grantId, accountId: code.accountId, clientId: client.clientId, scopes: code.scopes, createdAt: now, revokedAt: null };
+  const result = await storage.authorizationCodes.redeem(digest, now, grant, minted.records);
+  if (!result) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
+  if (!result.firstUse) await rejectReplay(code.grantId, client.clientId, deps, now);
   return minted.response;
+}
+
+async function rejectReplay(grantId: string, clientId: string, deps: GrantDeps, now: number): Promise<never> {
+  await deps.storage.grants.revoke(grantId, now);
+  deps.logger.warn({ grantId, clientId }, 'authorization code replayed: grant revoked');
+  throw new OAuthError('invalid_grant', 'the authorization code was already used');
 }

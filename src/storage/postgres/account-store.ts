@@ -36,7 +36,7 @@ export function createAccountStore(pool: pg.Pool, clock: Clock): AccountStore {
           k AS (DELETE FROM consents WHERE account_id = $1 AND EXISTS (SELECT 1 FROM gone)),
           g AS (UPDATE grants SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM gone)),
           c AS (UPDATE authorization_codes SET consumed_at = $2
-            WHERE grant_id IN (SELECT grant_id FROM grants WHERE account_id = $1) AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM gone)),
+            WHERE account_id = $1 AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM gone)),
           t AS (UPDATE tokens SET revoked_at = $2
             WHERE grant_id IN (SELECT grant_id FROM grants WHERE account_id = $1) AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM gone))
           SELECT count(*)::int AS deleted FROM gone`,

@@ -12,7 +12,7 @@ const columns = 'token_digest, kind, grant_id, client_id, account_id, scopes, au
 const perRow = 12;
 
 // Tokens come in twos and threes; one prepared statement per row count keeps them cached.
-function insertTokens(db: Queryable, tokens: TokenRecord[]) {
+export function insertTokens(db: Queryable, tokens: TokenRecord[]) {
   const placeholders = tokens.map((_, row) =>
     `(${Array.from({ length: perRow }, (_, col) => `$${row * perRow + col + 1}`).join(', ')})`);
   return query(db, {

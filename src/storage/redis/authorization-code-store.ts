@@ -1,13 +1,22 @@
 // Authorization codes in Redis. `consume` is ONE Lua script (marks consumed, returns the record
 // and whether this was the first use), so a code is redeemed at most once across all nodes.
-import type { AuthorizationCodeStore } from '../ports.js';
+import type { AuthorizationCodeStore, ConsumeResult, Storage } from '../ports.js';
 import { DuplicateError } from '../ports.js';
 import type { AuthorizationCodeRecord } from '../records.js';
 import type { RedisContext } from './keys.js';
-import { consumeCode, insertHash, purgeExpired } from './scripts.js';
+import { consumeCode, insertHash, peekCode, purgeExpired } from './scripts.js';
 
-export function createRedisAuthorizationCodeStore({ redis, keys, ttl }: RedisContext): AuthorizationCodeStore {
+export function createRedisAuthorizationCodeStore({ redis, keys, ttl }: RedisContext, base: Pick<Storage, 'grants' | 'tokens'>): AuthorizationCodeStore {
   const index = keys.expiryIndex('code');
+
+  async function consume(codeDigest: string, now: number): Promise<ConsumeResult | null> {
+    const reply = await consumeCode.run(redis, [keys.code(codeDigest)], [now, keys.revokedPrefix]);
+    if (reply === null) return null;
+    const [firstUse, json, consumedAt] = reply as [number, string, string];
+    const code: AuthorizationCodeRecord = { ...(JSON.parse(json) as Omit<AuthorizationCodeRecord, 'consumedAt'>), consumedAt: Number(consumedAt) };
+    return firstUse === 1 ? { firstUse: true, code } : { firstUse: false, code };
+  }
+
   return {
     async insert(c) {
       // The record JSON never changes; consumedAt lives in its own field, set only by consume.
@@ -18,12 +27,25 @@ export function createRedisAuthorizationCodeStore({ redis, keys, ttl }: RedisCon
       const inserted = await insertHash.run(redis, [keys.code(c.codeDigest), index], [c.codeDigest, c.expiresAt, ttl(c.expiresAt), ...fields]);
       if (inserted === 0) throw new DuplicateError('duplicate authorization code');
     },
-    async consume(codeDigest, now) {
-      const reply = await consumeCode.run(redis, [keys.code(codeDigest)], [now, keys.revokedPrefix]);
+    consume,
+    async find(codeDigest) {
+      const reply = await peekCode.run(redis, [keys.code(codeDigest)], [keys.revokedPrefix]);
       if (reply === null) return null;
-      const [firstUse, json, consumedAt] = reply as [number, string, string];
-      const code: AuthorizationCodeRecord = { ...(JSON.parse(json) as Omit<AuthorizationCodeRecord, 'consumedAt'>), consumedAt: Number(consumedAt) };
-      return firstUse === 1 ? { firstUse: true, code } : { firstUse: false, code };
+      const [json, consumedAt] = reply as [string, string];
+      return { ...(JSON.parse(json) as Omit<AuthorizationCodeRecord, 'consumedAt'>), consumedAt: consumedAt === '' ? null : Number(consumedAt) };
+    },
+    async redeem(codeDigest, now, grant, tokens) {
+      // Two services cannot share a transaction. The grant row is written first, so a replay
+      // that revokes it after the consume below always finds it; the tokens follow the consume
+      // and inherit any such revocation through their grant.
+      try {
+        await base.grants.insert(grant);
+      } catch (error) {
+        if (!(error instanceof DuplicateError)) throw error;
+      }
+      const result = await consume(codeDigest, now);
+      if (result?.firstUse && tokens.length > 0) await base.tokens.insert(tokens);
+      return result;
     },
     async purgeExpired(now, limit) {
       return Number(await purgeExpired.run(redis, [index], [now, limit, keys.code('')]));

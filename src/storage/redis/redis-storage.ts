@@ -47,7 +47,7 @@ export async function withRedis(base: Storage, redisUrl: string, options: RedisS
     ...base,
     sessions: createRedisSessionStore(context),
     interactions: createRedisInteractionStore(context),
-    authorizationCodes: createRedisAuthorizationCodeStore(context),
+    authorizationCodes: createRedisAuthorizationCodeStore(context, base),
     loginThrottle: createRedisLoginThrottleStore(context),
     grants: {
       ...base.grants,

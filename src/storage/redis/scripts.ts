@@ -82,6 +82,21 @@ redis.call('HSET', KEYS[1], 'consumedAt', ARGV[1])
 return {1, h[1], ARGV[1]}`);
 
 /**
+ * Reads a code as `consume` would see it, writing nothing: consumedAt, or the revocation time
+ * of its grant, client or account. KEYS: code hash. ARGV: revoked-marker prefix.
+ */
+export const peekCode = defineScript(`
+local h = redis.call('HMGET', KEYS[1], 'record', 'consumedAt', 'grantId', 'clientId', 'accountId', 'createdAt')
+if not h[1] then return nil end
+if h[2] then return {h[1], h[2]} end
+local revokedAt = redis.call('GET', ARGV[1] .. 'grant:' .. h[3])
+for i, kind in ipairs({'client', 'account'}) do
+  local at = redis.call('GET', ARGV[1] .. kind .. ':' .. h[3 + i])
+  if not revokedAt and at and tonumber(at) >= tonumber(h[6]) then revokedAt = at end
+end
+return {h[1], revokedAt or ''}`);
+
+/**
  * Sliding-window failure count: drops failures older than the window, adds this one, counts.
  * KEYS: failures zset. ARGV: now, windowSeconds, unique member, ttl.
  */

@@ -45,7 +45,7 @@ export function createAccountStore(db: Database, clock: Clock): AccountStore {
   const revokeTokens = db.prepare<[number, string]>(`UPDATE tokens SET revoked_at = ?
     WHERE grant_id IN (SELECT grant_id FROM grants WHERE account_id = ?) AND revoked_at IS NULL`);
   const consumeCodes = db.prepare<[number, string]>(`UPDATE authorization_codes SET consumed_at = ?
-    WHERE grant_id IN (SELECT grant_id FROM grants WHERE account_id = ?) AND consumed_at IS NULL`);
+    WHERE account_id = ? AND consumed_at IS NULL`);
   const revokeGrants = db.prepare<[number, string]>(
     'UPDATE grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL');
 

@@ -47,7 +47,7 @@ export function createClientStore(db: Database, clock: Clock): ClientStore {
   const revokeTokens = db.prepare<[number, string]>(`UPDATE tokens SET revoked_at = ?
     WHERE grant_id IN (SELECT grant_id FROM grants WHERE client_id = ?) AND revoked_at IS NULL`);
   const consumeCodes = db.prepare<[number, string]>(`UPDATE authorization_codes SET consumed_at = ?
-    WHERE grant_id IN (SELECT grant_id FROM grants WHERE client_id = ?) AND consumed_at IS NULL`);
+    WHERE client_id = ? AND consumed_at IS NULL`);
   const removeConsents = db.prepare<[string]>('DELETE FROM consents WHERE client_id = ?');
 
   const deleteClient = db.transaction((clientId: string, now: number): boolean => {

@@ -2,8 +2,9 @@
 // marks its codes consumed and its tokens revoked in one transaction.
 import type { Database } from 'better-sqlite3';
 import type { AuthorizationCodeStore, ConsumeResult, GrantStore } from '../ports.js';
-import type { AuthorizationCodeRecord, GrantRecord } from '../records.js';
+import type { AuthorizationCodeRecord, GrantRecord, TokenRecord } from '../records.js';
 import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
+import { prepareTokenInsert } from './token-store.js';
 
 interface GrantRow {
   grant_id: string;
@@ -25,9 +26,15 @@ function toGrant(row: GrantRow): GrantRecord {
   };
 }
 
-export function createGrantStore(db: Database): GrantStore {
+/** The grant INSERT, shared with the code exchange's single transaction. */
+function prepareGrantInsert(db: Database): (grant: GrantRecord) => void {
   const insert = db.prepare(`INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at)
     VALUES (@grantId, @accountId, @clientId, @scopes, @createdAt, @revokedAt)`);
+  return (grant) => { insert.run({ ...grant, scopes: toJson(grant.scopes) }); };
+}
+
+export function createGrantStore(db: Database): GrantStore {
+  const insert = prepareGrantInsert(db);
   const find = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE grant_id = ?');
   const revokeGrant = db.prepare<[number, string]>(
     'UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
@@ -44,7 +51,7 @@ export function createGrantStore(db: Database): GrantStore {
 
   return {
     async insert(grant) {
-      insertUnique(() => insert.run({ ...grant, scopes: toJson(grant.scopes) }), 'grant');
+      insertUnique(() => insert(grant), 'grant');
     },
     async find(grantId) {
       const row = find.get(grantId);
@@ -109,6 +116,16 @@ export function createAuthorizationCodeStore(db: Database): AuthorizationCodeSto
     const seen = find.get(codeDigest);
     return seen ? { firstUse: false, code: toCode(seen) } : null;
   });
+  const insertGrant = prepareGrantInsert(db);
+  const insertTokens = prepareTokenInsert(db);
+  const redeem = db.transaction((codeDigest: string, now: number, grant: GrantRecord, tokens: TokenRecord[]): ConsumeResult | null => {
+    const result = consume(codeDigest, now);
+    if (result?.firstUse) {
+      insertGrant(grant);
+      insertTokens(tokens);
+    }
+    return result;
+  });
 
   return {
     async insert(code) {
@@ -116,6 +133,13 @@ export function createAuthorizationCodeStore(db: Database): AuthorizationCodeSto
     },
     async consume(codeDigest, now) {
       return consume.immediate(codeDigest, now);
+    },
+    async find(codeDigest) {
+      const row = find.get(codeDigest);
+      return row ? toCode(row) : null;
+    },
+    async redeem(codeDigest, now, grant, tokens) {
+      return insertUnique(() => redeem.immediate(codeDigest, now, grant, tokens), 'grant or token');
     },
     async purgeExpired(now, limit) {
       return purge.run(now, limit).changes;

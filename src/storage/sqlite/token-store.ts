@@ -38,11 +38,21 @@ function toToken(row: TokenRow): TokenRecord {
   };
 }
 
-export function createTokenStore(db: Database): TokenStore {
+/** Inserts tokens without a transaction of its own, for callers that already hold one. */
+export function prepareTokenInsert(db: Database): (tokens: TokenRecord[]) => void {
   const insertOne = db.prepare(`INSERT INTO tokens (token_digest, kind, grant_id, client_id, account_id, scopes,
       auth_time, nonce, created_at, expires_at, revoked_at, rotated_at)
-    VALUES (@tokenDigest, @kind, @grantId, @clientId, @accountId, @scopes, @authTime, @nonce, @createdAt,
-      @expiresAt, @revokedAt, @rotatedAt)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  return (tokens) => {
+    for (const t of tokens) {
+      insertOne.run(t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, toJson(t.scopes), t.authTime, t.nonce,
+        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt);
+    }
+  };
+}
+
+export function createTokenStore(db: Database): TokenStore {
+  const insertTokens = prepareTokenInsert(db);
   // The grant's revocation is read with the token, so a token inserted after its grant was
   // revoked (a race with replay detection) is still reported revoked.
   const find = db.prepare<[string], TokenRow>(`SELECT t.*, g.revoked_at AS grant_revoked_at
@@ -57,9 +67,7 @@ export function createTokenStore(db: Database): TokenStore {
   const purge = db.prepare<[number, number]>(`DELETE FROM tokens WHERE token_digest IN
     (SELECT token_digest FROM tokens WHERE expires_at <= ? LIMIT ?)`);
 
-  const insertAll = db.transaction((tokens: TokenRecord[]) => {
-    for (const token of tokens) insertOne.run({ ...token, scopes: toJson(token.scopes) });
-  });
+  const insertAll = db.transaction((tokens: TokenRecord[]) => insertTokens(tokens));
 
   const rotate = db.transaction((tokenDigest: string, now: number, replacements: TokenRecord[]): RotateResult => {
     const row = findRefresh.get(tokenDigest);
