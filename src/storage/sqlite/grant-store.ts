@@ -5,6 +5,7 @@ import type { AuthorizationCodeStore, ConsumeResult, GrantStore } from '../ports
 import type { AuthorizationCodeRecord, GrantRecord, TokenRecord } from '../records.js';
 import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
 import { prepareTokenInsert } from './token-store.js';
+import type { WriteBatch } from './write-batch.js';
 
 interface GrantRow {
   grant_id: string;
@@ -33,7 +34,7 @@ function prepareGrantInsert(db: Database): (grant: GrantRecord) => void {
   return (grant) => { insert.run({ ...grant, scopes: toJson(grant.scopes) }); };
 }
 
-export function createGrantStore(db: Database): GrantStore {
+export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
   const insert = prepareGrantInsert(db);
   const find = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE grant_id = ?');
   const revokeGrant = db.prepare<[number, string]>(
@@ -51,14 +52,14 @@ export function createGrantStore(db: Database): GrantStore {
 
   return {
     async insert(grant) {
-      insertUnique(() => insert(grant), 'grant');
+      await insertUnique(() => batch.run(() => insert(grant)), 'grant');
     },
     async find(grantId) {
       const row = find.get(grantId);
       return row ? toGrant(row) : null;
     },
     async revoke(grantId, now) {
-      revoke.immediate(grantId, now);
+      await batch.run(() => revoke(grantId, now));
     },
   };
 }
@@ -97,7 +98,7 @@ function toCode(row: CodeRow): AuthorizationCodeRecord {
   };
 }
 
-export function createAuthorizationCodeStore(db: Database): AuthorizationCodeStore {
+export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): AuthorizationCodeStore {
   const insert = db.prepare(`INSERT INTO authorization_codes (code_digest, grant_id, client_id, account_id,
       redirect_uri, scopes, code_challenge, code_challenge_method, nonce, auth_time, created_at, expires_at, consumed_at)
     VALUES (@codeDigest, @grantId, @clientId, @accountId, @redirectUri, @scopes, @codeChallenge,
@@ -129,7 +130,7 @@ export function createAuthorizationCodeStore(db: Database): AuthorizationCodeSto
 
   return {
     async insert(code) {
-      insertUnique(() => insert.run({ ...code, scopes: toJson(code.scopes) }), 'authorization code');
+      await insertUnique(() => batch.run(() => insert.run({ ...code, scopes: toJson(code.scopes) })), 'authorization code');
     },
     async consume(codeDigest, now) {
       return consume.immediate(codeDigest, now);

@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import type { InteractionStore, SessionStore } from '../ports.js';
 import type { InteractionRecord, SessionRecord } from '../records.js';
 import { insertUnique, toJson } from './sqlite-values.js';
+import type { WriteBatch } from './write-batch.js';
 
 interface SessionRow {
   session_digest: string;
@@ -23,7 +24,7 @@ function toSession(row: SessionRow): SessionRecord {
   };
 }
 
-export function createSessionStore(db: Database): SessionStore {
+export function createSessionStore(db: Database, batch: WriteBatch): SessionStore {
   const insert = db.prepare(`INSERT INTO sessions (session_digest, account_id, auth_time, created_at, expires_at)
     VALUES (@sessionDigest, @accountId, @authTime, @createdAt, @expiresAt)`);
   const find = db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE session_digest = ? AND expires_at > ?');
@@ -33,14 +34,14 @@ export function createSessionStore(db: Database): SessionStore {
 
   return {
     async insert(session) {
-      insertUnique(() => insert.run(session), 'session');
+      await insertUnique(() => batch.run(() => insert.run(session)), 'session');
     },
     async find(sessionDigest, now) {
       const row = find.get(sessionDigest, now);
       return row ? toSession(row) : null;
     },
     async delete(sessionDigest) {
-      remove.run(sessionDigest);
+      await batch.run(() => remove.run(sessionDigest));
     },
     async purgeExpired(now, limit) {
       return purge.run(now, limit).changes;
@@ -72,7 +73,7 @@ function toInteraction(row: InteractionRow): InteractionRecord {
   };
 }
 
-export function createInteractionStore(db: Database): InteractionStore {
+export function createInteractionStore(db: Database, batch: WriteBatch): InteractionStore {
   const insert = db.prepare(`INSERT INTO interactions (interaction_id, client_id, params, account_id,
       auth_time, csrf_token, created_at, expires_at)
     VALUES (@interactionId, @clientId, @params, @accountId, @authTime, @csrfToken, @createdAt, @expiresAt)`);
@@ -86,17 +87,17 @@ export function createInteractionStore(db: Database): InteractionStore {
 
   return {
     async insert(interaction) {
-      insertUnique(() => insert.run({ ...interaction, params: toJson(interaction.params) }), 'interaction');
+      await insertUnique(() => batch.run(() => insert.run({ ...interaction, params: toJson(interaction.params) })), 'interaction');
     },
     async find(interactionId, now) {
       const row = find.get(interactionId, now);
       return row ? toInteraction(row) : null;
     },
     async setLogin(interactionId, accountId, authTime) {
-      setLogin.run(accountId, authTime, interactionId);
+      await batch.run(() => setLogin.run(accountId, authTime, interactionId));
     },
     async delete(interactionId) {
-      remove.run(interactionId);
+      await batch.run(() => remove.run(interactionId));
     },
     async purgeExpired(now, limit) {
       return purge.run(now, limit).changes;

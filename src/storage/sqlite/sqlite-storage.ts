@@ -13,6 +13,7 @@ import { createAuthorizationCodeStore, createGrantStore } from './grant-store.js
 import { createTokenStore } from './token-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
+import { createWriteBatch } from './write-batch.js';
 
 /**
  * Opens (creating if needed) the SQLite database at `path`; `:memory:` or '' is a private
@@ -35,16 +36,17 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     throw error;
   }
   const ping = db.prepare('SELECT 1');
+  const batch = createWriteBatch(db);
 
   return {
     clients: createClientStore(db, clock),
     accounts: createAccountStore(db, clock),
-    sessions: createSessionStore(db),
-    interactions: createInteractionStore(db),
+    sessions: createSessionStore(db, batch),
+    interactions: createInteractionStore(db, batch),
     consents: createConsentStore(db),
-    grants: createGrantStore(db),
-    authorizationCodes: createAuthorizationCodeStore(db),
-    tokens: createTokenStore(db),
+    grants: createGrantStore(db, batch),
+    authorizationCodes: createAuthorizationCodeStore(db, batch),
+    tokens: createTokenStore(db, batch),
     signingKeys: createSigningKeyStore(db),
     loginThrottle: createLoginThrottleStore(db),
     async ping() {
@@ -56,7 +58,9 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
       }
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      batch.flush();
+      db.close();
     },
   };
 }

@@ -17,12 +17,19 @@ export function toFlag(value: boolean): 0 | 1 {
 /** Runs a write that inserts; a PRIMARY KEY or UNIQUE violation becomes DuplicateError. */
 export function insertUnique<T>(run: () => T, what: string): T {
   try {
-    return run();
+    const result = run();
+    // Batched writes settle later; their constraint errors are translated the same way.
+    if (result instanceof Promise) return result.catch((error: unknown) => { throw translate(error, what); }) as T;
+    return result;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      throw new DuplicateError(`${what} already exists`, { cause: error });
-    }
-    throw error;
+    throw translate(error, what);
   }
+}
+
+function translate(error: unknown, what: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return new DuplicateError(`${what} already exists`, { cause: error });
+  }
+  return error;
 }

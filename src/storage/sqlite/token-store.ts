@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import type { RotateResult, TokenStore } from '../ports.js';
 import type { TokenKind, TokenRecord } from '../records.js';
 import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
+import type { WriteBatch } from './write-batch.js';
 
 interface TokenRow {
   token_digest: string;
@@ -51,7 +52,7 @@ export function prepareTokenInsert(db: Database): (tokens: TokenRecord[]) => voi
   };
 }
 
-export function createTokenStore(db: Database): TokenStore {
+export function createTokenStore(db: Database, batch: WriteBatch): TokenStore {
   const insertTokens = prepareTokenInsert(db);
   // The grant's revocation is read with the token, so a token inserted after its grant was
   // revoked (a race with replay detection) is still reported revoked.
@@ -83,7 +84,7 @@ export function createTokenStore(db: Database): TokenStore {
 
   return {
     async insert(tokens) {
-      insertUnique(() => insertAll(tokens), 'token');
+      await insertUnique(() => batch.run(() => insertAll(tokens)), 'token');
     },
     async find(tokenDigest) {
       const row = find.get(tokenDigest);
@@ -93,7 +94,7 @@ export function createTokenStore(db: Database): TokenStore {
       return insertUnique(() => rotate.immediate(tokenDigest, now, replacements), 'token');
     },
     async revoke(tokenDigest, now) {
-      revoke.run(now, tokenDigest);
+      await batch.run(() => revoke.run(now, tokenDigest));
     },
     async purgeExpired(now, limit) {
       return purge.run(now, limit).changes;
