@@ -5,7 +5,7 @@ import type { ServerDeps } from '../http/server-deps.js';
 
 export function jwksEndpoint(deps: ServerDeps) {
   return async function jwks(_request: FastifyRequest, reply: FastifyReply) {
-    const set = await deps.keys.publicJwks();
+    const set = await deps.keys.publicJwksJson();
     return reply.header('Cache-Control', `public, max-age=${deps.config.keyCacheTtl}`).header('Access-Control-Allow-Origin', '*')
       .type('application/jwk-set+json').send(set);
   };

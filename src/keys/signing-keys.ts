@@ -20,6 +20,8 @@ export interface SigningKeySet {
   signingKey(): Promise<ActiveSigningKey>;
   /** Public keys to publish (RFC 7517 JWK Set). */
   publicJwks(): Promise<{ keys: JWK[] }>;
+  /** The same JWK Set, serialised once per reload of the key set. */
+  publicJwksJson(): Promise<string>;
   /** Forget the cache (after a local rotation). */
   refresh(): void;
 }
@@ -82,7 +84,7 @@ export function chooseSigningKey(keys: SigningKeyRecord[], now: number): Signing
 }
 
 export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheTtl: number): SigningKeySet {
-  let cached: { loadedAt: number; records: SigningKeyRecord[]; jwks: { keys: JWK[] } } | undefined;
+  let cached: { loadedAt: number; records: SigningKeyRecord[]; jwks: { keys: JWK[] }; json: string } | undefined;
   const imported = new Map<string, Promise<PrivateKey>>();
 
   async function load() {
@@ -90,7 +92,7 @@ export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheT
     if (cached && now - cached.loadedAt < cacheTtl) return cached;
     const records = await store.list(now);
     const jwks = { keys: records.map((r) => JSON.parse(r.publicJwk) as JWK) };
-    cached = { loadedAt: now, records, jwks };
+    cached = { loadedAt: now, records, jwks, json: JSON.stringify(jwks) };
     return cached;
   }
 
@@ -108,6 +110,9 @@ export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheT
     },
     async publicJwks() {
       return (await load()).jwks;
+    },
+    async publicJwksJson() {
+      return (await load()).json;
     },
     refresh() {
       cached = undefined;
