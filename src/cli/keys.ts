@@ -81,8 +81,10 @@ async function rotate(args: string[]): Promise<void> {
   const config = commandConfig(values);
   const fresh = await withStorage(config, async (storage) => {
     await ensureSigningKey(storage.signingKeys, systemClock);
+    // Twice the cache time: every node's cache, and then every relying party's copy of the JWKS
+    // (served with max-age=keyCacheTtl), has the new key before anything is signed with it.
     return rotateSigningKeys(storage.signingKeys, systemClock, {
-      publishDelay: config.keyCacheTtl,
+      publishDelay: 2 * config.keyCacheTtl,
       retirementGrace: config.keyRetirementGrace,
     });
   });

@@ -1,7 +1,7 @@
 // The signing key set: generate RS256 keys, rotate, choose the signing key, publish the JWKS.
 // Keys live in storage so every node shares them; each node caches the set for keyCacheTtl.
-// A new key is published before it signs (activatesAt = now + keyCacheTtl) so that every
-// node's JWKS lists it before any node uses it.
+// A new key is published before it signs (the caller picks the delay; the CLI uses twice the
+// cache time) so that every JWKS copy lists it before anything is signed with it.
 import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK } from 'jose';
 
 type PrivateKey = Awaited<ReturnType<typeof importJWK>>;

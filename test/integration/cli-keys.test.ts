@@ -45,7 +45,7 @@ describe('gatehouse keys', () => {
     assert.equal(old?.status, 'active');
     assert.equal(old?.retired_at, added?.activates_at, 'the old key stops signing when the new one starts');
     const seconds = (iso: string | null | undefined) => Date.parse(iso ?? '') / 1000;
-    assert.equal(seconds(added?.activates_at) - seconds(added?.created_at), 120);
+    assert.equal(seconds(added?.activates_at) - seconds(added?.created_at), 240, 'publish delay = 2 × keyCacheTtl');
     assert.equal(seconds(old?.remove_after) - seconds(old?.retired_at), 3600);
 
     const table = await keys('list');
