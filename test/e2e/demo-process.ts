@@ -2,10 +2,10 @@
 // on free ports and a temp data folder, and stops it by its PID.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/free-port.js';
 
 export interface RunningDemo {
   appUrl: string;
@@ -19,16 +19,6 @@ export interface RunningDemo {
   stop(): Promise<number | null>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startDemo(extraEnv: Record<string, string> = {}): Promise<RunningDemo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));

@@ -1,6 +1,5 @@
 // Starts a real Gatehouse on a free 127.0.0.1 port for a test, with direct access to its storage
 // so tests can seed clients and users and move the clock.
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,9 @@ import type { ClientRecord } from '../../src/storage/records.js';
 import { hashPassword } from '../../src/accounts/password.js';
 import { sha256Hex } from '../../src/lib/digest.js';
 import { prefixedToken, randomToken } from '../../src/lib/random.js';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 export interface TestClient {
   clientId: string;
@@ -38,16 +40,6 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The database the suite runs on: GATEHOUSE_TEST_DATABASE_URL (e.g. postgres://…) when set,
