@@ -52,6 +52,9 @@ ${globalOptionsHelp}`;
 
 const setPasswordHelp = `Usage: gatehouse user set-password USERNAME (--password-stdin | --password P)
 
+Replaces the password. The account's browser sessions end and every token and code issued to it
+is revoked; the clients it approved stay approved.
+
 ${passwordOptionsHelp}
 
 ${globalOptionsHelp}`;
@@ -143,7 +146,7 @@ async function setPassword(args: string[]): Promise<void> {
       throw new CommandError(`unknown user '${username}'`);
     }
   });
-  printLine(`Password changed for '${username}'.`);
+  printLine(`Password changed for '${username}'; its sessions ended and its tokens were revoked.`);
 }
 
 export const userCommands: Record<string, (args: string[]) => Promise<void>> = {

@@ -24,6 +24,10 @@ export interface AccountStore {
   list(): Promise<AccountRecord[]>;
   /** Also ends the account's sessions, deletes its consents and revokes its grants. */
   delete(accountId: string): Promise<boolean>;
+  /**
+   * Also ends the account's sessions and revokes its grants (their codes and tokens): whoever
+   * knew the old password keeps nothing. Consents stay.
+   */
   setPassword(accountId: string, passwordHash: string, now: number): Promise<boolean>;
 }
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuplicateError } from '../../src/storage/ports.js';
 import type { ContractContext } from './contract.js';
-import { accountRecord, clientRecord, codeRecord, grantRecord, nowSeconds, tokenRecord, uid } from './fixtures.js';
+import { accountRecord, clientRecord, codeRecord, grantRecord, nowSeconds, sessionRecord, tokenRecord, uid } from './fixtures.js';
 
 const isDuplicate = (error: unknown): boolean => error instanceof DuplicateError;
 
@@ -110,6 +110,31 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.equal(updated?.updatedAt, account.updatedAt + 30);
       assert.equal(updated?.createdAt, account.createdAt);
       assert.equal(await storage().accounts.setPassword(uid('acct'), '$argon2id$x', 1), false);
+    });
+
+    it('ends the sessions and revokes the grants of an account whose password changes, keeping its consents', async () => {
+      const now = nowSeconds();
+      const account = accountRecord();
+      await storage().accounts.insert(account);
+      const session = sessionRecord(now, { accountId: account.accountId });
+      await storage().sessions.insert(session);
+      const grant = grantRecord({ accountId: account.accountId });
+      await storage().grants.insert(grant);
+      const token = tokenRecord(grant, 'refresh_token', now);
+      await storage().tokens.insert([token]);
+      const code = codeRecord(grantRecord({ accountId: account.accountId }), now);
+      await storage().authorizationCodes.insert(code);
+      const consent = { accountId: account.accountId, clientId: grant.clientId, scopes: ['openid'], createdAt: now, updatedAt: now };
+      await storage().consents.save(consent);
+      const bystander = sessionRecord(now);
+      await storage().sessions.insert(bystander);
+
+      assert.equal(await storage().accounts.setPassword(account.accountId, '$argon2id$new', now + 1), true);
+      assert.equal(await storage().sessions.find(session.sessionDigest, now + 1), null);
+      assert.notEqual((await storage().tokens.find(token.tokenDigest))?.revokedAt, null);
+      assert.equal((await storage().authorizationCodes.consume(code.codeDigest, now + 2))?.firstUse, false);
+      assert.deepEqual(await storage().consents.find(account.accountId, grant.clientId), consent);
+      assert.notEqual(await storage().sessions.find(bystander.sessionDigest, now + 1), null, 'other accounts keep their sessions');
     });
 
     it('deletes an account once and frees its username', async () => {

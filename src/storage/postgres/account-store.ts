@@ -45,11 +45,19 @@ export function createAccountStore(pool: pg.Pool, clock: Clock): AccountStore {
       return (rows[0]?.deleted ?? 0) > 0;
     },
     async setPassword(accountId, passwordHash, now) {
-      const result = await query(pool, {
-        text: 'UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE account_id = $1',
+      // One statement: the new hash, and nothing the old password opened stays usable.
+      const { rows } = await query<{ changed: number }>(pool, {
+        text: `WITH changed AS (UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE account_id = $1 RETURNING 1),
+          s AS (DELETE FROM sessions WHERE account_id = $1 AND EXISTS (SELECT 1 FROM changed)),
+          g AS (UPDATE grants SET revoked_at = $3 WHERE account_id = $1 AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM changed)),
+          c AS (UPDATE authorization_codes SET consumed_at = $3
+            WHERE account_id = $1 AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM changed)),
+          t AS (UPDATE tokens SET revoked_at = $3
+            WHERE grant_id IN (SELECT grant_id FROM grants WHERE account_id = $1) AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM changed))
+          SELECT count(*)::int AS changed FROM changed`,
         values: [accountId, passwordHash, now],
       });
-      return (result.rowCount ?? 0) > 0;
+      return (rows[0]?.changed ?? 0) > 0;
     },
   };
 }

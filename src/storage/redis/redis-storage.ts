@@ -75,6 +75,14 @@ export async function withRedis(base: Storage, redisUrl: string, options: RedisS
         }
         return deleted;
       },
+      async setPassword(accountId, passwordHash, now) {
+        const changed = await base.accounts.setPassword(accountId, passwordHash, now);
+        if (changed) {
+          await mark('account', accountId, now);
+          await deleteAccountSessions.run(redis, [keys.accountSessions(accountId), keys.expiryIndex('session')], [keys.session('')]);
+        }
+        return changed;
+      },
     },
     async ping() {
       await base.ping();

@@ -59,6 +59,15 @@ export function createAccountStore(db: Database, clock: Clock): AccountStore {
     return true;
   });
 
+  const changePassword = db.transaction((accountId: string, passwordHash: string, now: number): boolean => {
+    if (setPassword.run(passwordHash, now, accountId).changes === 0) return false;
+    removeSessions.run(accountId);
+    revokeTokens.run(now, accountId);
+    consumeCodes.run(now, accountId);
+    revokeGrants.run(now, accountId);
+    return true;
+  });
+
   return {
     async insert(account) {
       insertUnique(() => insert.run({ ...account, emailVerified: toFlag(account.emailVerified) }), 'account or username');
@@ -78,7 +87,7 @@ export function createAccountStore(db: Database, clock: Clock): AccountStore {
       return deleteAccount.immediate(accountId, clock());
     },
     async setPassword(accountId, passwordHash, now) {
-      return setPassword.run(passwordHash, now, accountId).changes > 0;
+      return changePassword.immediate(accountId, passwordHash, now);
     },
   };
 }
