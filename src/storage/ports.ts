@@ -60,6 +60,12 @@ export interface GrantStore {
   find(grantId: string): Promise<GrantRecord | null>;
   /** Marks the grant, its codes and its tokens revoked, in one atomic step. */
   revoke(grantId: string, now: number): Promise<void>;
+  /**
+   * Deletes at most `limit` grants created before `createdBefore` that no token (nor, in SQL, any
+   * code) refers to any more, so the table does not grow without bound. Callers leave a grace
+   * period far longer than a code's life: with Redis, codes are not visible to this check.
+   */
+  purgeUnused(createdBefore: number, limit: number): Promise<number>;
 }
 
 export type ConsumeResult =

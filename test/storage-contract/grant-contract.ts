@@ -41,6 +41,22 @@ export function describeGrantContract({ storage }: ContractContext): void {
       assert.equal((await storage().authorizationCodes.consume(otherCode.codeDigest, now + 2))?.firstUse, true);
     });
 
+    it('purges old grants no token refers to, and keeps recent ones and those with tokens', async () => {
+      const now = nowSeconds();
+      const old = now - 7200;
+      const orphan = grantRecord({ createdAt: old });
+      const withToken = grantRecord({ createdAt: old });
+      const recent = grantRecord({ createdAt: now });
+      for (const g of [orphan, withToken, recent]) await storage().grants.insert(g);
+      await storage().tokens.insert([tokenRecord(withToken, 'refresh_token', now)]);
+      // Other suites share the database: purge until nothing is left, then look at ours.
+      while ((await storage().grants.purgeUnused(now - 3600, 500)) > 0);
+      assert.equal(await storage().grants.find(orphan.grantId), null);
+      assert.notEqual(await storage().grants.find(withToken.grantId), null);
+      assert.notEqual(await storage().grants.find(recent.grantId), null);
+      assert.equal(await storage().grants.purgeUnused(now - 3600, 0), 0, 'the limit is respected');
+    });
+
     it('keeps the first revocation time when a grant is revoked again', async () => {
       const now = nowSeconds();
       const grant = grantRecord();

@@ -18,6 +18,17 @@ export function createGrantStore(pool: pg.Pool): GrantStore {
       const { rows } = await query(pool, { name: 'grant_find', text: 'SELECT * FROM grants WHERE grant_id = $1', values: [grantId] });
       return rows[0] ? toGrant(rows[0]) : null;
     },
+    async purgeUnused(createdBefore, limit) {
+      const result = await query(pool, {
+        name: 'grant_purge_unused',
+        text: `DELETE FROM grants WHERE ctid IN (SELECT g.ctid FROM grants g WHERE g.created_at < $1
+            AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.grant_id)
+            AND NOT EXISTS (SELECT 1 FROM authorization_codes c WHERE c.grant_id = g.grant_id)
+          LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        values: [createdBefore, limit],
+      });
+      return result.rowCount ?? 0;
+    },
     async revoke(grantId, now) {
       await query(pool, {
         name: 'grant_revoke',

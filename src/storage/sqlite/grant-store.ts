@@ -44,6 +44,12 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
   const revokeTokens = db.prepare<[number, string]>(
     'UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
 
+  const purgeUnused = db.prepare<[number, number]>(`DELETE FROM grants WHERE grant_id IN (
+    SELECT g.grant_id FROM grants g WHERE g.created_at < ?
+      AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.grant_id)
+      AND NOT EXISTS (SELECT 1 FROM authorization_codes c WHERE c.grant_id = g.grant_id)
+    LIMIT ?)`);
+
   const revoke = db.transaction((grantId: string, now: number) => {
     revokeGrant.run(now, grantId);
     consumeCodes.run(now, grantId);
@@ -60,6 +66,9 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
     },
     async revoke(grantId, now) {
       await batch.run(() => revoke(grantId, now));
+    },
+    async purgeUnused(createdBefore, limit) {
+      return purgeUnused.run(createdBefore, limit).changes;
     },
   };
 }
