@@ -1,8 +1,8 @@
 // Client registration rules: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7–8, RFC 9700 §2.1),
 // grant types (RFC 7591 §2) and scope syntax (RFC 6749 §3.3). Pure: no storage, no output.
 import type { ClientRecord } from '../storage/records.js';
-import { randomToken, prefixedToken } from '../lib/random.js';
-import { sha256Hex } from '../lib/digest.js';
+import { randomToken } from '../lib/random.js';
+import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
 
 export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
@@ -93,11 +93,11 @@ export function registerClient(input: ClientRegistration, now: number): { client
   if (usesRedirects && redirectUris.length === 0) {
     throw new InvalidClientMetadataError('authorization_code needs at least one --redirect-uri');
   }
-  const clientSecret = input.publicClient ? null : prefixedToken('gh_cs_');
+  const secret = input.publicClient ? null : newOpaqueValue(tokenPrefix.clientSecret);
   const client: ClientRecord = {
     clientId: randomToken(16),
     clientName: name,
-    secretDigest: clientSecret === null ? null : sha256Hex(clientSecret),
+    secretDigest: secret?.digest ?? null,
     redirectUris,
     grantTypes,
     responseTypes: usesRedirects ? ['code'] : [],
@@ -106,7 +106,7 @@ export function registerClient(input: ClientRegistration, now: number): { client
     tokenEndpointAuthMethod: input.publicClient ? 'none' : 'client_secret_basic',
     createdAt: now,
   };
-  return { client, clientSecret };
+  return { client, clientSecret: secret?.value ?? null };
 }
 
 /** The wire view of a client (RFC 7591 §2 names), never including any secret. */

@@ -1,7 +1,10 @@
 // Extracts client credentials from a request: HTTP Basic with form-encoded id and secret
 // (RFC 6749 §2.3.1) or client_id/client_secret in the form body.
 import type { FastifyRequest } from 'fastify';
-import type { ClientCredentials } from '../oauth/client-authentication.js';
+import { authenticateClient, type ClientCredentials } from '../oauth/client-authentication.js';
+import { OAuthError } from '../oauth/errors.js';
+import type { ClientStore } from '../storage/ports.js';
+import type { ClientRecord } from '../storage/records.js';
 import type { WireParameters } from './form.js';
 
 function formDecode(value: string): string {
@@ -25,4 +28,18 @@ export function clientCredentialsOf(request: FastifyRequest, body: WireParameter
   } catch {
     return { ...credentials, malformedAuthorization: true };
   }
+}
+
+/**
+ * The shared start of the token, introspection and revocation endpoints: a form body without
+ * repeated parameters (RFC 6749 §3.2) from an authenticated client.
+ */
+export async function authenticatedForm(
+  request: FastifyRequest, clients: ClientStore, options: { allowPublic: boolean },
+): Promise<{ params: Record<string, string>; client: ClientRecord }> {
+  const body = request.body as WireParameters | undefined;
+  if (!body) throw new OAuthError('invalid_request', 'the request body must be application/x-www-form-urlencoded');
+  if (body.duplicated.length > 0) throw new OAuthError('invalid_request', `parameters must not be repeated: ${body.duplicated.join(', ')}`);
+  const { client } = await authenticateClient(clientCredentialsOf(request, body), { clients }, options);
+  return { params: body.params, client };
 }

@@ -54,7 +54,7 @@ async function decide(request: FastifyRequest, loaded: Loaded, deps: ServerDeps,
   const { interaction } = loaded;
   const freshLogin = interaction.accountId !== null && interaction.authTime !== null
     ? { accountId: interaction.accountId, authTime: interaction.authTime } : null;
-  const session = await currentSession(request, deps);
+  const session = freshLogin ? null : await currentSession(request, deps);
   const accountId = freshLogin?.accountId ?? session?.accountId;
   const consent = accountId ? await deps.storage.consents.find(accountId, loaded.request.client.clientId) : null;
   return decideInteraction({ request: loaded.request, session, freshLogin, freshConsent, consent, now: deps.clock() });
@@ -111,13 +111,9 @@ export function loginSubmit(deps: ServerDeps) {
     if (!csrfValid(loaded, body)) return sendPageError(reply, 403, 'Request refused', 'The form was not submitted from this sign-in page. Go back and try again.');
     const outcome = await attemptLogin(request, reply, loaded.interaction, body?.params ?? {}, deps);
     if (outcome.ok) return reply.header('Cache-Control', 'no-store').redirect(`/interaction/${loaded.interaction.interactionId}`, 303);
-    if (outcome.throttled) {
-      return htmlPageHeaders(reply, formTargets(loaded)).code(429).header('Retry-After', String(deps.config.loginFailureWindow)).send(loginPage({
-        action: `/interaction/${loaded.interaction.interactionId}/login`, csrfToken: loaded.interaction.csrfToken,
-        clientName: loaded.request.client.clientName, username: outcome.username, error: outcome.message,
-      }));
-    }
-    return htmlPageHeaders(reply, formTargets(loaded)).code(401).send(loginPage({
+    if (outcome.throttled) reply.code(429).header('Retry-After', String(deps.config.loginFailureWindow));
+    else reply.code(401);
+    return htmlPageHeaders(reply, formTargets(loaded)).send(loginPage({
       action: `/interaction/${loaded.interaction.interactionId}/login`, csrfToken: loaded.interaction.csrfToken,
       clientName: loaded.request.client.clientName, username: outcome.username, error: outcome.message,
     }));

@@ -10,3 +10,13 @@ export function constantTimeEqual(a: string, b: string): boolean {
   const db = createHash('sha256').update(b, 'utf8').digest();
   return timingSafeEqual(da, db);
 }
+
+/**
+ * True when two hex SHA-256 digests are equal. They are fixed-length already, so they are
+ * compared as bytes without hashing them again.
+ */
+export function digestsEqual(a: string, b: string): boolean {
+  const da = Buffer.from(a, 'hex');
+  const db = Buffer.from(b, 'hex');
+  return da.length === 32 && db.length === 32 && timingSafeEqual(da, db);
+}

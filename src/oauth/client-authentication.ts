@@ -2,7 +2,7 @@
 // OIDC Core §9): client_secret_basic, client_secret_post, or none for public clients.
 import type { ClientStore } from '../storage/ports.js';
 import type { ClientRecord } from '../storage/records.js';
-import { constantTimeEqual } from '../lib/constant-time.js';
+import { digestsEqual } from '../lib/constant-time.js';
 import { sha256Hex } from '../lib/digest.js';
 import { OAuthError } from './errors.js';
 
@@ -55,7 +55,7 @@ export async function authenticateClient(
     if (client && client.secretDigest === null && allowPublic) return { client, method: 'none' };
     throw new InvalidClientError(client?.secretDigest === null ? 'public clients may not use this endpoint' : 'client authentication failed', usedBasic);
   }
-  const matches = constantTimeEqual(sha256Hex(secret), client?.secretDigest ?? impossibleDigest);
+  const matches = digestsEqual(sha256Hex(secret), client?.secretDigest ?? impossibleDigest);
   if (!client || client.secretDigest === null || !matches) {
     throw new InvalidClientError('client authentication failed', usedBasic);
   }

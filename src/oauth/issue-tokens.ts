@@ -7,7 +7,7 @@ import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { AccountStore } from '../storage/ports.js';
 import type { ClientRecord, TokenRecord } from '../storage/records.js';
 import { signIdToken } from '../oidc/id-token.js';
-import { claimsForScopes } from '../oidc/claims.js';
+import { idTokenClaims } from '../oidc/claims.js';
 import { digestOf, newOpaqueValue, tokenPrefix } from './opaque-token.js';
 import { formatScope } from './scope.js';
 
@@ -76,8 +76,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
     response.refresh_token = refresh.value;
   }
   if (input.idToken && input.accountId !== null) {
-    const account = await deps.accounts.findById(input.accountId);
-    const { sub: _sub, ...claims } = account ? claimsForScopes(account, input.scopes) : { sub: undefined };
+    const claims = await idTokenClaims(deps.accounts, input.accountId, input.scopes);
     response.id_token = await signIdToken({
       issuer: policy.issuer, clientId: client.clientId, accountId: input.accountId, authTime: input.authTime,
       nonce: input.nonce, accessToken, claims: { ...claims, amr: ['pwd'] }, now, ttl: policy.idTokenTtl,

@@ -1,4 +1,5 @@
 // Standard claims released per scope (OIDC Core §5.4): profile and email.
+import type { AccountStore } from '../storage/ports.js';
 import type { AccountRecord } from '../storage/records.js';
 
 export const claimsByScope: Record<string, readonly string[]> = {
@@ -24,5 +25,13 @@ export function claimsForScopes(account: AccountRecord, scopes: readonly string[
       if (values[claim] !== undefined) claims[claim] = values[claim];
     }
   }
+  return claims;
+}
+
+/** The scope claims an ID token carries besides `sub`, which the token sets itself. */
+export async function idTokenClaims(accounts: AccountStore, accountId: string, scopes: readonly string[]): Promise<Record<string, unknown>> {
+  const account = await accounts.findById(accountId);
+  if (!account) return {};
+  const { sub: _sub, ...claims } = claimsForScopes(account, scopes);
   return claims;
 }

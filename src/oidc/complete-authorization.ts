@@ -7,7 +7,7 @@ import { issueAuthorizationCode } from '../oauth/authorization-code.js';
 import { authorizationResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
 import { mintTokens, type TokenPolicy } from '../oauth/issue-tokens.js';
 import { signIdToken } from './id-token.js';
-import { claimsForScopes } from './claims.js';
+import { idTokenClaims } from './claims.js';
 import type { AuthenticationRequest } from './authentication-request.js';
 import type { Authentication } from './prompt.js';
 
@@ -39,8 +39,7 @@ export async function completeAuthorization(
   const clientId = request.client.clientId;
   await storage.grants.insert({ grantId, accountId: authentication.accountId, clientId, scopes: request.scopes, createdAt: now, revokedAt: null });
   if (request.responseType === 'id_token') {
-    const account = await storage.accounts.findById(authentication.accountId);
-    const { sub: _sub, ...claims } = account ? claimsForScopes(account, request.scopes) : { sub: undefined };
+    const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes);
     const idToken = await signIdToken({
       issuer, clientId, accountId: authentication.accountId, authTime: authentication.authTime,
       nonce: request.nonce, claims, now, ttl: tokenPolicy.idTokenTtl,

@@ -92,6 +92,16 @@ describe('token endpoint', () => {
     assert.equal(missing.body.error, 'invalid_grant');
   });
 
+  it('spends a code presented with a wrong verifier, so a second guess fails too (RFC 6749 §4.1.2, RFC 7636 §4.6)', async () => {
+    const { code, verifier } = await freshCode();
+    const form = { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri };
+    const guess = await tokenRequest(server, { ...form, code_verifier: pkcePair().verifier }, basic(client));
+    assert.equal(guess.body.error, 'invalid_grant');
+    const right = await tokenRequest(server, { ...form, code_verifier: verifier }, basic(client));
+    assert.equal(right.status, 400, 'the code was spent by the failed attempt');
+    assert.equal(right.body.error, 'invalid_grant');
+  });
+
   it('rejects a code_verifier for a code issued without a challenge (RFC 9700 §4.8.2)', async () => {
     const run = await runAuthorization(server, client, user, {});
     const code = run.callback!.searchParams.get('code')!;
