@@ -2,22 +2,15 @@
 // Keys live in storage so every node shares them; each node caches the set for keyCacheTtl.
 // A new key is published before it signs (the caller picks the delay; the CLI uses twice the
 // cache time) so that every JWKS copy lists it before anything is signed with it.
-import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, type JWK } from 'jose';
-
-type PrivateKey = Awaited<ReturnType<typeof importJWK>>;
+import { exportJWK, generateKeyPair, calculateJwkThumbprint, type JWK } from 'jose';
 import type { SigningKeyStore } from '../storage/ports.js';
 import type { SigningKeyRecord } from '../storage/records.js';
 import type { Clock } from '../lib/clock.js';
-
-export interface ActiveSigningKey {
-  kid: string;
-  alg: string;
-  privateKey: PrivateKey;
-}
+import { createJwsSigner, type JwsSigner } from './jws-signer.js';
 
 export interface SigningKeySet {
-  /** The key that signs now. */
-  signingKey(): Promise<ActiveSigningKey>;
+  /** The key that signs now, imported once per kid. */
+  signingKey(): Promise<JwsSigner>;
   /** Public keys to publish (RFC 7517 JWK Set). */
   publicJwks(): Promise<{ keys: JWK[] }>;
   /** The same JWK Set, serialised once per reload of the key set. */
@@ -85,7 +78,7 @@ export function chooseSigningKey(keys: SigningKeyRecord[], now: number): Signing
 
 export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheTtl: number): SigningKeySet {
   let cached: { loadedAt: number; records: SigningKeyRecord[]; jwks: { keys: JWK[] }; json: string } | undefined;
-  const imported = new Map<string, Promise<PrivateKey>>();
+  const signers = new Map<string, JwsSigner>();
 
   async function load() {
     const now = clock();
@@ -101,12 +94,12 @@ export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheT
       const { records } = await load();
       const record = chooseSigningKey(records, clock());
       if (!record) throw new Error('no signing key is active');
-      let key = imported.get(record.kid);
-      if (!key) {
-        key = importJWK(JSON.parse(record.privateJwk) as JWK, record.alg);
-        imported.set(record.kid, key);
+      let signer = signers.get(record.kid);
+      if (!signer) {
+        signer = createJwsSigner(record.kid, record.alg, JSON.parse(record.privateJwk) as JWK);
+        signers.set(record.kid, signer);
       }
-      return { kid: record.kid, alg: record.alg, privateKey: await key };
+      return signer;
     },
     async publicJwks() {
       return (await load()).jwks;

@@ -1,7 +1,6 @@
 // Mints the token response (RFC 6749 §5.1, OIDC Core §3.1.3.3): access token (opaque or RFC 9068
 // JWT), refresh token when allowed, ID token when openid was granted. Callers persist `records`:
 // with tokens.insert, or inside tokens.rotateRefreshToken so a rotation is one atomic step.
-import { SignJWT } from 'jose';
 import { randomToken } from '../lib/random.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { AccountStore } from '../storage/ports.js';
@@ -87,16 +86,12 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
 
 /** RFC 9068 JWT access token; still stored by digest so it can be revoked and introspected. */
 async function signAccessTokenJwt(input: TokenGrantInput, ttl: number, deps: TokenIssuanceDeps): Promise<string> {
-  const { kid, alg, privateKey } = await deps.keys.signingKey();
-  const claims: Record<string, unknown> = { client_id: input.client.clientId, scope: formatScope(input.scopes) };
+  const signer = await deps.keys.signingKey();
+  const claims: Record<string, unknown> = {
+    iss: deps.policy.issuer, sub: input.accountId ?? input.client.clientId, aud: input.client.clientId,
+    iat: input.now, exp: input.now + ttl, jti: randomToken(16),
+    client_id: input.client.clientId, scope: formatScope(input.scopes),
+  };
   if (input.authTime !== null) claims.auth_time = input.authTime;
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg, kid, typ: 'at+jwt' })
-    .setIssuer(deps.policy.issuer)
-    .setSubject(input.accountId ?? input.client.clientId)
-    .setAudience(input.client.clientId)
-    .setIssuedAt(input.now)
-    .setExpirationTime(input.now + ttl)
-    .setJti(randomToken(16))
-    .sign(privateKey);
+  return signer.sign({ typ: 'at+jwt' }, claims);
 }

@@ -1,5 +1,5 @@
 // ID tokens (OIDC Core §2, §3.1.3.6-7): signed with the active key; at_hash binds the access token.
-import { SignJWT, compactVerify, createLocalJWKSet, decodeJwt, type JWTPayload } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeJwt, type JWTPayload } from 'jose';
 import { createHash } from 'node:crypto';
 import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { IdTokenHintVerifier } from './authentication-request.js';
@@ -25,19 +25,15 @@ export function tokenHash(value: string): string {
 }
 
 export async function signIdToken(input: IdTokenInput, keys: SigningKeySet): Promise<string> {
-  const { kid, alg, privateKey } = await keys.signingKey();
-  const payload: JWTPayload = { ...input.claims };
+  const signer = await keys.signingKey();
+  const payload: JWTPayload = {
+    ...input.claims,
+    iss: input.issuer, sub: input.accountId, aud: input.clientId, iat: input.now, exp: input.now + input.ttl,
+  };
   if (input.authTime !== null) payload.auth_time = input.authTime;
   if (input.nonce !== null) payload.nonce = input.nonce;
   if (input.accessToken !== undefined) payload.at_hash = tokenHash(input.accessToken);
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg, kid, typ: 'JWT' })
-    .setIssuer(input.issuer)
-    .setSubject(input.accountId)
-    .setAudience(input.clientId)
-    .setIssuedAt(input.now)
-    .setExpirationTime(input.now + input.ttl)
-    .sign(privateKey);
+  return signer.sign({ typ: 'JWT' }, payload);
 }
 
 /**
