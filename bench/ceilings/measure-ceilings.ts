@@ -1,5 +1,6 @@
 // Measures the ceilings each scenario is compared with, every one pinned to the server core:
-// RS256 signatures/s, argon2id verifications/s, bare Fastify hello req/s (load from autocannon).
+// RS256 signatures/s (node:crypto, as Gatehouse signs; jose's for comparison), argon2id
+// verifications/s, bare Fastify hello req/s (load from autocannon).
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,8 @@ async function helloRate(durationMs: number, connections: number, pin: boolean):
 
 export async function measureCeilings({ durationMs, connections, pin }: { durationMs: number; connections: number; pin: boolean }): Promise<Ceilings> {
   return {
-    rs256: await childRate('rs256-sign', durationMs, pin),
+    rs256: await childRate('rs256-sign-native', durationMs, pin),
+    rs256Jose: await childRate('rs256-sign', durationMs, pin),
     argon2: await childRate('argon2-verify', durationMs, pin),
     hello: await helloRate(durationMs, connections, pin),
   };

@@ -18,7 +18,7 @@ const run: RunResult = {
   settings: { rounds: 1, durationMs: 5000, warmupMs: 1000, users: 4, connections: 8, pinned: true, soakOps: 10 },
   scenarios: [{ name: 'flow-sso', operation: 'a flow', ceiling: 'rs256', variant: 'argon2' }],
   targets: [target('gatehouse', 'Gatehouse'), target('reference', 'oidc-provider')],
-  ceilings: [{ rs256: 1000, argon2: 50, hello: 20000 }],
+  ceilings: [{ rs256: 1000, rs256Jose: 800, argon2: 50, hello: 20000 }],
   samples: [
     { scenario: 'flow-sso', target: 'gatehouse', round: 1, measurement: measurement(750) },
     { scenario: 'flow-sso', target: 'reference', round: 1, measurement: measurement(300) },
@@ -30,6 +30,12 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(run, { chartPath: 'img/bench-ops.svg', notes: 'n' });
     assert.match(md, /\| flow-sso \| 750 \| 300 \| 2\.50× \| RS256 signatures\/s 1,000 \| 75 % \| 30 % \|/);
     assert.match(md, /No errors; every server kept its core busy/);
+  });
+
+  it('lists the jose signing rate beside the node:crypto ceiling, and skips it for runs that lack it', () => {
+    assert.match(renderMarkdown(run, { chartPath: 'x.svg', notes: 'n' }), /\| RS256 signatures\/s through jose \| 800\.0 \| 800\.0 \|/);
+    const older = { ...run, ceilings: [{ rs256: 1000, argon2: 50, hello: 20000 }] } as unknown as RunResult;
+    assert.doesNotMatch(renderMarkdown(older, { chartPath: 'x.svg', notes: 'n' }), /through jose/);
   });
 
   it('keeps the notes block of the previous report and defaults it when absent', () => {
