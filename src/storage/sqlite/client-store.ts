@@ -33,6 +33,12 @@ function toClient(row: ClientRow): ClientRecord {
   };
 }
 
+/** Shared between callers, so nobody may change it. */
+function frozen(client: ClientRecord): Readonly<ClientRecord> {
+  for (const list of [client.redirectUris, client.grantTypes, client.responseTypes, client.scopes]) Object.freeze(list);
+  return Object.freeze(client);
+}
+
 // The port's delete takes no time, so the revocation is stamped with the adapter's clock.
 export function createClientStore(db: Database, clock: Clock): ClientStore {
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
@@ -59,8 +65,18 @@ export function createClientStore(db: Database, clock: Clock): ClientStore {
     return true;
   });
 
+  // Clients are read on every token, introspection and authorization request and rarely change.
+  // Parsed records are kept until another connection commits anything (PRAGMA data_version moves:
+  // the CLI, another node on this file) or this store writes a client, so no node ever serves a
+  // stale client; on a file shared with busy nodes it simply reads every time.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const cache = new Map<string, Readonly<ClientRecord> | null>();
+  let cachedVersion: number | undefined;
+  const maxCached = 10_000;
+
   return {
     async insert(client) {
+      cache.clear();
       insertUnique(() => insert.run({
         ...client,
         redirectUris: toJson(client.redirectUris),
@@ -71,13 +87,24 @@ export function createClientStore(db: Database, clock: Clock): ClientStore {
       }), `client ${client.clientId}`);
     },
     async find(clientId) {
+      const version = dataVersion.get();
+      if (version !== cachedVersion) {
+        cache.clear();
+        cachedVersion = version;
+      }
+      const hit = cache.get(clientId);
+      if (hit !== undefined) return hit;
       const row = find.get(clientId);
-      return row ? toClient(row) : null;
+      const client = row ? frozen(toClient(row)) : null;
+      if (cache.size >= maxCached) cache.clear();
+      cache.set(clientId, client);
+      return client;
     },
     async list() {
       return list.all().map(toClient);
     },
     async delete(clientId) {
+      cache.clear();
       return deleteClient.immediate(clientId, clock());
     },
   };

@@ -57,6 +57,38 @@ describe('SQLite adapter', () => {
     await storage.close();
   });
 
+  it('sees at once a client deleted or registered through another connection, as by the CLI (RFC 6749 §2.3)', async () => {
+    const path = join(dir, 'client-cache.db');
+    const server = await openSqliteStorage(path);
+    const cli = await openSqliteStorage(path);
+    try {
+      const client = clientRecord();
+      await cli.clients.insert(client);
+      assert.equal((await server.clients.find(client.clientId))?.clientId, client.clientId);
+      assert.equal((await server.clients.find(client.clientId))?.clientId, client.clientId);
+      assert.equal(await cli.clients.delete(client.clientId), true);
+      assert.equal(await server.clients.find(client.clientId), null);
+      // A lookup that missed must not hide a client registered afterwards either.
+      await cli.clients.insert(client);
+      assert.equal((await server.clients.find(client.clientId))?.clientId, client.clientId);
+      assert.equal(await server.clients.delete(client.clientId), true);
+      assert.equal(await server.clients.find(client.clientId), null);
+    } finally {
+      await server.close();
+      await cli.close();
+    }
+  });
+
+  it('hands out client records nobody can change for the next caller', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    const client = clientRecord();
+    await storage.clients.insert(client);
+    const found = (await storage.clients.find(client.clientId))!;
+    assert.throws(() => { (found.redirectUris as string[]).push('https://evil.example/cb'); }, TypeError);
+    assert.deepEqual((await storage.clients.find(client.clientId))?.redirectUris, client.redirectUris);
+    await storage.close();
+  });
+
   it('never rotates an access token as if it were a refresh token', async () => {
     const storage = await openSqliteStorage(':memory:');
     const now = nowSeconds();
