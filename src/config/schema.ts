@@ -1,4 +1,5 @@
 // The one Config type: every option, its default and what it does, in one place.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const seconds = z.coerce.number().int().positive();
@@ -50,8 +51,13 @@ export const configSchema = z.object({
     parallelism: z.coerce.number().int().min(1).default(1),
   }).default({}),
 
-  /** argon2id verifications running at once; each holds argon2.memoryCost KiB of memory. */
-  argon2Concurrency: z.coerce.number().int().positive().default(2),
+  /**
+   * argon2id verifications running at once; each holds argon2.memoryCost KiB of memory. Default:
+   * 2, or 1 on a process limited to one core, where two at once are slower than one after another
+   * (they share the core and thrash its cache) and would hold twice the memory. Never more than
+   * 2 by default, so logins leave libuv's pool (4 threads) free for ID token signatures.
+   */
+  argon2Concurrency: z.coerce.number().int().positive().default(Math.min(2, availableParallelism())),
 
   /** Failed logins per username within the window before the form refuses further tries. */
   loginMaxFailures: z.coerce.number().int().positive().default(5),

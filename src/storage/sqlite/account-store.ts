@@ -5,6 +5,7 @@ import type { AccountStore, ConsentStore } from '../ports.js';
 import type { AccountRecord, ConsentRecord } from '../records.js';
 import type { Clock } from '../../lib/clock.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
+import { createReadCache } from './read-cache.js';
 
 interface AccountRow {
   account_id: string;
@@ -49,6 +50,9 @@ export function createAccountStore(db: Database, clock: Clock): AccountStore {
   const revokeGrants = db.prepare<[number, string]>(
     'UPDATE grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL');
 
+  // findById serves every UserInfo call and ID token; see read-cache.ts for why it stays fresh.
+  const cache = createReadCache<AccountRecord>(db);
+
   const deleteAccount = db.transaction((accountId: string, now: number): boolean => {
     if (remove.run(accountId).changes === 0) return false;
     removeSessions.run(accountId);
@@ -70,11 +74,14 @@ export function createAccountStore(db: Database, clock: Clock): AccountStore {
 
   return {
     async insert(account) {
+      cache.clear();
       insertUnique(() => insert.run({ ...account, emailVerified: toFlag(account.emailVerified) }), 'account or username');
     },
     async findById(accountId) {
-      const row = findById.get(accountId);
-      return row ? toAccount(row) : null;
+      return cache.get(accountId, () => {
+        const row = findById.get(accountId);
+        return row ? toAccount(row) : null;
+      });
     },
     async findByUsername(username) {
       const row = findByUsername.get(username);
@@ -84,9 +91,11 @@ export function createAccountStore(db: Database, clock: Clock): AccountStore {
       return list.all().map(toAccount);
     },
     async delete(accountId) {
+      cache.clear();
       return deleteAccount.immediate(accountId, clock());
     },
     async setPassword(accountId, passwordHash, now) {
+      cache.clear();
       return changePassword.immediate(accountId, passwordHash, now);
     },
   };

@@ -1,9 +1,11 @@
 // Registered OAuth clients (RFC 6749 §2). Deleting a client revokes every grant it holds.
+// Lookups are cached (read-cache.ts): every token and authorization request reads its client.
 import type { Database } from 'better-sqlite3';
 import type { ClientStore } from '../ports.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../records.js';
 import type { Clock } from '../../lib/clock.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
+import { createReadCache } from './read-cache.js';
 
 interface ClientRow {
   client_id: string;
@@ -33,12 +35,6 @@ function toClient(row: ClientRow): ClientRecord {
   };
 }
 
-/** Shared between callers, so nobody may change it. */
-function frozen(client: ClientRecord): Readonly<ClientRecord> {
-  for (const list of [client.redirectUris, client.grantTypes, client.responseTypes, client.scopes]) Object.freeze(list);
-  return Object.freeze(client);
-}
-
 // The port's delete takes no time, so the revocation is stamped with the adapter's clock.
 export function createClientStore(db: Database, clock: Clock): ClientStore {
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
@@ -65,14 +61,7 @@ export function createClientStore(db: Database, clock: Clock): ClientStore {
     return true;
   });
 
-  // Clients are read on every token, introspection and authorization request and rarely change.
-  // Parsed records are kept until another connection commits anything (PRAGMA data_version moves:
-  // the CLI, another node on this file) or this store writes a client, so no node ever serves a
-  // stale client; on a file shared with busy nodes it simply reads every time.
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const cache = new Map<string, Readonly<ClientRecord> | null>();
-  let cachedVersion: number | undefined;
-  const maxCached = 10_000;
+  const cache = createReadCache<ClientRecord>(db);
 
   return {
     async insert(client) {
@@ -87,18 +76,10 @@ export function createClientStore(db: Database, clock: Clock): ClientStore {
       }), `client ${client.clientId}`);
     },
     async find(clientId) {
-      const version = dataVersion.get();
-      if (version !== cachedVersion) {
-        cache.clear();
-        cachedVersion = version;
-      }
-      const hit = cache.get(clientId);
-      if (hit !== undefined) return hit;
-      const row = find.get(clientId);
-      const client = row ? frozen(toClient(row)) : null;
-      if (cache.size >= maxCached) cache.clear();
-      cache.set(clientId, client);
-      return client;
+      return cache.get(clientId, () => {
+        const row = find.get(clientId);
+        return row ? toClient(row) : null;
+      });
     },
     async list() {
       return list.all().map(toClient);

@@ -79,6 +79,28 @@ describe('SQLite adapter', () => {
     }
   });
 
+  it('sees at once an account changed or deleted through another connection (OIDC Core §5.3.2)', async () => {
+    const path = join(dir, 'account-cache.db');
+    const server = await openSqliteStorage(path);
+    const cli = await openSqliteStorage(path);
+    try {
+      const account = accountRecord();
+      await cli.accounts.insert(account);
+      assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, account.passwordHash);
+      assert.equal(await cli.accounts.setPassword(account.accountId, 'new-hash', nowSeconds()), true);
+      assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, 'new-hash');
+      assert.equal(await cli.accounts.delete(account.accountId), true);
+      assert.equal(await server.accounts.findById(account.accountId), null);
+      await server.accounts.insert(account);
+      assert.equal((await server.accounts.findById(account.accountId))?.username, account.username);
+      assert.equal(await server.accounts.setPassword(account.accountId, 'newer-hash', nowSeconds()), true);
+      assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, 'newer-hash');
+    } finally {
+      await server.close();
+      await cli.close();
+    }
+  });
+
   it('hands out client records nobody can change for the next caller', async () => {
     const storage = await openSqliteStorage(':memory:');
     const client = clientRecord();
