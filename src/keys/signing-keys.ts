@@ -2,7 +2,7 @@
 // Keys live in storage so every node shares them; each node caches the set for keyCacheTtl.
 // A new key is published before it signs (the caller picks the delay; the CLI uses twice the
 // cache time) so that every JWKS copy lists it before anything is signed with it.
-import { exportJWK, generateKeyPair, calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { SigningKeyStore } from '../storage/ports.js';
 import type { SigningKeyRecord } from '../storage/records.js';
 import type { Clock } from '../lib/clock.js';
@@ -20,6 +20,8 @@ export interface SigningKeySet {
 }
 
 export async function generateSigningKey(now: number, activatesAt = now): Promise<SigningKeyRecord> {
+  // Loaded on first use: a start with keys in store never needs jose, and it is ~35 ms of cold start.
+  const { exportJWK, generateKeyPair, calculateJwkThumbprint } = await import('jose');
   const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
