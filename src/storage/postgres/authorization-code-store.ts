@@ -1,11 +1,12 @@
 // Authorization codes in PostgreSQL. `consume` is one conditional UPDATE ... RETURNING, so across
-// any number of nodes exactly one caller sees firstUse (RFC 6749 §4.1.2: a code is used once).
+// any number of nodes exactly one caller sees firstUse (RFC 6749 §4.1.2: a code is used once);
+// `redeem` is the same UPDATE with the grant and token INSERTs as CTEs of one statement.
 import type pg from 'pg';
 import type { AuthorizationCodeStore, ConsumeResult } from '../ports.js';
-import { query, transaction } from './connection.js';
+import { query } from './connection.js';
 import { purgeBatch } from './purge.js';
 import { toAuthorizationCode } from './rows.js';
-import { insertTokens } from './token-store.js';
+import { tokenInsertSql } from './token-store.js';
 
 const consumeText = 'UPDATE authorization_codes SET consumed_at = $2 WHERE code_digest = $1 AND consumed_at IS NULL RETURNING *';
 
@@ -39,17 +40,20 @@ export function createAuthorizationCodeStore(pool: pg.Pool): AuthorizationCodeSt
     },
     find,
     async redeem(codeDigest, now, g, tokens): Promise<ConsumeResult | null> {
-      const redeemed = await transaction(pool, async (client) => {
-        const { rows } = await query(client, { name: 'code_consume', text: consumeText, values: [codeDigest, now] });
-        if (!rows[0]) return null;
-        await query(client, {
-          name: 'grant_insert',
-          text: 'INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)',
-          values: [g.grantId, g.accountId, g.clientId, g.scopes, g.createdAt, g.revokedAt],
-        });
-        if (tokens.length > 0) await insertTokens(client, tokens);
-        return toAuthorizationCode(rows[0]);
+      // One statement, one round trip, atomic: grant and tokens go in exactly when this call
+      // consumed the code, and a failed insert leaves the code unconsumed.
+      const inserted = tokens.length > 0 ? tokenInsertSql(tokens, 9, 'EXISTS (SELECT 1 FROM consumed)') : null;
+      const { rows } = await query(pool, {
+        name: `code_redeem_${tokens.length}`,
+        text: `WITH consumed AS (${consumeText}),
+          new_grant AS (
+            INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at)
+            SELECT $3::text, $4::text, $5::text, $6::text[], $7::bigint, $8::bigint FROM consumed
+          )${inserted ? `, new_tokens AS (${inserted.text})` : ''}
+          SELECT * FROM consumed`,
+        values: [codeDigest, now, g.grantId, g.accountId, g.clientId, g.scopes, g.createdAt, g.revokedAt, ...(inserted?.values ?? [])],
       });
+      const redeemed = rows[0] ? toAuthorizationCode(rows[0]) : null;
       if (redeemed) return { firstUse: true, code: redeemed };
       const seen = await find(codeDigest);
       return seen ? { firstUse: false, code: seen } : null;

@@ -1,26 +1,37 @@
-// Access and refresh tokens in PostgreSQL. Rotation is a conditional UPDATE ... RETURNING plus
-// the replacements' INSERT in one transaction, so a refresh token rotates at most once across
-// nodes (RFC 9700 §4.14.2). Reads join the grant: a revoked grant revokes every token it carries.
+// Access and refresh tokens in PostgreSQL. Rotation is one statement: a conditional UPDATE ...
+// RETURNING whose replacements are inserted only when it took the row, so a refresh token rotates
+// at most once across nodes (RFC 9700 §4.14.2) in one round trip. Reads join the grant: a revoked
+// grant revokes every token it carries.
 import type pg from 'pg';
 import type { RotateResult, TokenStore } from '../ports.js';
 import type { TokenRecord } from '../records.js';
-import { query, transaction, type Queryable } from './connection.js';
+import { query, type Queryable } from './connection.js';
 import { purgeBatch } from './purge.js';
 import { toToken } from './rows.js';
 
 const columns = 'token_digest, kind, grant_id, client_id, account_id, scopes, auth_time, nonce, created_at, expires_at, revoked_at, rotated_at';
-const perRow = 12;
 
-// Tokens come in twos and threes; one prepared statement per row count keeps them cached.
-export function insertTokens(db: Queryable, tokens: TokenRecord[]) {
-  const placeholders = tokens.map((_, row) =>
-    `(${Array.from({ length: perRow }, (_, col) => `$${row * perRow + col + 1}`).join(', ')})`);
-  return query(db, {
-    name: `tokens_insert_${tokens.length}`,
-    text: `INSERT INTO tokens (${columns}) VALUES ${placeholders.join(', ')}`,
+// Casts let the rows stand in a VALUES list that feeds INSERT ... SELECT, where PostgreSQL cannot
+// infer parameter types from the target columns.
+const casts = ['text', 'text', 'text', 'text', 'text', 'text[]', 'bigint', 'text', 'bigint', 'bigint', 'bigint', 'bigint'];
+
+/**
+ * `INSERT INTO tokens ... SELECT` of `tokens`, with parameters from `$<firstParameter>` on and
+ * `condition` (SQL over earlier CTEs) deciding whether the rows go in at all.
+ */
+export function tokenInsertSql(tokens: TokenRecord[], firstParameter: number, condition = 'true'): { text: string; values: unknown[] } {
+  const rows = tokens.map((_, row) =>
+    `(${casts.map((cast, col) => `$${firstParameter + row * casts.length + col}::${cast}`).join(', ')})`);
+  return {
+    text: `INSERT INTO tokens (${columns}) SELECT * FROM (VALUES ${rows.join(', ')}) AS v (${columns}) WHERE ${condition}`,
     values: tokens.flatMap((t) => [t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, t.scopes,
       t.authTime, t.nonce, t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt]),
-  });
+  };
+}
+
+// Tokens come in ones, twos and threes; one prepared statement per row count keeps them cached.
+export function insertTokens(db: Queryable, tokens: TokenRecord[]) {
+  return query(db, { name: `tokens_insert_${tokens.length}`, ...tokenInsertSql(tokens, 1) });
 }
 
 // The token as callers must see it: revoked when it, or its grant, was revoked.
@@ -40,20 +51,21 @@ export function createTokenStore(pool: pg.Pool): TokenStore {
     },
     find,
     async rotateRefreshToken(tokenDigest, now, replacements): Promise<RotateResult> {
-      const rotated = await transaction(pool, async (client) => {
-        const { rows } = await query(client, {
-          name: 'token_rotate',
-          text: `UPDATE tokens t SET rotated_at = $2
+      // One statement is one atomic step: the replacements go in exactly when this call took the row.
+      const inserted = replacements.length > 0 ? tokenInsertSql(replacements, 3, 'EXISTS (SELECT 1 FROM rotated)') : null;
+      const { rows } = await query(pool, {
+        name: `token_rotate_${replacements.length}`,
+        text: `WITH rotated AS (
+            UPDATE tokens t SET rotated_at = $2
             WHERE t.token_digest = $1 AND t.kind = 'refresh_token' AND t.rotated_at IS NULL
               AND t.revoked_at IS NULL AND t.expires_at > $2
               AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.grant_id = t.grant_id AND g.revoked_at IS NOT NULL)
-            RETURNING *`,
-          values: [tokenDigest, now],
-        });
-        if (!rows[0]) return null;
-        if (replacements.length > 0) await insertTokens(client, replacements);
-        return toToken(rows[0]);
+            RETURNING *
+          )${inserted ? `, replacements AS (${inserted.text})` : ''}
+          SELECT * FROM rotated`,
+        values: [tokenDigest, now, ...(inserted?.values ?? [])],
       });
+      const rotated = rows[0] ? toToken(rows[0]) : null;
       if (rotated) return { outcome: 'rotated', previous: rotated };
       // Not rotated now: already rotated (reuse), dead (revoked/expired, for the caller to
       // reject), or unknown. The row is only read; nothing is inserted.
