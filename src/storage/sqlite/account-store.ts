@@ -5,7 +5,7 @@ import type { AccountStore, ConsentStore } from '../ports.js';
 import type { AccountRecord, ConsentRecord } from '../records.js';
 import type { Clock } from '../../lib/clock.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
-import { createReadCache } from './read-cache.js';
+import { createReadCache, type DataVersion } from './read-cache.js';
 
 interface AccountRow {
   account_id: string;
@@ -31,7 +31,7 @@ function toAccount(row: AccountRow): AccountRecord {
   };
 }
 
-export function createAccountStore(db: Database, clock: Clock): AccountStore {
+export function createAccountStore(db: Database, clock: Clock, dataVersion: DataVersion): AccountStore {
   const insert = db.prepare(`INSERT INTO accounts (account_id, username, password_hash, email,
       email_verified, name, created_at, updated_at)
     VALUES (@accountId, @username, @passwordHash, @email, @emailVerified, @name, @createdAt, @updatedAt)`);
@@ -51,7 +51,7 @@ export function createAccountStore(db: Database, clock: Clock): AccountStore {
     'UPDATE grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL');
 
   // findById serves every UserInfo call and ID token; see read-cache.ts for why it stays fresh.
-  const cache = createReadCache<AccountRecord>(db);
+  const cache = createReadCache<AccountRecord>(dataVersion);
 
   const deleteAccount = db.transaction((accountId: string, now: number): boolean => {
     if (remove.run(accountId).changes === 0) return false;

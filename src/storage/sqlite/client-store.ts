@@ -5,7 +5,7 @@ import type { ClientStore } from '../ports.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../records.js';
 import type { Clock } from '../../lib/clock.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
-import { createReadCache } from './read-cache.js';
+import { createReadCache, type DataVersion } from './read-cache.js';
 
 interface ClientRow {
   client_id: string;
@@ -36,7 +36,7 @@ function toClient(row: ClientRow): ClientRecord {
 }
 
 // The port's delete takes no time, so the revocation is stamped with the adapter's clock.
-export function createClientStore(db: Database, clock: Clock): ClientStore {
+export function createClientStore(db: Database, clock: Clock, dataVersion: DataVersion): ClientStore {
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
       grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method, created_at)
     VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
@@ -61,7 +61,7 @@ export function createClientStore(db: Database, clock: Clock): ClientStore {
     return true;
   });
 
-  const cache = createReadCache<ClientRecord>(db);
+  const cache = createReadCache<ClientRecord>(dataVersion);
 
   return {
     async insert(client) {

@@ -1,8 +1,31 @@
 // Parsed records that are read on nearly every request and rarely change (clients, accounts).
 // A record is kept until another connection commits anything to the file (PRAGMA data_version
-// moves: the CLI, another node on the same file) or the owning store writes, so a cached read
-// never differs from a fresh one; on a file shared with busy nodes it simply reads every time.
+// moves: the CLI, another node on the same file) or the owning store writes. The version is read
+// once per event-loop turn, so a commit made elsewhere is seen from the next turn on, as a read
+// racing that commit could see it anyway; on a file shared with busy nodes it reads every time.
 import type { Database } from 'better-sqlite3';
+
+/** PRAGMA data_version, read at most once per event-loop turn (one statement per turn, not per lookup). */
+export interface DataVersion {
+  current(): number;
+}
+
+export function watchDataVersion(db: Database): DataVersion {
+  const statement = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let version = 0;
+  let fresh = false;
+  const expire = () => { fresh = false; };
+  return {
+    current() {
+      if (!fresh) {
+        version = statement.get() as number;
+        fresh = true;
+        setImmediate(expire);
+      }
+      return version;
+    },
+  };
+}
 
 export interface ReadCache<T> {
   /** The record for `key`, from the cache or from `load` (whose result, found or not, is kept). */
@@ -11,13 +34,12 @@ export interface ReadCache<T> {
   clear(): void;
 }
 
-export function createReadCache<T extends object>(db: Database, maxEntries = 10_000): ReadCache<T> {
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+export function createReadCache<T extends object>(dataVersion: DataVersion, maxEntries = 10_000): ReadCache<T> {
   const entries = new Map<string, Readonly<T> | null>();
   let version: number | undefined;
   return {
     get(key, load) {
-      const current = dataVersion.get();
+      const current = dataVersion.current();
       if (current !== version) {
         entries.clear();
         version = current;

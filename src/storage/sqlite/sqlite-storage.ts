@@ -14,6 +14,7 @@ import { createTokenStore } from './token-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createWriteBatch } from './write-batch.js';
+import { watchDataVersion } from './read-cache.js';
 
 /**
  * Opens (creating if needed) the SQLite database at `path`; `:memory:` or '' is a private
@@ -43,10 +44,11 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
   }
   const ping = db.prepare('SELECT 1');
   const batch = createWriteBatch(db);
+  const dataVersion = watchDataVersion(db);
 
   return {
-    clients: createClientStore(db, clock),
-    accounts: createAccountStore(db, clock),
+    clients: createClientStore(db, clock, dataVersion),
+    accounts: createAccountStore(db, clock, dataVersion),
     sessions: createSessionStore(db, batch),
     interactions: createInteractionStore(db, batch),
     consents: createConsentStore(db),
