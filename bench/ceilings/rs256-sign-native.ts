@@ -2,6 +2,7 @@
 // pool, as Gatehouse's src/keys/jws-signer.ts signs), 2048-bit key, ID-token-sized input, one at
 // a time on one core. Run as `node rs256-sign-native.js <durationMs>`; prints JSON.
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { printRatePerSecond } from './rate.js';
 
 const durationMs = Number(process.argv[2] ?? 3000);
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -16,11 +17,4 @@ const signOnce = () => {
   });
 };
 
-for (let i = 0; i < 50; i++) await signOnce();
-let ops = 0;
-const started = performance.now();
-while (performance.now() - started < durationMs) {
-  await signOnce();
-  ops++;
-}
-console.log(JSON.stringify({ perSecond: ops / ((performance.now() - started) / 1000) }));
+await printRatePerSecond(signOnce, durationMs);

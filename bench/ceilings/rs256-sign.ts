@@ -1,6 +1,7 @@
 // Ceiling: RS256 signatures per second with jose and a 2048-bit key, one at a time on one core,
 // over an ID-token-sized payload. Run as `node rs256-sign.js <durationMs>`; prints JSON.
 import { generateKeyPair, SignJWT } from 'jose';
+import { printRatePerSecond } from './rate.js';
 
 const durationMs = Number(process.argv[2] ?? 3000);
 const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048 });
@@ -10,11 +11,4 @@ const sign = () => new SignJWT(claims)
   .setIssuer('http://127.0.0.1:3000').setAudience('bench-client').setIssuedAt().setExpirationTime('1h')
   .sign(privateKey);
 
-for (let i = 0; i < 50; i++) await sign();
-let ops = 0;
-const started = performance.now();
-while (performance.now() - started < durationMs) {
-  await sign();
-  ops++;
-}
-console.log(JSON.stringify({ perSecond: ops / ((performance.now() - started) / 1000) }));
+await printRatePerSecond(sign, durationMs);

@@ -8,6 +8,12 @@ import { cheapArgon2 } from '../../bench/runner.js';
 import { referenceTarget } from '../../bench/targets/reference.js';
 import { gatehouseBuilt, gatehouseTarget } from '../../bench/targets/gatehouse.js';
 import type { RunningTarget, Target } from '../../bench/targets/target.js';
+import { measureCeilings } from '../../bench/ceilings/measure-ceilings.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 const shape = { users: 3, connections: 4, warmupMs: 100, durationMs: 1000 };
 
@@ -32,3 +38,18 @@ function smoke(target: Target, skip: string | false) {
 
 smoke(gatehouseTarget(), gatehouseBuilt() ? false : 'Gatehouse CLI is not compiled beside the bench');
 smoke(referenceTarget, false);
+
+describe('bench ceilings and the storage floor', () => {
+  it('measures every ceiling with a positive rate', async () => {
+    const ceilings = await measureCeilings({ durationMs: 300, connections: 4, pin: false });
+    for (const [name, rate] of Object.entries(ceilings)) assert.ok(Number.isFinite(rate) && rate > 0, `${name}: ${rate}`);
+  });
+
+  it('runs the storage floor through every operation it prices', async () => {
+    const script = fileURLToPath(new URL('../../bench/storage-floor.js', import.meta.url));
+    const { stdout } = await run(process.execPath, [script, '200'], { timeout: 60_000 });
+    for (const operation of ['code flow', 'refresh rotation', 'client_credentials token']) {
+      assert.match(stdout, new RegExp(`round 3 ${operation}: \\d+/s, CPU per operation \\d+ µs user \\+ \\d+ µs system`));
+    }
+  });
+});

@@ -8,12 +8,26 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { openSqliteStorage } from './sqlite-storage.js';
+import type { Storage } from '../ports.js';
 import { applyMigrations, migrations } from './migrations.js';
 import { accountRecord, clientRecord, codeRecord, grantRecord, nowSeconds, sessionRecord, tokenRecord } from '../../../test/storage-contract/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sqlite-unit-'));
 // Client and account lookups see another connection's commits from the next event-loop turn on.
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A server's and the CLI's connections to one file, as when `gatehouse client delete` runs beside a node. */
+async function withTwoConnections(name: string, work: (server: Storage, cli: Storage) => Promise<void>): Promise<void> {
+  const path = join(dir, `${name}.db`);
+  const server = await openSqliteStorage(path);
+  const cli = await openSqliteStorage(path);
+  try {
+    await work(server, cli);
+  } finally {
+    await server.close();
+    await cli.close();
+  }
+}
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('SQLite adapter', () => {
@@ -60,10 +74,7 @@ describe('SQLite adapter', () => {
   });
 
   it('sees a client deleted or registered through another connection, as by the CLI, from the next turn on (RFC 6749 §2.3)', async () => {
-    const path = join(dir, 'client-cache.db');
-    const server = await openSqliteStorage(path);
-    const cli = await openSqliteStorage(path);
-    try {
+    await withTwoConnections('client-cache', async (server, cli) => {
       const client = clientRecord();
       await cli.clients.insert(client);
       assert.equal((await server.clients.find(client.clientId))?.clientId, client.clientId);
@@ -77,17 +88,11 @@ describe('SQLite adapter', () => {
       assert.equal((await server.clients.find(client.clientId))?.clientId, client.clientId);
       assert.equal(await server.clients.delete(client.clientId), true);
       assert.equal(await server.clients.find(client.clientId), null);
-    } finally {
-      await server.close();
-      await cli.close();
-    }
+    });
   });
 
   it('sees an account changed or deleted through another connection from the next turn on (OIDC Core §5.3.2)', async () => {
-    const path = join(dir, 'account-cache.db');
-    const server = await openSqliteStorage(path);
-    const cli = await openSqliteStorage(path);
-    try {
+    await withTwoConnections('account-cache', async (server, cli) => {
       const account = accountRecord();
       await cli.accounts.insert(account);
       assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, account.passwordHash);
@@ -101,10 +106,7 @@ describe('SQLite adapter', () => {
       assert.equal((await server.accounts.findById(account.accountId))?.username, account.username);
       assert.equal(await server.accounts.setPassword(account.accountId, 'newer-hash', nowSeconds()), true);
       assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, 'newer-hash');
-    } finally {
-      await server.close();
-      await cli.close();
-    }
+    });
   });
 
   it('hands out client records nobody can change for the next caller', async () => {
