@@ -109,4 +109,27 @@ describe('quick start from the README, as processes', () => {
     assert.ok(refreshed.access_token);
     assert.equal(await stop(server), 0);
   });
+
+  it('refuses a client deleted with the CLI while the server runs, from the next request on (RFC 6749 §2.3.1, §5.2)', async () => {
+    server = await start();
+    const created = await run(process.execPath, [cli, 'client', 'create', '--name', 'Soon deleted',
+      '--redirect-uri', 'http://localhost:8080/callback', '--grant-type', 'client_credentials', '--json'], { env: env() });
+    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    const requestToken = () => fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    // Two requests: the second is answered from the server's client cache.
+    assert.equal((await requestToken()).status, 200);
+    assert.equal((await requestToken()).status, 200);
+    await run(process.execPath, [cli, 'client', 'delete', client.client_id], { env: env() });
+    const refused = await requestToken();
+    assert.equal(refused.status, 401);
+    assert.equal(((await refused.json()) as { error: string }).error, 'invalid_client');
+    assert.equal(await stop(server), 0);
+  });
 });

@@ -98,28 +98,3 @@ export async function query<R extends pg.QueryResultRow>(db: Queryable, config: 
     throw translateError(error);
   }
 }
-
-/**
- * Runs `work` inside BEGIN/COMMIT on one pooled client. A client that failed mid-transaction
- * is discarded rather than returned to the pool, since its state is unknown.
- */
-export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw translateError(error);
-  }
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => { broken = rollbackError; });
-    throw translateError(error);
-  } finally {
-    client.release(broken);
-  }
-}
