@@ -1,46 +1,101 @@
-// GET/POST /authorize (RFC 6749 §4.1.1, OIDC Core §3.1.2). Until the client and redirect_uri
-// are verified every error is an HTML page; after that, errors redirect with error, state, iss.
+// GET/POST /authorize (RFC 6749 §4.1.1, OIDC Core §3.1.2), top to bottom: validate, decide, then
+// issue or start an interaction. Until the client and redirect_uri are verified every error is an
+// HTML page; after that, errors redirect with error, state and iss (RFC 6749 §4.1.2.1, RFC 9207).
+// The interaction pages (endpoints/interaction.ts) resume a paused request with the same steps.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
 import { parseWireParameters, queryOf, type WireParameters } from '../http/form.js';
 import { htmlPageHeaders } from '../http/security-headers.js';
 import { toOAuthError } from '../http/error-response.js';
-import { AuthorizationPageError, type TrustedRedirect } from '../oauth/authorization-request.js';
-import { decideInteraction } from '../oidc/prompt.js';
+import { randomToken } from '../lib/random.js';
+import { AuthorizationPageError, resolveTrustedRedirect, type TrustedRedirect } from '../oauth/authorization-request.js';
+import { authorizationErrorResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
+import type { OAuthError } from '../oauth/errors.js';
+import { validateAuthenticationRequest, type AuthenticationRequest } from '../oidc/authentication-request.js';
+import { decideNextStep, type Authentication, type BrowserState, type InteractionDecision } from '../oidc/prompt.js';
+import { completeAuthorization } from '../oidc/complete-authorization.js';
 import { currentSession } from '../interaction/browser-session.js';
-import {
-  issueAndRespond, sendAuthorizationError, startInteraction, trustRedirect, validateRequest,
-} from '../interaction/authorization-flow.js';
-import { errorPage } from '../interaction/views/error.js';
+import { bindInteraction, interactionPath, newInteractionBinding } from '../interaction/interaction-binding.js';
+import { requestErrorPage } from '../interaction/views/error.js';
+import { formPostPage } from '../interaction/views/form-post.js';
 
 export function authorizeEndpoint(deps: ServerDeps) {
   return async function authorize(request: FastifyRequest, reply: FastifyReply) {
-    const wire = request.method === 'POST'
+    const { params, duplicated } = request.method === 'POST'
       ? (request.body as WireParameters | undefined) ?? { params: {}, duplicated: [] }
       : parseWireParameters(queryOf(request.url));
-    const { params, duplicated } = wire;
 
+    // 1-2. The client, and the redirect URI exactly as registered. Errors are a page, never a redirect.
     let trusted: TrustedRedirect;
     try {
-      trusted = await trustRedirect(params, duplicated, deps);
+      trusted = await resolveTrustedRedirect(params, duplicated, deps.storage, deps.config);
     } catch (error) {
       const oauthError = toOAuthError(error, request);
       const status = error instanceof AuthorizationPageError ? 400 : oauthError.status;
-      return htmlPageHeaders(reply).code(status).send(errorPage('This sign-in request cannot continue', oauthError.description, oauthError.code));
+      return htmlPageHeaders(reply).code(status).send(requestErrorPage(oauthError.description, oauthError.code));
     }
 
     try {
-      const authRequest = await validateRequest(params, duplicated, trusted, deps);
+      // 3-6. response_type, response_mode, scope, PKCE, then nonce, prompt, max_age, hints.
+      const authRequest = await validateAuthenticationRequest(params, duplicated, trusted, validationDeps(deps));
+      // What does the user still owe? prompt=none turns "something" into an error (OIDC Core §3.1.2.6).
       const session = await currentSession(request, deps);
-      const consent = session ? await deps.storage.consents.find(session.accountId, authRequest.client.clientId) : null;
-      const decision = decideInteraction({
-        request: authRequest, session, freshLogin: null, freshConsent: false, consent, now: deps.clock(),
-      });
-      if (decision.next === 'issue') return await issueAndRespond(reply, authRequest, decision.authentication, deps);
+      const step = await decide(authRequest, { session, freshLogin: null, freshConsent: false }, deps);
+      if (step.next === 'issue') return await issueAuthorization(reply, authRequest, step.authentication, deps);
       return await startInteraction(reply, authRequest, deps);
     } catch (error) {
-      const oauthError = toOAuthError(error, request);
-      return sendAuthorizationError(reply, trusted, oauthError, deps);
+      return sendAuthorizationError(reply, trusted, toOAuthError(error, request), deps);
     }
   };
+}
+
+/**
+ * Steps 1-6 again for a paused request: the client or its redirect URI may have been removed
+ * since. Throws; the interaction pages show any failure as a page.
+ */
+export async function validateStoredRequest(params: Record<string, string>, deps: ServerDeps): Promise<AuthenticationRequest> {
+  const trusted = await resolveTrustedRedirect(params, [], deps.storage, deps.config);
+  return validateAuthenticationRequest(params, [], trusted, validationDeps(deps));
+}
+
+/** The one decision (oidc/prompt.ts), for /authorize and for every resumed interaction. */
+export function decide(request: AuthenticationRequest, browser: BrowserState, deps: ServerDeps): Promise<InteractionDecision> {
+  return decideNextStep(request, browser, { consents: deps.storage.consents, now: deps.clock() });
+}
+
+/** Step 7: the code (or the opt-in implicit response) back to the client. */
+export async function issueAuthorization(
+  reply: FastifyReply, request: AuthenticationRequest, authentication: Authentication, deps: ServerDeps,
+): Promise<FastifyReply> {
+  const response = await completeAuthorization(request, authentication, {
+    storage: deps.storage, keys: deps.keys, tokenPolicy: deps.tokenPolicy, codeTtl: deps.config.authorizationCodeTtl,
+    implicitAccessTokenTtl: deps.config.implicitAccessTokenTtl, now: deps.clock(),
+  });
+  return sendAuthorizationResponse(reply, response);
+}
+
+/** Errors after the redirect URI is trusted go back to the client (RFC 6749 §4.1.2.1). */
+export function sendAuthorizationError(reply: FastifyReply, trusted: TrustedRedirect, error: OAuthError, deps: ServerDeps): FastifyReply {
+  return sendAuthorizationResponse(reply, authorizationErrorResponse(trusted, deps.config.issuer, error));
+}
+
+function validationDeps(deps: ServerDeps) {
+  return { policy: deps.config, verifyIdTokenHint: deps.verifyIdTokenHint };
+}
+
+function sendAuthorizationResponse(reply: FastifyReply, response: AuthorizationResponse): FastifyReply {
+  if (response.mode === 'redirect') return reply.header('Cache-Control', 'no-store').redirect(response.location, 303);
+  return htmlPageHeaders(reply, [new URL(response.action).origin]).send(formPostPage(response.action, response.fields));
+}
+
+/** Pauses the request: stores it, binds it to this browser, and sends the browser to its pages. */
+async function startInteraction(reply: FastifyReply, request: AuthenticationRequest, deps: ServerDeps): Promise<FastifyReply> {
+  const now = deps.clock();
+  const binding = newInteractionBinding();
+  await deps.storage.interactions.insert({
+    interactionId: binding.interactionId, clientId: request.client.clientId, params: request.params,
+    accountId: null, authTime: null, csrfToken: randomToken(24), createdAt: now, expiresAt: now + deps.config.interactionTtl,
+  });
+  bindInteraction(reply, binding, deps);
+  return reply.header('Cache-Control', 'no-store').redirect(interactionPath(binding.interactionId), 303);
 }

@@ -1,13 +1,21 @@
-// Reading and writing cookies (RFC 6265) without a plugin: Gatehouse sets only two.
+// Reading and writing cookies (RFC 6265) without a plugin: the browser session, one binding per
+// interaction (path-scoped to that interaction), and the note a finished interaction leaves.
+import type { FastifyReply } from 'fastify';
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+  return readCookies(header, name)[0];
+}
+
+/** Every value sent under `name`: cookies with different paths may share a name (RFC 6265 §5.4). */
+export function readCookies(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const index = part.indexOf('=');
     if (index === -1) continue;
-    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+    if (part.slice(0, index).trim() === name) values.push(part.slice(index + 1).trim());
   }
-  return undefined;
+  return values;
 }
 
 export interface CookieOptions {
@@ -26,4 +34,11 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
 
 export function clearCookie(name: string, options: { secure: boolean; path?: string }): string {
   return serializeCookie(name, '', { ...options, maxAge: 0 });
+}
+
+/** Adds a Set-Cookie line, keeping the ones already on the reply. */
+export function appendCookie(reply: FastifyReply, cookie: string): void {
+  const existing = reply.getHeader('set-cookie');
+  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  reply.header('set-cookie', [...list, cookie]);
 }

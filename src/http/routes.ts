@@ -10,7 +10,7 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoint } from '../endpoints/health.js';
 import { assetsEndpoint } from '../endpoints/assets.js';
-import { consentSubmit, interactionPage, loginSubmit } from '../interaction/interaction-routes.js';
+import { consentSubmit, interactionPage, loginSubmit } from '../endpoints/interaction.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';

@@ -3,12 +3,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomToken } from '../lib/random.js';
 import { sha256Hex } from '../lib/digest.js';
-import { clearCookie, readCookie, serializeCookie } from '../http/cookies.js';
+import { appendCookie, readCookie, serializeCookie } from '../http/cookies.js';
 import type { ServerDeps } from '../http/server-deps.js';
 import type { Authentication } from '../oidc/prompt.js';
 
 export const sessionCookie = 'gh_session';
-export const interactionCookie = 'gh_interaction';
 
 export async function currentSession(request: FastifyRequest, deps: ServerDeps): Promise<Authentication | null> {
   const value = readCookie(request.headers.cookie, sessionCookie);
@@ -27,25 +26,4 @@ export async function startSession(request: FastifyRequest, reply: FastifyReply,
   });
   appendCookie(reply, serializeCookie(sessionCookie, value, { secure: deps.secureCookies, maxAge: deps.config.sessionTtl }));
   return { accountId, authTime: now };
-}
-
-export function bindInteraction(reply: FastifyReply, interactionId: string, deps: ServerDeps): void {
-  appendCookie(reply, serializeCookie(interactionCookie, interactionId, {
-    secure: deps.secureCookies, maxAge: deps.config.interactionTtl, path: '/interaction',
-  }));
-}
-
-export function releaseInteraction(reply: FastifyReply, deps: ServerDeps): void {
-  appendCookie(reply, clearCookie(interactionCookie, { secure: deps.secureCookies, path: '/interaction' }));
-}
-
-/** The interaction must be continued by the browser that started it. */
-export function interactionBelongsToBrowser(request: FastifyRequest, interactionId: string): boolean {
-  return readCookie(request.headers.cookie, interactionCookie) === interactionId;
-}
-
-function appendCookie(reply: FastifyReply, cookie: string): void {
-  const existing = reply.getHeader('set-cookie');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  reply.header('set-cookie', [...list, cookie]);
 }

@@ -1,7 +1,9 @@
 // OpenID Connect additions to the authorization request (OIDC Core §3.1.2.1): nonce, prompt,
 // max_age, login_hint, id_token_hint. Runs after oauth/authorization-request.ts has trusted the
 // redirect URI, so every error here redirects.
-import type { AuthorizationRequest } from '../oauth/authorization-request.js';
+import {
+  validateAuthorizationRequest, type AuthorizationPolicy, type AuthorizationRequest, type TrustedRedirect,
+} from '../oauth/authorization-request.js';
 import { OAuthError } from '../oauth/errors.js';
 
 export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
@@ -19,6 +21,20 @@ export interface AuthenticationRequest extends AuthorizationRequest {
 
 /** Verifies an id_token_hint's signature and audience; returns its `sub`, or null when invalid. */
 export type IdTokenHintVerifier = (idToken: string, clientId: string) => Promise<string | null>;
+
+/**
+ * Everything after the redirect URI is trusted, in order: the OAuth rules (response_type,
+ * response_mode, scope, PKCE), then the OpenID Connect additions. Throws OAuthError, which the
+ * caller redirects to the client. /authorize and every resumed interaction call this same function.
+ */
+export async function validateAuthenticationRequest(
+  params: Record<string, string>,
+  duplicated: readonly string[],
+  trusted: TrustedRedirect,
+  deps: { policy: AuthorizationPolicy; verifyIdTokenHint: IdTokenHintVerifier },
+): Promise<AuthenticationRequest> {
+  return parseAuthenticationRequest(validateAuthorizationRequest(params, duplicated, trusted, deps.policy), deps.verifyIdTokenHint);
+}
 
 const knownPrompts: readonly Prompt[] = ['none', 'login', 'consent', 'select_account'];
 

@@ -2,6 +2,7 @@
 // login, consent, or nothing; prompt=none turns "needs something" into an error.
 import { OAuthError } from '../oauth/errors.js';
 import { coversScopes } from '../oauth/scope.js';
+import type { ConsentStore } from '../storage/ports.js';
 import type { ConsentRecord } from '../storage/records.js';
 import type { AuthenticationRequest } from './authentication-request.js';
 
@@ -25,6 +26,29 @@ export interface PromptInput {
   freshConsent: boolean;
   consent: ConsentRecord | null;
   now: number;
+}
+
+/** Who the browser is, as far as this authorization request knows. */
+export interface BrowserState {
+  session: Authentication | null;
+  freshLogin: Authentication | null;
+  freshConsent: boolean;
+}
+
+/**
+ * The one decision path: /authorize asks it first, and every interaction page asks it again
+ * after a login or a consent, so the rules below are never repeated elsewhere.
+ */
+export async function decideNextStep(
+  request: AuthenticationRequest,
+  browser: BrowserState,
+  deps: { consents: ConsentStore; now: number },
+): Promise<InteractionDecision> {
+  const accountId = browser.freshLogin?.accountId ?? browser.session?.accountId;
+  // The remembered consent matters only when consent could still be asked for.
+  const consentMatters = accountId !== undefined && !request.client.skipConsent && !browser.freshConsent;
+  const consent = consentMatters ? await deps.consents.find(accountId, request.client.clientId) : null;
+  return decideInteraction({ request, ...browser, consent, now: deps.now });
 }
 
 export function decideInteraction(input: PromptInput): InteractionDecision {

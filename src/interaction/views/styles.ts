@@ -27,7 +27,9 @@ input[type=text], input[type=password] { width: 100%; padding: .7rem .8rem; font
 button { font: inherit; font-weight: 600; padding: .75rem 1rem; border-radius: 8px; cursor: pointer; border: 1px solid transparent; }
 button.primary { background: var(--accent); color: var(--accent-text); margin-top: 1rem; }
 button.secondary { background: transparent; color: var(--text); border-color: var(--border); margin-top: 1rem; }
-button:hover { filter: brightness(1.08); }
+a.button { display: inline-block; font-weight: 600; padding: .75rem 1rem; border-radius: 8px; text-decoration: none; }
+a.button.primary { background: var(--accent); color: var(--accent-text); }
+button:hover, a.button:hover { filter: brightness(1.08); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; }
 .actions button { flex: 1 1 8rem; }

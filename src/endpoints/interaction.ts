@@ -1,0 +1,157 @@
+// The interaction pages between /authorize and the redirect back (OIDC Core §3.1.2.3-4): GET
+// shows what the user still owes (login, consent) or finishes; POST …/login checks the password,
+// POST …/consent records the answer. Every step re-validates the stored request and asks the same
+// decision as /authorize (endpoints/authorize.ts). The interaction is bound to the browser that
+// started it and every form echoes its CSRF token (RFC 6749 §10.12, RFC 9700 §4.7).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerDeps } from '../http/server-deps.js';
+import { htmlPageHeaders } from '../http/security-headers.js';
+import { toOAuthError } from '../http/error-response.js';
+import { OAuthError } from '../oauth/errors.js';
+import { matchRedirectUri } from '../oauth/redirect-uri.js';
+import type { AuthenticationRequest } from '../oidc/authentication-request.js';
+import { recordConsent } from '../oidc/consent.js';
+import type { Authentication } from '../oidc/prompt.js';
+import type { InteractionRecord } from '../storage/records.js';
+import { currentSession } from '../interaction/browser-session.js';
+import { consentApproved, csrfTokenValid, formFields } from '../interaction/forms.js';
+import {
+  finishedNote, interactionBelongsToBrowser, interactionPath, releaseInteraction, type FinishedNote,
+} from '../interaction/interaction-binding.js';
+import { attemptLogin } from '../interaction/login.js';
+import { consentPage } from '../interaction/views/consent.js';
+import { formRefusedPage, interactionUnavailablePage, requestErrorPage, serviceUnavailablePage } from '../interaction/views/error.js';
+import { finishedPage } from '../interaction/views/finished.js';
+import { loginPage } from '../interaction/views/login.js';
+import { decide, issueAuthorization, sendAuthorizationError, validateStoredRequest } from './authorize.js';
+
+type Params = { Params: { id: string } };
+
+interface Loaded {
+  interaction: InteractionRecord;
+  request: AuthenticationRequest;
+}
+
+export function interactionPage(deps: ServerDeps) {
+  return async (request: FastifyRequest<Params>, reply: FastifyReply) => {
+    const loaded = await load(request, reply, deps);
+    return loaded ? advance(request, reply, loaded, deps, false) : reply;
+  };
+}
+
+export function loginSubmit(deps: ServerDeps) {
+  return async (request: FastifyRequest<Params>, reply: FastifyReply) => {
+    const loaded = await load(request, reply, deps);
+    if (!loaded) return reply;
+    const fields = formFields(request.body);
+    if (!csrfTokenValid(loaded.interaction, fields)) return sendPage(reply, 403, formRefusedPage('sign-in'));
+    const outcome = await attemptLogin(request, reply, loaded.interaction, fields, deps);
+    // Back to the GET, which decides again with the login this interaction now holds.
+    if (outcome.ok) return reply.header('Cache-Control', 'no-store').redirect(interactionPath(loaded.interaction.interactionId), 303);
+    if (outcome.throttled) reply.header('Retry-After', String(deps.config.loginFailureWindow));
+    return sendLogin(reply, loaded, outcome.throttled ? 429 : 401, outcome.username, outcome.message);
+  };
+}
+
+export function consentSubmit(deps: ServerDeps) {
+  return async (request: FastifyRequest<Params>, reply: FastifyReply) => {
+    const loaded = await load(request, reply, deps);
+    if (!loaded) return reply;
+    const fields = formFields(request.body);
+    if (!csrfTokenValid(loaded.interaction, fields)) return sendPage(reply, 403, formRefusedPage('consent'));
+    const decision = await decide(loaded.request, await browserState(request, loaded, deps, false), deps);
+    if (decision.next === 'login') return advance(request, reply, loaded, deps, false);
+    if (!consentApproved(fields)) return finish(reply, loaded, null, deps);
+    await recordConsent(decision.authentication.accountId, loaded.request, { consents: deps.storage.consents, now: deps.clock() });
+    return advance(request, reply, loaded, deps, true);
+  };
+}
+
+/** The interaction, if it exists and belongs to this browser, with its request validated again. */
+async function load(request: FastifyRequest<Params>, reply: FastifyReply, deps: ServerDeps): Promise<Loaded | null> {
+  const id = request.params.id;
+  const interaction = await deps.storage.interactions.find(id, deps.clock());
+  if (!interaction || !interactionBelongsToBrowser(request, id)) {
+    await sendGone(request, reply, deps);
+    return null;
+  }
+  try {
+    return { interaction, request: await validateStoredRequest(interaction.params, deps) };
+  } catch (error) {
+    const oauthError = toOAuthError(error, request);
+    if (oauthError.status >= 500) sendPage(reply, oauthError.status, serviceUnavailablePage());
+    else sendPage(reply, 400, requestErrorPage(oauthError.description));
+    return null;
+  }
+}
+
+async function browserState(request: FastifyRequest, loaded: Loaded, deps: ServerDeps, freshConsent: boolean) {
+  const { accountId, authTime } = loaded.interaction;
+  const freshLogin = accountId !== null && authTime !== null ? { accountId, authTime } : null;
+  // A login inside this interaction is what counts (prompt=login, max_age); else the browser's session.
+  const session = freshLogin ? null : await currentSession(request, deps);
+  return { session, freshLogin, freshConsent };
+}
+
+/** Asks the decision again and shows the page it calls for, or finishes. */
+async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loaded, deps: ServerDeps, freshConsent: boolean) {
+  const decision = await decide(loaded.request, await browserState(request, loaded, deps, freshConsent), deps);
+  if (decision.next === 'login') return sendLogin(reply, loaded, 200, loaded.request.loginHint ?? undefined);
+  if (decision.next === 'issue') return finish(reply, loaded, decision.authentication, deps);
+  const account = await deps.storage.accounts.findById(decision.authentication.accountId);
+  return sendPage(reply, 200, consentPage({
+    action: `${interactionPath(loaded.interaction.interactionId)}/consent`, csrfToken: loaded.interaction.csrfToken,
+    clientName: loaded.request.client.clientName, username: account?.username ?? '', scopes: loaded.request.scopes,
+  }), formTargets(loaded));
+}
+
+/** Ends the interaction: the code for an authentication, access_denied for a refusal (RFC 6749 §4.1.2.1). */
+async function finish(reply: FastifyReply, loaded: Loaded, authentication: Authentication | null, deps: ServerDeps) {
+  const { interactionId } = loaded.interaction;
+  await deps.storage.interactions.delete(interactionId);
+  const note: FinishedNote = {
+    clientId: loaded.request.client.clientId, redirectUri: loaded.request.redirectUri,
+    outcome: authentication ? 'approved' : 'denied',
+  };
+  releaseInteraction(reply, interactionId, note, deps);
+  if (authentication) return issueAuthorization(reply, loaded.request, authentication, deps);
+  return sendAuthorizationError(reply, loaded.request, new OAuthError('access_denied', 'the user denied the request'), deps);
+}
+
+/**
+ * No live interaction here for this browser. If this browser finished it (Back after signing
+ * in), say so and link to the application — only to an origin registered for the client, since
+ * the note comes back from the browser. Otherwise it expired or belongs to another browser.
+ */
+async function sendGone(request: FastifyRequest, reply: FastifyReply, deps: ServerDeps): Promise<void> {
+  const note = finishedNote(request);
+  const client = note ? await deps.storage.clients.find(note.clientId) : null;
+  if (!note || !client) {
+    sendPage(reply, 400, interactionUnavailablePage());
+    return;
+  }
+  const registered = matchRedirectUri(client, note.redirectUri);
+  const origin = registered ? new URL(registered).origin : 'null';
+  const session = await currentSession(request, deps);
+  const account = session ? await deps.storage.accounts.findById(session.accountId) : null;
+  sendPage(reply, 200, finishedPage({
+    clientName: client.clientName, outcome: note.outcome,
+    returnTo: /^https?:\/\//.test(origin) ? `${origin}/` : null, username: account?.username ?? null,
+  }));
+}
+
+function sendLogin(reply: FastifyReply, loaded: Loaded, status: number, username?: string, error?: string) {
+  return sendPage(reply, status, loginPage({
+    action: `${interactionPath(loaded.interaction.interactionId)}/login`, csrfToken: loaded.interaction.csrfToken,
+    clientName: loaded.request.client.clientName, username, error,
+  }), formTargets(loaded));
+}
+
+/** The login and consent forms end in a redirect to the client, which CSP form-action must allow. */
+function formTargets(loaded: Loaded): string[] {
+  return [new URL(loaded.request.redirectUri).origin];
+}
+
+function sendPage(reply: FastifyReply, status: number, html: string, formTargets: string[] = []): FastifyReply {
+  return htmlPageHeaders(reply, formTargets).code(status).send(html);
+}
