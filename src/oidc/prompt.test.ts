@@ -1,9 +1,11 @@
-import { describe, it } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideInteraction } from './prompt.js';
+import { decideInteraction, decideNextStep } from './prompt.js';
 import type { AuthenticationRequest, Prompt } from './authentication-request.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { ConsentRecord } from '../storage/records.js';
+import { createStorage } from '../storage/create-storage.js';
+import { silentLogger } from '../lib/logger.js';
 
 const now = 1_000_000;
 
@@ -45,5 +47,28 @@ describe('interaction decision (OIDC Core §3.1.2.1, §3.1.2.3-4)', () => {
   it('turns a needed consent into consent_required for prompt=none (OIDC Core §3.1.2.6)', () => {
     assert.throws(() => decideInteraction({ ...base, request: request({ prompt: ['none'] }), session, consent: null }),
       (e: unknown) => e instanceof OAuthError && e.code === 'consent_required');
+  });
+});
+
+describe('the one decision path, with the remembered consent read from storage (OIDC Core §3.1.2.4)', async () => {
+  const storage = await createStorage({ databaseUrl: 'sqlite::memory:', logger: silentLogger() });
+  after(() => storage.close());
+  await storage.consents.save(consent);
+  const deps = { consents: storage.consents, now };
+
+  it('uses the consent remembered for the session\'s account (OIDC Core §3.1.2.4)', async () => {
+    assert.equal((await decideNextStep(request(), { session, freshLogin: null, freshConsent: false }, deps)).next, 'issue');
+  });
+
+  it('asks the account that just logged in for consent, not the one of an earlier session (OIDC Core §3.1.2.4)', async () => {
+    const other = { accountId: 'u2', authTime: now };
+    const decision = await decideNextStep(request(), { session, freshLogin: other, freshConsent: false }, deps);
+    assert.deepEqual(decision, { next: 'consent', authentication: other });
+  });
+
+  it('lets a consent given in this interaction satisfy prompt=consent (OIDC Core §3.1.2.1)', async () => {
+    const asked = request({ prompt: ['consent'] });
+    assert.equal((await decideNextStep(asked, { session, freshLogin: null, freshConsent: false }, deps)).next, 'consent');
+    assert.equal((await decideNextStep(asked, { session, freshLogin: null, freshConsent: true }, deps)).next, 'issue');
   });
 });
