@@ -41,10 +41,9 @@ export function interactionPage(deps: ServerDeps) {
 
 export function loginSubmit(deps: ServerDeps) {
   return async (request: FastifyRequest<Params>, reply: FastifyReply) => {
-    const loaded = await load(request, reply, deps);
-    if (!loaded) return reply;
-    const fields = formFields(request.body);
-    if (!csrfTokenValid(loaded.interaction, fields)) return sendPage(reply, 403, formRefusedPage('sign-in'));
+    const submitted = await loadSubmitted(request, reply, deps, 'sign-in');
+    if (!submitted) return reply;
+    const { loaded, fields } = submitted;
     const outcome = await attemptLogin(request, reply, loaded.interaction, fields, deps);
     // Back to the GET, which decides again with the login this interaction now holds.
     if (outcome.ok) return reply.header('Cache-Control', 'no-store').redirect(interactionPath(loaded.interaction.interactionId), 303);
@@ -55,10 +54,9 @@ export function loginSubmit(deps: ServerDeps) {
 
 export function consentSubmit(deps: ServerDeps) {
   return async (request: FastifyRequest<Params>, reply: FastifyReply) => {
-    const loaded = await load(request, reply, deps);
-    if (!loaded) return reply;
-    const fields = formFields(request.body);
-    if (!csrfTokenValid(loaded.interaction, fields)) return sendPage(reply, 403, formRefusedPage('consent'));
+    const submitted = await loadSubmitted(request, reply, deps, 'consent');
+    if (!submitted) return reply;
+    const { loaded, fields } = submitted;
     const decision = await decide(loaded.request, await browserState(request, loaded, deps, false), deps);
     if (decision.next === 'login') return advance(request, reply, loaded, deps, false);
     if (!consentApproved(fields)) return finish(reply, loaded, null, deps);
@@ -83,6 +81,16 @@ async function load(request: FastifyRequest<Params>, reply: FastifyReply, deps: 
     else sendPage(reply, 400, requestErrorPage(oauthError.description));
     return null;
   }
+}
+
+/** load(), for a form POST: it must also echo the interaction's CSRF token. */
+async function loadSubmitted(request: FastifyRequest<Params>, reply: FastifyReply, deps: ServerDeps, form: 'sign-in' | 'consent') {
+  const loaded = await load(request, reply, deps);
+  if (!loaded) return null;
+  const fields = formFields(request.body);
+  if (csrfTokenValid(loaded.interaction, fields)) return { loaded, fields };
+  sendPage(reply, 403, formRefusedPage(form));
+  return null;
 }
 
 async function browserState(request: FastifyRequest, loaded: Loaded, deps: ServerDeps, freshConsent: boolean) {
