@@ -171,7 +171,7 @@ describe('Back after a finished sign-in', () => {
     assert.match(back.body, /href="http:\/\/localhost:8765\/"/);
   });
 
-  it('never links to a redirect URI the client has not registered, whatever the browser sends back', async () => {
+  it('never links to a redirect URI the client has not registered, whatever the browser sends back (RFC 9700 §4.11 open redirection)', async () => {
     const a = await start();
     await finishFlow(a);
     const forged = (clientId: string, redirectUri: string) =>
