@@ -28,7 +28,13 @@ export interface TokenGrantInput {
   grantId: string;
   client: ClientRecord;
   accountId: string | null;
+  /** The access token's (and ID token's) scope: on a refresh, possibly a subset of the grant's. */
   scopes: string[];
+  /**
+   * The refresh token's scope when it differs from `scopes`: a refresh keeps the original grant's
+   * scope however narrow the access token it was asked for (RFC 6749 §6).
+   */
+  refreshTokenScopes?: string[];
   authTime: number | null;
   nonce: string | null;
   refreshToken: boolean;
@@ -71,7 +77,10 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   };
   if (input.refreshToken) {
     const refresh = newOpaqueValue(tokenPrefix.refreshToken);
-    records.push({ ...base, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce, expiresAt: now + policy.refreshTokenTtl });
+    records.push({
+      ...base, scopes: input.refreshTokenScopes ?? input.scopes, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce,
+      expiresAt: now + policy.refreshTokenTtl,
+    });
     response.refresh_token = refresh.value;
   }
   if (input.idToken && input.accountId !== null) {

@@ -23,7 +23,9 @@ export async function handle(params: Record<string, string>, client: ClientRecor
   if (current.revokedAt !== null || current.expiresAt <= now) throw new OAuthError('invalid_grant', 'the refresh token is no longer valid');
   if (current.rotatedAt !== null) await rejectReuse(current.grantId, client.clientId, deps, now);
 
-  // RFC 6749 §6: a narrower scope may be requested, never a wider one.
+  // RFC 6749 §6: a narrower scope may be requested, never a wider one. It narrows the access
+  // token (and ID token) only: the new refresh token keeps the original grant's scope, so the
+  // client can ask for the rest again later and offline_access is not lost along the way.
   const requested = parseScope(params.scope);
   const scopes = requested.length > 0 ? requireAllowedScopes(requested, current.scopes) : current.scopes;
 
@@ -32,6 +34,7 @@ export async function handle(params: Record<string, string>, client: ClientRecor
     client,
     accountId: current.accountId,
     scopes,
+    refreshTokenScopes: current.scopes,
     authTime: current.authTime,
     // OIDC Core §12.2: a refreshed ID token carries no nonce.
     nonce: null,
