@@ -8,7 +8,7 @@ import { noStore } from '../http/security-headers.js';
 import { exchangeGrant } from '../oauth/grants/index.js';
 
 export function tokenEndpoint(deps: ServerDeps) {
-  const grantDeps = { storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy };
+  const grantDeps = { storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, mintIdToken: deps.mintIdToken };
   return async function token(request: FastifyRequest, reply: FastifyReply) {
     try {
       const { params, client } = await authenticatedForm(request, deps.storage.clients, { allowPublic: true });

@@ -42,7 +42,7 @@ export async function handle(params: Record<string, string>, client: ClientRecor
     refreshToken: client.grantTypes.includes('refresh_token') && code.scopes.includes('offline_access'),
     idToken: code.scopes.includes('openid'),
     now,
-  }, { policy: deps.policy, keys: deps.keys, accounts: storage.accounts });
+  }, deps);
 
   // The one atomic write: consume the code and store the grant and tokens, or nothing. A
   // concurrent redemption that lost the race is a replay like any other.

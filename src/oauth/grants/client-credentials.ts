@@ -29,7 +29,7 @@ export async function handle(params: Record<string, string>, client: ClientRecor
   }
   const minted = await mintTokens({
     grantId, client, accountId: null, scopes, authTime: null, nonce: null, refreshToken: false, idToken: false, now,
-  }, { policy: deps.policy, keys: deps.keys, accounts: deps.storage.accounts });
+  }, deps);
   await deps.storage.tokens.insert(minted.records);
   return minted.response;
 }

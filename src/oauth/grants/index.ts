@@ -5,7 +5,7 @@ import type { SigningKeySet } from '../../keys/signing-keys.js';
 import type { Storage } from '../../storage/ports.js';
 import type { ClientRecord } from '../../storage/records.js';
 import { OAuthError } from '../errors.js';
-import type { TokenPolicy, TokenResponse } from '../issue-tokens.js';
+import type { IdTokenMinter, TokenPolicy, TokenResponse } from '../issue-tokens.js';
 import * as authorizationCode from './authorization-code.js';
 import * as refreshToken from './refresh-token.js';
 import * as clientCredentials from './client-credentials.js';
@@ -16,6 +16,7 @@ export interface GrantDeps {
   clock: Clock;
   logger: Logger;
   policy: TokenPolicy;
+  mintIdToken: IdTokenMinter;
 }
 
 export interface GrantHandler {

@@ -41,7 +41,7 @@ export async function handle(params: Record<string, string>, client: ClientRecor
     refreshToken: true,
     idToken: scopes.includes('openid'),
     now,
-  }, { policy: deps.policy, keys: deps.keys, accounts: storage.accounts });
+  }, deps);
   for (const record of minted.records) if (record.kind === 'refresh_token') record.nonce = current.nonce;
 
   const rotation = await storage.tokens.rotateRefreshToken(digest, now, minted.records);
