@@ -6,12 +6,13 @@ import { OAuthError } from '../errors.js';
 import { digestOf } from '../opaque-token.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
-import type { ClientRecord } from '../../storage/records.js';
+import type { AuthenticatedRequest } from '../request.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'authorization_code';
 
-export async function handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
+export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse> {
+  const { params, client } = request;
   const { storage, clock } = deps;
   if (!params.code) throw new OAuthError('invalid_request', 'code is missing');
   if (!params.redirect_uri) throw new OAuthError('invalid_request', 'redirect_uri is missing');

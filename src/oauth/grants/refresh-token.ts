@@ -5,12 +5,13 @@ import { OAuthError } from '../errors.js';
 import { digestOf } from '../opaque-token.js';
 import { parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
-import type { ClientRecord } from '../../storage/records.js';
+import type { AuthenticatedRequest } from '../request.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'refresh_token';
 
-export async function handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
+export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse> {
+  const { params, client } = request;
   const { storage, clock } = deps;
   if (!params.refresh_token) throw new OAuthError('invalid_request', 'refresh_token is missing');
   const digest = digestOf(params.refresh_token);
