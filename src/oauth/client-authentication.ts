@@ -45,9 +45,10 @@ export async function authenticateClient(
   }
 
   const client = await deps.clients.find(credentials.clientId);
-  // Verified before anything else is decided, so an unknown client costs the same as a known one.
+  // Verified before anything else is decided, so an unknown client or a method other than the
+  // registered one costs the same as a wrong secret, and all three read alike.
   const verified = await method.verify(credentials, client, deps);
-  if (!client || !verified) {
+  if (!client || !verified || client.tokenEndpointAuthMethod !== method.name) {
     throw new InvalidClientError('client authentication failed', method.challengesBasic);
   }
   if (method === none && !allowPublic) throw new InvalidClientError('public clients may not use this endpoint', false);
