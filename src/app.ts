@@ -11,7 +11,7 @@ import { registerRoutes, type Channel } from './http/routes.js';
 import type { ServerDeps } from './http/server-deps.js';
 import { applyBaseSecurityHeaders, htmlPageHeaders } from './http/security-headers.js';
 import { sendJsonError, toOAuthError } from './http/error-response.js';
-import { idTokenHintVerifier } from './oidc/id-token.js';
+import { idTokenHintVerifier, idTokenMinter } from './oidc/id-token.js';
 import { createPasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 
@@ -33,6 +33,7 @@ export function serverDeps({ config, storage, keys, clock, logger }: AppDeps): S
       idTokenTtl: config.idTokenTtl,
       accessTokenFormat: config.accessTokenFormat,
     },
+    mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, accounts: storage.accounts }),
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
     passwords: createPasswordVerifier(config.argon2, config.argon2Concurrency),
     secureCookies: config.issuer.startsWith('https:'),

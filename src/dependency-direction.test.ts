@@ -1,8 +1,9 @@
-// Keeps the layering true: the protocol core imports no HTTP framework, database driver or UI.
+// Keeps the layering true: the protocol core imports no HTTP framework, database driver or UI,
+// and OpenID Connect builds on OAuth, never the other way round.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // This file runs compiled, somewhere below the repository; the TypeScript sources are at <repo>/src.
@@ -21,8 +22,17 @@ function sources(dir: string): string[] {
   });
 }
 
+// Static `import … from`, `export … from`, bare `import '…'` and dynamic `import('…')`.
+const importPattern = /^\s*(?:import|export)[^'"]*?\bfrom\s+'([^']+)'|^\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gm;
+
 function importsOf(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
+  return [...readFileSync(file, 'utf8').matchAll(importPattern)].map((m) => (m[1] ?? m[2] ?? m[3])!);
+}
+
+/** The relative imports of `file` that land inside src/<folder>. */
+function importsInto(file: string, folder: string): string[] {
+  const target = join(srcRoot, folder) + sep;
+  return importsOf(file).filter((spec) => spec.startsWith('.') && resolve(dirname(file), spec).startsWith(target));
 }
 
 const forbidden = /^(fastify|better-sqlite3|pg|ioredis)$|\/(interaction|http|endpoints|storage\/(sqlite|postgres|redis))\//;
@@ -35,6 +45,11 @@ describe('dependency direction', () => {
       assert.deepEqual(offenders, []);
     });
   }
+
+  it('src/oauth imports nothing from src/oidc (ID tokens are injected into token issuance)', () => {
+    const offenders = sources(join(srcRoot, 'oauth')).flatMap((file) => importsInto(file, 'oidc').map((spec) => `${file}: ${spec}`));
+    assert.deepEqual(offenders, []);
+  });
 
   it('only create-storage.ts imports a storage adapter', () => {
     const offenders = sources(srcRoot)

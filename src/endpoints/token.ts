@@ -2,17 +2,22 @@
 // with Cache-Control: no-store (§5.1).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
-import { authenticatedForm } from '../http/client-credentials.js';
+import { formRequest } from '../http/oauth-request.js';
 import { sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
+import { authenticateClient } from '../oauth/client-authentication.js';
 import { exchangeGrant } from '../oauth/grants/index.js';
 
 export function tokenEndpoint(deps: ServerDeps) {
-  const grantDeps = { storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy };
+  const url = `${deps.config.issuer}/token`;
+  const clientDeps = { clients: deps.storage.clients };
+  const grantDeps = {
+    storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, mintIdToken: deps.mintIdToken,
+  };
   return async function token(request: FastifyRequest, reply: FastifyReply) {
     try {
-      const { params, client } = await authenticatedForm(request, deps.storage.clients, { allowPublic: true });
-      const response = await exchangeGrant(params, client, grantDeps);
+      const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: true });
+      const response = await exchangeGrant(authenticated, grantDeps);
       return noStore(reply).send(response);
     } catch (error) {
       return sendJsonError(reply, toOAuthError(error, request));

@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { Storage } from '../storage/ports.js';
-import type { TokenPolicy } from '../oauth/issue-tokens.js';
+import type { IdTokenMinter, TokenPolicy } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
 import type { PasswordVerifier } from '../accounts/password-verifier.js';
 
@@ -15,6 +15,8 @@ export interface ServerDeps {
   clock: Clock;
   logger: Logger;
   tokenPolicy: TokenPolicy;
+  /** OpenID Connect's ID tokens, injected into the OAuth token issuance. */
+  mintIdToken: IdTokenMinter;
   verifyIdTokenHint: IdTokenHintVerifier;
   passwords: PasswordVerifier;
   /** Cookies get Secure when the issuer is https. */

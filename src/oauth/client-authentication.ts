@@ -1,63 +1,59 @@
 // Client authentication at the token, introspection and revocation endpoints (RFC 6749 §2.3,
-// OIDC Core §9): client_secret_basic, client_secret_post, or none for public clients.
-import type { ClientStore } from '../storage/ports.js';
-import type { ClientRecord } from '../storage/records.js';
-import { digestsEqual } from '../lib/constant-time.js';
-import { sha256Hex } from '../lib/digest.js';
-import { OAuthError } from './errors.js';
+// §3.2.1; OIDC Core §9): a table of methods keyed by `token_endpoint_auth_method`, one file each
+// under client-auth-methods/. A request uses exactly one method, and it must be the one the
+// client registered.
+import type { TokenEndpointAuthMethod } from '../storage/records.js';
+import { InvalidClientError, OAuthError } from './errors.js';
+import { refuseRepeatedParameters, type AuthenticatedRequest, type OAuthRequest } from './request.js';
+import type { ClientAuthDeps, ClientAuthMethod, PresentedCredentials } from './client-auth-methods/method.js';
+import { clientSecretBasic } from './client-auth-methods/client-secret-basic.js';
+import { clientSecretPost } from './client-auth-methods/client-secret-post.js';
+import { none } from './client-auth-methods/none.js';
 
-/** What the HTTP layer extracted; the core decides what it means. */
-export interface ClientCredentials {
-  /** From `Authorization: Basic`, already form-decoded (RFC 6749 §2.3.1). */
-  basic?: { clientId: string; clientSecret: string } | undefined;
-  /** Set when an Authorization header was present but not a well-formed Basic credential. */
-  malformedAuthorization?: boolean;
-  bodyClientId?: string | undefined;
-  bodyClientSecret?: string | undefined;
-}
+export { InvalidClientError };
+export type { ClientAuthDeps };
 
-export interface AuthenticatedClient {
-  client: ClientRecord;
-  method: 'client_secret_basic' | 'client_secret_post' | 'none';
-}
+const methods = new Map<TokenEndpointAuthMethod, ClientAuthMethod>(
+  [clientSecretBasic, clientSecretPost, none].map((method) => [method.name, method]),
+);
 
-/** invalid_client that tells the renderer to add `WWW-Authenticate: Basic` (RFC 6749 §5.2). */
-export class InvalidClientError extends OAuthError {
-  constructor(description: string, readonly usedBasic: boolean) {
-    super('invalid_client', description);
-  }
-}
+/** Advertised as token_endpoint_auth_methods_supported (RFC 8414 §2). */
+export const supportedClientAuthMethods: readonly TokenEndpointAuthMethod[] = [...methods.keys()];
 
-// Digest of a value no secret can have, so unknown clients cost the same comparison.
-const impossibleDigest = sha256Hex('\u0000gatehouse-no-client');
+// The methods a request uses by presenting a credential; `none` is what one presenting none uses.
+const credentialMethods = [...methods.values()].filter((method) => method !== none);
 
 export async function authenticateClient(
-  credentials: ClientCredentials,
-  { clients }: { clients: ClientStore },
+  request: OAuthRequest,
+  deps: ClientAuthDeps,
   { allowPublic }: { allowPublic: boolean },
-): Promise<AuthenticatedClient> {
-  const { basic, bodyClientId, bodyClientSecret } = credentials;
-  if (credentials.malformedAuthorization) throw new InvalidClientError('malformed Authorization header', true);
-  if (basic && (bodyClientId !== undefined && bodyClientId !== basic.clientId)) {
-    throw new OAuthError('invalid_request', 'client_id in the body does not match the Authorization header');
+): Promise<AuthenticatedRequest> {
+  refuseRepeatedParameters(request);
+  let method = none;
+  let credentials: PresentedCredentials | undefined;
+  for (const candidate of credentialMethods) {
+    const presented = candidate.presented(request);
+    if (presented === undefined) continue;
+    // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
+    if (credentials !== undefined) throw new OAuthError('invalid_request', 'only one client authentication method may be used');
+    method = candidate;
+    credentials = presented;
   }
-  if (basic && bodyClientSecret !== undefined) {
-    throw new OAuthError('invalid_request', 'only one client authentication method may be used');
+  credentials ??= none.presented(request);
+  if (credentials === undefined || credentials.clientId === '') {
+    throw new InvalidClientError('client authentication is required', method.challengesBasic);
   }
 
-  const clientId = basic?.clientId ?? bodyClientId;
-  const secret = basic?.clientSecret ?? bodyClientSecret;
-  const usedBasic = basic !== undefined;
-  if (clientId === undefined || clientId === '') throw new InvalidClientError('client authentication is required', usedBasic);
-
-  const client = await clients.find(clientId);
-  if (secret === undefined) {
-    if (client && client.secretDigest === null && allowPublic) return { client, method: 'none' };
-    throw new InvalidClientError(client?.secretDigest === null ? 'public clients may not use this endpoint' : 'client authentication failed', usedBasic);
+  const client = await deps.clients.find(credentials.clientId);
+  // Verified before anything else is decided, so an unknown client or a method other than the
+  // registered one costs the same as a wrong secret, and all three read alike.
+  const verified = await method.verify(credentials, client, deps);
+  if (!client || !verified || client.tokenEndpointAuthMethod !== method.name) {
+    throw new InvalidClientError('client authentication failed', method.challengesBasic);
   }
-  const matches = digestsEqual(sha256Hex(secret), client?.secretDigest ?? impossibleDigest);
-  if (!client || client.secretDigest === null || !matches) {
-    throw new InvalidClientError('client authentication failed', usedBasic);
-  }
-  return { client, method: usedBasic ? 'client_secret_basic' : 'client_secret_post' };
+  if (method === none && !allowPublic) throw new InvalidClientError('public clients may not use this endpoint', false);
+  return {
+    method: request.method, url: request.url, headers: request.headers, params: request.params, repeated: request.repeated,
+    client, clientAuthMethod: method.name,
+  };
 }

@@ -52,3 +52,10 @@ export class OAuthError extends Error {
 export function isOAuthError(value: unknown): value is OAuthError {
   return value instanceof OAuthError;
 }
+
+/** invalid_client that tells the renderer to add `WWW-Authenticate: Basic` (RFC 6749 §5.2). */
+export class InvalidClientError extends OAuthError {
+  constructor(description: string, readonly usedBasic: boolean) {
+    super('invalid_client', description);
+  }
+}

@@ -1,7 +1,7 @@
 // Token introspection (RFC 7662 §2.2): active:false for anything unknown, expired, revoked or
 // rotated, without saying which.
 import type { Storage } from '../storage/ports.js';
-import type { ClientRecord } from '../storage/records.js';
+import type { AuthenticatedRequest } from './request.js';
 import { OAuthError } from './errors.js';
 import { digestOf } from './opaque-token.js';
 import { formatScope } from './scope.js';
@@ -20,8 +20,7 @@ export type IntrospectionResponse = { active: false } | {
 };
 
 export async function introspectToken(
-  params: Record<string, string>,
-  _caller: ClientRecord,
+  { params }: AuthenticatedRequest,
   { storage, issuer, now }: { storage: Storage; issuer: string; now: number },
 ): Promise<IntrospectionResponse> {
   // Any authenticated confidential client may introspect (a resource server is one); the

@@ -1,12 +1,11 @@
 // Mints the token response (RFC 6749 §5.1, OIDC Core §3.1.3.3): access token (opaque or RFC 9068
 // JWT), refresh token when allowed, ID token when openid was granted. Callers persist `records`:
 // with tokens.insert, or inside tokens.rotateRefreshToken so a rotation is one atomic step.
+// ID tokens are OpenID Connect's: minting one is injected (`mintIdToken`), so oauth/ imports
+// nothing from oidc/.
 import { randomToken } from '../lib/random.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
-import type { AccountStore } from '../storage/ports.js';
 import type { ClientRecord, TokenRecord } from '../storage/records.js';
-import { signIdToken } from '../oidc/id-token.js';
-import { idTokenClaims } from '../oidc/claims.js';
 import { digestOf, newOpaqueValue, tokenPrefix } from './opaque-token.js';
 import { formatScope } from './scope.js';
 
@@ -18,17 +17,39 @@ export interface TokenPolicy {
   accessTokenFormat: 'opaque' | 'jwt';
 }
 
+/** What an ID token is minted from; the minter adds issuer, lifetime and the scope's claims. */
+export interface IdTokenRequest {
+  clientId: string;
+  accountId: string;
+  scopes: readonly string[];
+  authTime: number | null;
+  nonce: string | null;
+  /** Bound by at_hash (OIDC Core §3.1.3.6). */
+  accessToken: string;
+  now: number;
+}
+
+/** Signs an ID token for a token response (OIDC Core §3.1.3.3); `oidc/id-token.ts#idTokenMinter`. */
+export type IdTokenMinter = (request: IdTokenRequest) => Promise<string>;
+
 export interface TokenIssuanceDeps {
   policy: TokenPolicy;
+  /** Signs JWT access tokens (RFC 9068). */
   keys: SigningKeySet;
-  accounts: AccountStore;
+  mintIdToken: IdTokenMinter;
 }
 
 export interface TokenGrantInput {
   grantId: string;
   client: ClientRecord;
   accountId: string | null;
+  /** The access token's (and ID token's) scope: on a refresh, possibly a subset of the grant's. */
   scopes: string[];
+  /**
+   * The refresh token's scope when it differs from `scopes`: a refresh keeps the original grant's
+   * scope however narrow the access token it was asked for (RFC 6749 §6).
+   */
+  refreshTokenScopes?: string[];
   authTime: number | null;
   nonce: string | null;
   refreshToken: boolean;
@@ -71,15 +92,17 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   };
   if (input.refreshToken) {
     const refresh = newOpaqueValue(tokenPrefix.refreshToken);
-    records.push({ ...base, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce, expiresAt: now + policy.refreshTokenTtl });
+    records.push({
+      ...base, scopes: input.refreshTokenScopes ?? input.scopes, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce,
+      expiresAt: now + policy.refreshTokenTtl,
+    });
     response.refresh_token = refresh.value;
   }
   if (input.idToken && input.accountId !== null) {
-    const claims = await idTokenClaims(deps.accounts, input.accountId, input.scopes);
-    response.id_token = await signIdToken({
-      issuer: policy.issuer, clientId: client.clientId, accountId: input.accountId, authTime: input.authTime,
-      nonce: input.nonce, accessToken, claims: { ...claims, amr: ['pwd'] }, now, ttl: policy.idTokenTtl,
-    }, deps.keys);
+    response.id_token = await deps.mintIdToken({
+      clientId: client.clientId, accountId: input.accountId, scopes: input.scopes, authTime: input.authTime,
+      nonce: input.nonce, accessToken, now,
+    });
   }
   return { response, records };
 }

@@ -1,4 +1,5 @@
 // Authorization server metadata (RFC 8414 §2), advertising exactly what is implemented.
+import { supportedClientAuthMethods } from './client-authentication.js';
 import { supportedGrantTypes } from './grants/index.js';
 
 export interface MetadataPolicy {
@@ -7,7 +8,9 @@ export interface MetadataPolicy {
 }
 
 export function authorizationServerMetadata({ issuer, implicitFlow }: MetadataPolicy): Record<string, unknown> {
-  const authMethods = ['client_secret_basic', 'client_secret_post'];
+  // Introspection needs a credential (RFC 7662 §2.1); that public clients may also revoke by
+  // client_id alone (RFC 7009 §2.1) stays unadvertised, as before.
+  const authMethods = supportedClientAuthMethods.filter((method) => method !== 'none');
   return {
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
@@ -19,7 +22,7 @@ export function authorizationServerMetadata({ issuer, implicitFlow }: MetadataPo
     response_types_supported: implicitFlow ? ['code', 'id_token', 'id_token token'] : ['code'],
     response_modes_supported: implicitFlow ? ['query', 'fragment', 'form_post'] : ['query', 'form_post'],
     grant_types_supported: implicitFlow ? [...supportedGrantTypes, 'implicit'] : supportedGrantTypes,
-    token_endpoint_auth_methods_supported: [...authMethods, 'none'],
+    token_endpoint_auth_methods_supported: supportedClientAuthMethods,
     introspection_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: ['S256'],

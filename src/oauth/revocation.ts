@@ -2,13 +2,12 @@
 // tokens included; an access token is revoked alone. Unknown tokens and tokens of other
 // clients are answered like successes (§2.2), so the endpoint reveals nothing.
 import type { Storage } from '../storage/ports.js';
-import type { ClientRecord } from '../storage/records.js';
+import type { AuthenticatedRequest } from './request.js';
 import { OAuthError } from './errors.js';
 import { digestOf } from './opaque-token.js';
 
 export async function revokeToken(
-  params: Record<string, string>,
-  caller: ClientRecord,
+  { params, client: caller }: AuthenticatedRequest,
   { storage, now }: { storage: Storage; now: number },
 ): Promise<{ revoked: boolean }> {
   if (!params.token) throw new OAuthError('invalid_request', 'token is missing');

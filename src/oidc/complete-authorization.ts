@@ -6,7 +6,7 @@ import type { Storage } from '../storage/ports.js';
 import { issueAuthorizationCode } from '../oauth/authorization-code.js';
 import { authorizationResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
 import { mintTokens, type TokenPolicy } from '../oauth/issue-tokens.js';
-import { signIdToken } from './id-token.js';
+import { idTokenMinter, signIdToken } from './id-token.js';
 import { idTokenClaims } from './claims.js';
 import type { AuthenticationRequest } from './authentication-request.js';
 import type { Authentication } from './prompt.js';
@@ -50,7 +50,10 @@ export async function completeAuthorization(
     grantId, client: request.client, accountId: authentication.accountId, scopes: request.scopes,
     authTime: authentication.authTime, nonce: request.nonce, refreshToken: false, idToken: true, now,
     accessTokenTtl: deps.implicitAccessTokenTtl,
-  }, { policy: tokenPolicy, keys: deps.keys, accounts: storage.accounts });
+  }, {
+    policy: tokenPolicy, keys: deps.keys,
+    mintIdToken: idTokenMinter({ issuer, ttl: tokenPolicy.idTokenTtl, keys: deps.keys, accounts: storage.accounts }),
+  });
   await storage.tokens.insert(minted.records);
   const { access_token, token_type, expires_in, id_token, scope } = minted.response;
   return authorizationResponse(request, issuer, { access_token, token_type, expires_in: String(expires_in), id_token, scope });

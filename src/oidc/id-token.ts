@@ -2,7 +2,10 @@
 import type { JWTPayload } from 'jose';
 import { createHash } from 'node:crypto';
 import type { SigningKeySet } from '../keys/signing-keys.js';
+import type { AccountStore } from '../storage/ports.js';
+import type { IdTokenMinter } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from './authentication-request.js';
+import { idTokenClaims } from './claims.js';
 
 export interface IdTokenInput {
   issuer: string;
@@ -34,6 +37,28 @@ export async function signIdToken(input: IdTokenInput, keys: SigningKeySet): Pro
   if (input.nonce !== null) payload.nonce = input.nonce;
   if (input.accessToken !== undefined) payload.at_hash = tokenHash(input.accessToken);
   return signer.sign({ typ: 'JWT' }, payload);
+}
+
+export interface IdTokenMinterDeps {
+  issuer: string;
+  /** ID token life in seconds. */
+  ttl: number;
+  keys: SigningKeySet;
+  accounts: AccountStore;
+}
+
+/**
+ * The ID token of a token response, injected into `oauth/issue-tokens.ts`: the scope's claims
+ * (OIDC Core §5.4) for flows where no UserInfo call follows, `amr` (§2) and at_hash.
+ */
+export function idTokenMinter({ issuer, ttl, keys, accounts }: IdTokenMinterDeps): IdTokenMinter {
+  return async (request) => {
+    const claims = await idTokenClaims(accounts, request.accountId, request.scopes);
+    return signIdToken({
+      issuer, clientId: request.clientId, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
+      accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,
+    }, keys);
+  };
 }
 
 /**

@@ -1,11 +1,12 @@
 // UserInfo (OIDC Core §5.3): the claims the access token's scopes allow.
 import type { Storage } from '../storage/ports.js';
 import { OAuthError } from '../oauth/errors.js';
-import { validateAccessToken } from '../oauth/bearer-token.js';
+import { authenticateAccessToken } from '../oauth/bearer-token.js';
+import type { OAuthRequest } from '../oauth/request.js';
 import { claimsForScopes } from './claims.js';
 
-export async function userInfo(accessToken: string, { storage, now }: { storage: Storage; now: number }): Promise<Record<string, unknown>> {
-  const token = await validateAccessToken(accessToken, storage, now);
+export async function userInfo(request: OAuthRequest, { storage, now }: { storage: Storage; now: number }): Promise<Record<string, unknown>> {
+  const token = await authenticateAccessToken(request, storage, now);
   if (!token.scopes.includes('openid') || token.accountId === null) {
     throw new OAuthError('insufficient_scope', 'the access token was not issued for OpenID Connect');
   }

@@ -68,9 +68,18 @@ describe('authorization code flow with openid-client (OIDC Core §3.1)', () => {
   });
 
   it('works with client_secret_post and refreshes with rotation (RFC 6749 §6)', async () => {
-    const config = await oidc.discovery(new URL(server.issuer), client.clientId, undefined,
-      oidc.ClientSecretPost(client.clientSecret!), { execute: [oidc.allowInsecureRequests] });
-    const { tokens } = await login(config);
+    // The registered method is enforced (OIDC Core §9): this client registers client_secret_post.
+    const postClient = await server.createClient({ clientName: 'Post client', tokenEndpointAuthMethod: 'client_secret_post' });
+    const config = await oidc.discovery(new URL(server.issuer), postClient.clientId, undefined,
+      oidc.ClientSecretPost(postClient.clientSecret!), { execute: [oidc.allowInsecureRequests] });
+    const saved = client;
+    client = postClient;
+    let tokens: Awaited<ReturnType<typeof login>>['tokens'];
+    try {
+      ({ tokens } = await login(config));
+    } finally {
+      client = saved;
+    }
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     assert.notEqual(refreshed.refresh_token, tokens.refresh_token);
     assert.notEqual(refreshed.access_token, tokens.access_token);

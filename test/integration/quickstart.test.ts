@@ -79,7 +79,8 @@ describe('quick start from the README, as processes', () => {
     await run(process.execPath, [cli, 'user', 'create', '--username', user.username, '--email', 'alice@example.com',
       '--name', 'Alice', '--password', user.password], { env: env() });
 
-    const config = await oidc.discovery(new URL(issuer), client.client_id, client.client_secret, undefined,
+    // CLI clients register client_secret_basic, which is enforced (openid-client alone would use client_secret_post).
+    const config = await oidc.discovery(new URL(issuer), client.client_id, undefined, oidc.ClientSecretBasic(client.client_secret),
       { execute: [oidc.allowInsecureRequests] });
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();

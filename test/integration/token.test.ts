@@ -35,7 +35,7 @@ describe('token endpoint', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
       body: new URLSearchParams({ token }).toString(),
     });
-    return (await response.json()) as { active: boolean };
+    return (await response.json()) as { active: boolean; scope?: string };
   }
 
   it('answers with Cache-Control: no-store on success and on error (RFC 6749 §5.1)', async () => {
@@ -176,6 +176,28 @@ describe('token endpoint', () => {
     const narrower = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, scope: 'openid offline_access' }, basic(client));
     assert.equal(narrower.status, 200);
     assert.equal(narrower.body.scope, 'openid offline_access');
+  });
+
+  it('narrows only the access and ID token on a refresh with a narrower scope; the new refresh token keeps the original grant (RFC 6749 §6)', async () => {
+    const tokens = await obtainTokens(server, client, user, 'openid profile offline_access');
+    // Drops offline_access and profile: the access token and ID token get exactly that subset.
+    const narrowed = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, scope: 'openid' }, basic(client));
+    assert.equal(narrowed.status, 200);
+    assert.equal(narrowed.body.scope, 'openid');
+    const idClaims = JSON.parse(Buffer.from((narrowed.body.id_token as string).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(idClaims.name, undefined, 'the ID token carries no profile claims');
+    const access = await introspect(narrowed.body.access_token as string);
+    assert.equal(access.scope, 'openid');
+    // "identical to that of the refresh token included by the client in the request": the new
+    // refresh token keeps the original scope, offline_access included.
+    assert.match(narrowed.body.refresh_token as string, /^gh_rt_/);
+    const refresh = await introspect(narrowed.body.refresh_token as string);
+    assert.equal(refresh.scope, 'openid profile offline_access');
+    // So the next refresh can ask for the full original scope again.
+    const full = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: narrowed.body.refresh_token as string }, basic(client));
+    assert.equal(full.status, 200);
+    assert.equal(full.body.scope, 'openid profile offline_access');
+    assert.ok(full.body.refresh_token);
   });
 
   it('issues no refresh token without offline_access (OIDC Core §11)', async () => {

@@ -6,12 +6,13 @@ import { OAuthError } from '../errors.js';
 import { digestOf } from '../opaque-token.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
-import type { ClientRecord } from '../../storage/records.js';
+import type { AuthenticatedRequest } from '../request.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'authorization_code';
 
-export async function handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
+export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse> {
+  const { params, client } = request;
   const { storage, clock } = deps;
   if (!params.code) throw new OAuthError('invalid_request', 'code is missing');
   if (!params.redirect_uri) throw new OAuthError('invalid_request', 'redirect_uri is missing');
@@ -42,7 +43,7 @@ export async function handle(params: Record<string, string>, client: ClientRecor
     refreshToken: client.grantTypes.includes('refresh_token') && code.scopes.includes('offline_access'),
     idToken: code.scopes.includes('openid'),
     now,
-  }, { policy: deps.policy, keys: deps.keys, accounts: storage.accounts });
+  }, deps);
 
   // The one atomic write: consume the code and store the grant and tokens, or nothing. A
   // concurrent redemption that lost the race is a replay like any other.

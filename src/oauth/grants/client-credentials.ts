@@ -3,7 +3,7 @@ import { DuplicateError } from '../../storage/ports.js';
 import { OAuthError } from '../errors.js';
 import { parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
-import type { ClientRecord } from '../../storage/records.js';
+import type { AuthenticatedRequest } from '../request.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'client_credentials';
@@ -11,8 +11,9 @@ export const grantType = 'client_credentials';
 // User-bound scopes mean nothing without a user.
 const userScopes = new Set(['openid', 'offline_access', 'profile', 'email']);
 
-export async function handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
-  if (client.secretDigest === null) throw new OAuthError('unauthorized_client', 'public clients may not use client_credentials');
+export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse> {
+  const { params, client } = request;
+  if (request.clientAuthMethod === 'none') throw new OAuthError('unauthorized_client', 'public clients may not use client_credentials');
   const allowed = client.scopes.filter((s) => !userScopes.has(s));
   const requested = parseScope(params.scope);
   const scopes = requested.length > 0 ? requireAllowedScopes(requested, allowed) : allowed;
@@ -29,7 +30,7 @@ export async function handle(params: Record<string, string>, client: ClientRecor
   }
   const minted = await mintTokens({
     grantId, client, accountId: null, scopes, authTime: null, nonce: null, refreshToken: false, idToken: false, now,
-  }, { policy: deps.policy, keys: deps.keys, accounts: deps.storage.accounts });
+  }, deps);
   await deps.storage.tokens.insert(minted.records);
   return minted.response;
 }

@@ -3,9 +3,9 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SigningKeySet } from '../../keys/signing-keys.js';
 import type { Storage } from '../../storage/ports.js';
-import type { ClientRecord } from '../../storage/records.js';
 import { OAuthError } from '../errors.js';
-import type { TokenPolicy, TokenResponse } from '../issue-tokens.js';
+import type { IdTokenMinter, TokenPolicy, TokenResponse } from '../issue-tokens.js';
+import type { AuthenticatedRequest } from '../request.js';
 import * as authorizationCode from './authorization-code.js';
 import * as refreshToken from './refresh-token.js';
 import * as clientCredentials from './client-credentials.js';
@@ -16,11 +16,12 @@ export interface GrantDeps {
   clock: Clock;
   logger: Logger;
   policy: TokenPolicy;
+  mintIdToken: IdTokenMinter;
 }
 
 export interface GrantHandler {
   grantType: string;
-  handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse>;
+  handle(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse>;
 }
 
 const handlers = new Map<string, GrantHandler>(
@@ -29,13 +30,13 @@ const handlers = new Map<string, GrantHandler>(
 
 export const supportedGrantTypes = [...handlers.keys()];
 
-export async function exchangeGrant(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
-  const grantType = params.grant_type;
+export async function exchangeGrant(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse> {
+  const grantType = request.params.grant_type;
   if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing');
   const handler = handlers.get(grantType);
   if (!handler) throw new OAuthError('unsupported_grant_type', 'grant_type is not supported');
-  if (!client.grantTypes.includes(grantType)) {
+  if (!request.client.grantTypes.includes(grantType)) {
     throw new OAuthError('unauthorized_client', 'the client may not use this grant_type');
   }
-  return handler.handle(params, client, deps);
+  return handler.handle(request, deps);
 }

@@ -5,12 +5,13 @@ import { OAuthError } from '../errors.js';
 import { digestOf } from '../opaque-token.js';
 import { parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
-import type { ClientRecord } from '../../storage/records.js';
+import type { AuthenticatedRequest } from '../request.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'refresh_token';
 
-export async function handle(params: Record<string, string>, client: ClientRecord, deps: GrantDeps): Promise<TokenResponse> {
+export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse> {
+  const { params, client } = request;
   const { storage, clock } = deps;
   if (!params.refresh_token) throw new OAuthError('invalid_request', 'refresh_token is missing');
   const digest = digestOf(params.refresh_token);
@@ -23,7 +24,9 @@ export async function handle(params: Record<string, string>, client: ClientRecor
   if (current.revokedAt !== null || current.expiresAt <= now) throw new OAuthError('invalid_grant', 'the refresh token is no longer valid');
   if (current.rotatedAt !== null) await rejectReuse(current.grantId, client.clientId, deps, now);
 
-  // RFC 6749 §6: a narrower scope may be requested, never a wider one.
+  // RFC 6749 §6: a narrower scope may be requested, never a wider one. It narrows the access
+  // token (and ID token) only: the new refresh token keeps the original grant's scope, so the
+  // client can ask for the rest again later and offline_access is not lost along the way.
   const requested = parseScope(params.scope);
   const scopes = requested.length > 0 ? requireAllowedScopes(requested, current.scopes) : current.scopes;
 
@@ -32,13 +35,14 @@ export async function handle(params: Record<string, string>, client: ClientRecor
     client,
     accountId: current.accountId,
     scopes,
+    refreshTokenScopes: current.scopes,
     authTime: current.authTime,
     // OIDC Core §12.2: a refreshed ID token carries no nonce.
     nonce: null,
     refreshToken: true,
     idToken: scopes.includes('openid'),
     now,
-  }, { policy: deps.policy, keys: deps.keys, accounts: storage.accounts });
+  }, deps);
   for (const record of minted.records) if (record.kind === 'refresh_token') record.nonce = current.nonce;
 
   const rotation = await storage.tokens.rotateRefreshToken(digest, now, minted.records);
