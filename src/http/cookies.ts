@@ -36,9 +36,7 @@ export function clearCookie(name: string, options: { secure: boolean; path?: str
   return serializeCookie(name, '', { ...options, maxAge: 0 });
 }
 
-/** Adds a Set-Cookie line, keeping the ones already on the reply. */
+/** Adds a Set-Cookie line; Fastify keeps the ones already on the reply and appends this one. */
 export function appendCookie(reply: FastifyReply, cookie: string): void {
-  const existing = reply.getHeader('set-cookie');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-  reply.header('set-cookie', [...list, cookie]);
+  reply.header('set-cookie', cookie);
 }

@@ -137,6 +137,7 @@ describe('interaction binding (RFC 6749 §10.12, RFC 9700 §4.7)', () => {
     assert.equal(response.status, 303);
     const cookies = response.headers.getSetCookie();
     assert.ok(cookies.includes(`gh_interaction=; Path=${a.path}; HttpOnly; SameSite=Lax; Max-Age=0`), cookies.join('\n'));
+    assert.equal(new Set(cookies).size, cookies.length, `each Set-Cookie line once (RFC 6265 §4.1): ${cookies.join('\n')}`);
     const code = new URL(response.headers.get('location')!).searchParams.get('code')!;
     const tokens = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: a.pkce.verifier },
       { clientId: client.clientId, clientSecret: client.clientSecret! });
