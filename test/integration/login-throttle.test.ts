@@ -9,6 +9,7 @@ import { authorizeUrl, pkcePair } from '../support/flow.js';
 import { usernameSchedule, usernameThrottleKey } from '../../src/accounts/login-throttle.js';
 import { createPasswordVerifier, type PasswordVerifier } from '../../src/accounts/password-verifier.js';
 import { loginThrottlePolicy } from '../../src/interaction/login.js';
+import { createLogger } from '../../src/lib/logger.js';
 
 const pkce = pkcePair();
 const withPkce = { code_challenge: pkce.challenge, code_challenge_method: 'S256' };
@@ -124,5 +125,51 @@ describe('login throttling', () => {
     const user = await server.createUser();
     const elsewhere = await postLogin(browser, page, '2001:db8:9:9::10', user.username, user.password);
     assert.equal(elsewhere.status, 303);
+  });
+
+  describe('log lines (issue 9: failed logins with username and client address, throttling decisions)', () => {
+    let logged: TestServer;
+    let logClient: TestClient;
+    const lines: Array<Record<string, unknown>> = [];
+    let raw = '';
+
+    before(async () => {
+      const logger = createLogger('info', { write: (line: string) => { raw += line; lines.push(JSON.parse(line) as Record<string, unknown>); } });
+      logged = await startGatehouse({ trustProxy: true }, { logger });
+      logClient = await logged.createClient({ redirectUris: ['https://app.example.com/callback'] });
+    });
+    after(() => logged.close());
+
+    it('logs each failure at info with username and address, each refusal and new delay at warn, never the password', async () => {
+      const browser = new ScriptedBrowser();
+      const page = await browser.navigate(authorizeUrl(logged, logClient, withPkce));
+      const post = async (password: string) => {
+        const action = new URL(/action="([^"]+)"/.exec(page.body)![1]!, page.url);
+        const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.body)![1]!;
+        const response = await fetch(action, {
+          method: 'POST', redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookieHeader(), 'x-forwarded-for': '203.0.113.77' },
+          body: new URLSearchParams({ csrf_token: csrf, username: 'mallory-target', password }).toString(),
+        });
+        await response.text();
+        return response.status;
+      };
+      for (let i = 0; i < logged.config.loginMaxFailures; i++) assert.equal(await post(`SecretGuess-${i}`), 401);
+      assert.equal(await post('SecretGuess-refused'), 429);
+
+      const failed = lines.filter((l) => l.msg === 'login failed');
+      assert.equal(failed.length, logged.config.loginMaxFailures);
+      for (const line of failed) {
+        assert.equal(line.level, 30, 'info');
+        assert.equal(line.username, 'mallory-target');
+        assert.equal(line.address, '203.0.113.77');
+      }
+      const delayed = lines.filter((l) => l.msg === 'login throttled: username must wait');
+      assert.deepEqual(delayed.map((l) => [l.level, l.username, l.delay]), [[40, 'mallory-target', logged.config.loginThrottleDelay]]);
+      const refused = lines.filter((l) => l.msg === 'login refused: throttled');
+      assert.deepEqual(refused.map((l) => [l.level, l.username, l.address, l.limitedBy, l.retryAfter]),
+        [[40, 'mallory-target', '203.0.113.77', 'username', logged.config.loginThrottleDelay]]);
+      assert.doesNotMatch(raw, /SecretGuess/);
+    });
   });
 });

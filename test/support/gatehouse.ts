@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
 import { manualClock } from '../../src/lib/clock.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createSigningKeySet, ensureSigningKey, type SigningKeySet } from '../../src/keys/signing-keys.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
@@ -71,7 +71,8 @@ async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
 const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export async function startGatehouse(
-  overrides: Partial<ConfigInput> = {}, { passwords }: { passwords?: PasswordVerifier } = {},
+  overrides: Partial<ConfigInput> = {},
+  { passwords, logger = silentLogger() }: { passwords?: PasswordVerifier; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const port = await freePort();
@@ -84,7 +85,6 @@ export async function startGatehouse(
     },
   });
   const clock = manualClock();
-  const logger = silentLogger();
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock, redisKeyPrefix: `gh-test-${randomUUID()}:`,
   });
