@@ -12,7 +12,7 @@ import type { ServerDeps } from './http/server-deps.js';
 import { applyBaseSecurityHeaders, htmlPageHeaders } from './http/security-headers.js';
 import { sendJsonError, toOAuthError } from './http/error-response.js';
 import { idTokenHintVerifier, idTokenMinter } from './oidc/id-token.js';
-import { createPasswordVerifier } from './accounts/password-verifier.js';
+import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 
 export interface AppDeps {
@@ -21,9 +21,11 @@ export interface AppDeps {
   keys: SigningKeySet;
   clock: Clock;
   logger: Logger;
+  /** Checks login passwords; default: argon2id, at most `argon2Concurrency` at once. */
+  passwords?: PasswordVerifier;
 }
 
-export function serverDeps({ config, storage, keys, clock, logger }: AppDeps): ServerDeps {
+export function serverDeps({ config, storage, keys, clock, logger, passwords }: AppDeps): ServerDeps {
   return {
     config, storage, keys, clock, logger,
     tokenPolicy: {
@@ -35,7 +37,7 @@ export function serverDeps({ config, storage, keys, clock, logger }: AppDeps): S
     },
     mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, accounts: storage.accounts }),
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
-    passwords: createPasswordVerifier(config.argon2, config.argon2Concurrency),
+    passwords: passwords ?? createPasswordVerifier(config.argon2, config.argon2Concurrency),
     secureCookies: config.issuer.startsWith('https:'),
   };
 }

@@ -9,7 +9,7 @@ const mainHelp = `Usage: gatehouse <command> [options]
 Commands:
   start     serve the authorization server
   client    manage OAuth clients: create, list, delete
-  user      manage accounts: create, list, delete, set-password
+  user      manage accounts: create, list, delete, set-password, unlock
   keys      manage signing keys: list, rotate
   migrate   create or upgrade the database schema
 

@@ -1,4 +1,4 @@
-// `gatehouse user create|list|delete|set-password`: managing the accounts people log in with.
+// `gatehouse user create|list|delete|set-password|unlock`: managing the accounts people log in with.
 import { randomUUID } from 'node:crypto';
 import { parseCommand, expectPositionals, required, globalOptionsHelp } from './args.js';
 import { commandConfig, withStorage } from './context.js';
@@ -9,6 +9,7 @@ import { hashPassword } from '../accounts/password.js';
 import { passwordProblem } from '../accounts/password-policy.js';
 import { usernameProblem } from '../accounts/username.js';
 import { emailProblem } from '../accounts/email.js';
+import { unlockUsername } from '../accounts/login-throttle.js';
 import { DuplicateError } from '../storage/ports.js';
 import type { AccountRecord } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
@@ -20,6 +21,7 @@ Commands:
   list           list accounts
   delete         delete an account
   set-password   replace an account's password
+  unlock         lift the sign-in delays on a username
 
 Run 'gatehouse user <command> --help' for the options of each.`;
 
@@ -56,6 +58,13 @@ Replaces the password. The account's browser sessions end and every token and co
 is revoked; the clients it approved stay approved.
 
 ${passwordOptionsHelp}
+
+${globalOptionsHelp}`;
+
+const unlockHelp = `Usage: gatehouse user unlock USERNAME
+
+Lifts the delays that failed sign-ins put on the username, so its next sign-in is checked at once.
+Delays per client address stay (see docs/security.md).
 
 ${globalOptionsHelp}`;
 
@@ -149,6 +158,17 @@ async function setPassword(args: string[]): Promise<void> {
   printLine(`Password changed for '${username}'; its sessions ended and its tokens were revoked.`);
 }
 
+async function unlock(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('user unlock', args, {});
+  if (values.help) return printLine(unlockHelp);
+  const [username = ''] = expectPositionals('user unlock', positionals, ['USERNAME']);
+  await withStorage(commandConfig(values), async (storage) => {
+    if (!(await storage.accounts.findByUsername(username))) throw new CommandError(`unknown user '${username}'`);
+    await unlockUsername(username, storage.loginThrottle);
+  });
+  printLine(`Unlocked '${username}': its next sign-in is checked at once.`);
+}
+
 export const userCommands: Record<string, (args: string[]) => Promise<void>> = {
-  create, list, delete: remove, 'set-password': setPassword,
+  create, list, delete: remove, 'set-password': setPassword, unlock,
 };

@@ -59,8 +59,15 @@ export const configSchema = z.object({
    */
   argon2Concurrency: z.coerce.number().int().positive().default(Math.min(2, availableParallelism())),
 
-  /** Failed logins per username within the window before the form refuses further tries. */
+  /** Failed logins per username before each further try must wait (accounts/login-throttle.ts). */
   loginMaxFailures: z.coerce.number().int().positive().default(5),
+  /** The first wait (seconds) after those failures; it doubles with each further failure. */
+  loginThrottleDelay: seconds.default(30),
+  /** The longest wait (seconds): delays never become a hard lock. */
+  loginThrottleMaxDelay: seconds.default(900),
+  /** Failed logins from one client address (an IPv6 /64) before it may try once per window. */
+  loginMaxFailuresPerAddress: z.coerce.number().int().positive().default(50),
+  /** Failures are forgotten this long (seconds) after the current wait ends; the address window. */
   loginFailureWindow: seconds.default(900),
 
   /** A rotated-out signing key stays in the JWKS this long (longer than any token it signed). */

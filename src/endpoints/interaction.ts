@@ -47,8 +47,9 @@ export function loginSubmit(deps: ServerDeps) {
     const outcome = await attemptLogin(request, reply, loaded.interaction, fields, deps);
     // Back to the GET, which decides again with the login this interaction now holds.
     if (outcome.ok) return reply.header('Cache-Control', 'no-store').redirect(interactionPath(loaded.interaction.interactionId), 303);
-    if (outcome.throttled) reply.header('Retry-After', String(deps.config.loginFailureWindow));
-    return sendLogin(reply, loaded, outcome.throttled ? 429 : 401, outcome.username, outcome.message);
+    // RFC 6585 §4: 429 with how long to wait.
+    if (outcome.retryAfter !== null) reply.header('Retry-After', String(outcome.retryAfter));
+    return sendLogin(reply, loaded, outcome.retryAfter !== null ? 429 : 401, outcome.username, outcome.message);
   };
 }
 

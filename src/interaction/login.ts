@@ -1,16 +1,26 @@
-// Password login inside an interaction: throttled per username, the same answer and the same
-// work for an unknown user and a wrong password, a fresh session on success.
+// Password login inside an interaction: throttled per username and per client address (the
+// attempt is reserved before the password is checked, accounts/login-throttle.ts), the same
+// answer and the same work for an unknown user and a wrong password, a fresh session on success.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/schema.js';
 import type { ServerDeps } from '../http/server-deps.js';
+import {
+  loginSucceeded, reserveLoginAttempt, usernameDelayAfter, type LoginThrottlePolicy,
+} from '../accounts/login-throttle.js';
 import type { InteractionRecord } from '../storage/records.js';
 import { startSession } from './browser-session.js';
+import { invalidCredentials, tooManyAttempts } from './messages.js';
 
 export type LoginOutcome =
   | { ok: true }
-  | { ok: false; throttled: boolean; message: string; username: string };
+  | { ok: false; retryAfter: number | null; message: string; username: string };
 
-const invalidCredentials = 'The username or password is incorrect.';
-const tooManyAttempts = 'Too many failed sign-in attempts. Wait a few minutes and try again.';
+export function loginThrottlePolicy(config: Config): LoginThrottlePolicy {
+  return {
+    maxFailures: config.loginMaxFailures, delay: config.loginThrottleDelay, maxDelay: config.loginThrottleMaxDelay,
+    window: config.loginFailureWindow, maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+  };
+}
 
 export async function attemptLogin(
   request: FastifyRequest, reply: FastifyReply, interaction: InteractionRecord,
@@ -19,22 +29,33 @@ export async function attemptLogin(
   const username = (form.username ?? '').trim().slice(0, 128);
   const password = form.password ?? '';
   const { config, storage, clock } = deps;
-  if (!username || !password) return { ok: false, throttled: false, message: invalidCredentials, username };
+  if (!username || !password) return { ok: false, retryAfter: null, message: invalidCredentials, username };
 
-  const throttleKey = `login:${username.toLowerCase()}`;
-  const failures = await storage.loginThrottle.failures(throttleKey, clock(), config.loginFailureWindow);
-  if (failures >= config.loginMaxFailures) return { ok: false, throttled: true, message: tooManyAttempts, username };
+  const attempt = { username, address: request.ip };
+  const policy = loginThrottlePolicy(config);
+  const decision = await reserveLoginAttempt(attempt, clock(), policy, storage.loginThrottle);
+  if (!decision.allowed) {
+    request.log.warn({ reqId: request.id, username, address: attempt.address, limitedBy: decision.limitedBy,
+      retryAfter: decision.retryAfter }, 'login refused: throttled');
+    return { ok: false, retryAfter: decision.retryAfter, message: tooManyAttempts(decision.retryAfter), username };
+  }
 
   const account = await storage.accounts.findByUsername(username);
   const valid = account
     ? await deps.passwords.verify(account.passwordHash, password)
     : await deps.passwords.verifyUnknown(password);
   if (!account || !valid) {
-    await storage.loginThrottle.registerFailure(throttleKey, clock(), config.loginFailureWindow);
-    request.log.info({ reqId: request.id }, 'login failed');
-    return { ok: false, throttled: false, message: invalidCredentials, username };
+    const failures = decision.usernameFailures;
+    request.log.info({ reqId: request.id, username, address: attempt.address, failures }, 'login failed');
+    const delay = usernameDelayAfter(failures, policy);
+    if (delay > 0) request.log.warn({ reqId: request.id, username, failures, delay }, 'login throttled: username must wait');
+    if (decision.addressFailures === policy.maxFailuresPerAddress) {
+      request.log.warn({ reqId: request.id, address: attempt.address, failures: decision.addressFailures, delay: policy.window },
+        'login throttled: address spent its failure budget');
+    }
+    return { ok: false, retryAfter: null, message: invalidCredentials, username };
   }
-  if (failures > 0) await storage.loginThrottle.clear(throttleKey);
+  await loginSucceeded(attempt, storage.loginThrottle);
   const authentication = await startSession(request, reply, account.accountId, deps);
   await storage.interactions.setLogin(interaction.interactionId, account.accountId, authentication.authTime);
   return { ok: true };

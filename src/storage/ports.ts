@@ -128,13 +128,47 @@ export interface SigningKeyStore {
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
-/** Counts failed logins per key (e.g. username) within a sliding window, for throttling. */
+/**
+ * When a throttled key's next attempt may run, as data: the policy that builds it lives in
+ * accounts/login-throttle.ts; a store only applies it, atomically, while counting.
+ */
+export interface AttemptSchedule {
+  /** Attempts counted before any wait. */
+  free: number;
+  /** Seconds to wait after `free`, `free + 1`, … counted attempts; the last entry repeats. */
+  delays: readonly number[];
+  /** A key is forgotten once its next attempt has been allowed for this many seconds. */
+  forgetAfter: number;
+}
+
+/** Seconds a key with `attempts` counted attempts waits after its last one (see AttemptSchedule). */
+export function scheduledWait(schedule: AttemptSchedule, attempts: number): number {
+  if (attempts < schedule.free || schedule.delays.length === 0) return 0;
+  return schedule.delays[Math.min(attempts - schedule.free, schedule.delays.length - 1)]!;
+}
+
+export type Reservation =
+  | { allowed: true; attempts: number }
+  | { allowed: false; retryAfter: number };
+
+/**
+ * Counts login attempts per key (a username, a client address) against an AttemptSchedule. An
+ * attempt is reserved before the password is checked, so concurrent attempts never exceed the
+ * schedule (RFC 6819 §4.4.3.1 online guessing).
+ */
 export interface LoginThrottleStore {
-  /** Records one failure and returns the failures within the window ending at `now`. */
-  registerFailure(key: string, now: number, windowSeconds: number): Promise<number>;
-  /** Failures within the window ending at `now`. */
-  failures(key: string, now: number, windowSeconds: number): Promise<number>;
+  /**
+   * Atomically: a key last counted at `last` with `n` attempts is forgotten when
+   * `now >= last + scheduledWait(n) + forgetAfter`; else if that wait is not over (`now < last + wait`) the
+   * attempt is refused with the seconds left; else it is counted (n + 1, last = now) and allowed.
+   */
+  reserve(key: string, now: number, schedule: AttemptSchedule): Promise<Reservation>;
+  /** Takes back one counted attempt (one that turned out to succeed), keeping the time of the last. */
+  release(key: string): Promise<void>;
+  /** Forgets the key (a successful login for a username; `gatehouse user unlock`). */
   clear(key: string): Promise<void>;
+  /** Deletes up to `limit` keys already forgotten at `now`. */
+  purgeExpired(now: number, limit: number): Promise<number>;
 }
 
 export interface Storage {

@@ -1,10 +1,11 @@
-// `gatehouse user create|list|delete|set-password` against a real SQLite file, through the compiled bin.
+// `gatehouse user create|list|delete|set-password|unlock` against a real SQLite file, through the compiled bin.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli, assertOneLineError, tempDatabase, parseJson } from './cli-harness.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { verifyPassword } from '../../src/accounts/password.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import { usernameSchedule, usernameThrottleKey } from '../../src/accounts/login-throttle.js';
 
 interface UserJson {
   sub: string;
@@ -102,5 +103,26 @@ describe('gatehouse user', () => {
     const listed = parseJson<UserJson[]>(await user('list', '--json'));
     assert.equal(listed.some((u) => u.username === 'gina'), false);
     assertOneLineError(await user('delete', 'gina'), 1, /^gatehouse: unknown user 'gina'$/);
+  });
+
+  it('unlocks a throttled username so its next sign-in is checked at once, and fails for an unknown one (issue 9)', async () => {
+    await user('create', '--username', 'Hank', '--password', 'hank-password');
+    const policy = { maxFailures: 5, delay: 30, maxDelay: 900, window: 900, maxFailuresPerAddress: 50 };
+    const now = Math.floor(Date.now() / 1000);
+    const reserve = async () => {
+      const storage = await createStorage({ databaseUrl: db.database, logger: silentLogger() });
+      try {
+        return await storage.loginThrottle.reserve(usernameThrottleKey('hank'), now, usernameSchedule(policy));
+      } finally {
+        await storage.close();
+      }
+    };
+    for (let i = 0; i < policy.maxFailures; i++) assert.equal((await reserve()).allowed, true);
+    assert.deepEqual(await reserve(), { allowed: false, retryAfter: 30 });
+    const result = await user('unlock', 'Hank');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Unlocked 'Hank'/);
+    assert.deepEqual(await reserve(), { allowed: true, attempts: 1 });
+    assertOneLineError(await user('unlock', 'nobody'), 1, /^gatehouse: unknown user 'nobody'$/);
   });
 });

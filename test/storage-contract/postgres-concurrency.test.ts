@@ -69,4 +69,13 @@ describe('PostgreSQL adapter across several nodes', () => {
     assert.equal(inserted[0]!.n, 2, 'only the winner inserted its replacements');
     assert.ok(await nodes[2]!.tokens.find(`race-new-refresh-${winners[0]}`));
   });
+
+  it('lets at most the free login attempts through among 50 concurrent reservations across 3 pools (issue 9)', async () => {
+    const at = now;
+    const schedule = { free: 5, delays: [30, 60], forgetAfter: 900 };
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      nodes[i % 3]!.loginThrottle.reserve('user:race', at, schedule)));
+    assert.deepEqual(results.filter((r) => r.allowed).map((r) => r.allowed && r.attempts).sort(), [1, 2, 3, 4, 5]);
+    assert.deepEqual(results.filter((r) => !r.allowed), Array(45).fill({ allowed: false, retryAfter: 30 }));
+  });
 });

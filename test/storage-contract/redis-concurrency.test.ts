@@ -69,4 +69,13 @@ describe('PostgreSQL + Redis across several nodes', () => {
     assert.equal((await nodes[2]!.authorizationCodes.consume(ofAccount.codeDigest, now + 1))?.firstUse, false);
     assert.equal((await nodes[2]!.authorizationCodes.consume(ofClient.codeDigest, now + 1))?.firstUse, false);
   });
+
+  it('lets at most the free login attempts through among 50 concurrent reservations across 3 connections (issue 9)', async () => {
+    const at = nowSeconds();
+    const schedule = { free: 5, delays: [30, 60], forgetAfter: 900 };
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      nodes[i % 3]!.loginThrottle.reserve('user:race', at, schedule)));
+    assert.deepEqual(results.filter((r) => r.allowed).map((r) => r.allowed && r.attempts).sort(), [1, 2, 3, 4, 5]);
+    assert.deepEqual(results.filter((r) => !r.allowed), Array(45).fill({ allowed: false, retryAfter: 30 }));
+  });
 });

@@ -36,7 +36,7 @@ describe('Redis layer failure and recovery', () => {
     await proxy.cut();
     const started = Date.now();
     const outcomes = await Promise.allSettled([
-      storage.sessions.find(session.sessionDigest, now), storage.ping(), storage.loginThrottle.failures('k', now, 60),
+      storage.sessions.find(session.sessionDigest, now), storage.ping(), storage.loginThrottle.reserve('k', now, { free: 1, delays: [], forgetAfter: 60 }),
     ]);
     for (const outcome of outcomes) {
       assert.equal(outcome.status, 'rejected');

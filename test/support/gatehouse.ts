@@ -9,12 +9,13 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
 import { manualClock } from '../../src/lib/clock.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createSigningKeySet, ensureSigningKey, type SigningKeySet } from '../../src/keys/signing-keys.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
 import type { ClientRecord } from '../../src/storage/records.js';
 import { hashPassword } from '../../src/accounts/password.js';
+import type { PasswordVerifier } from '../../src/accounts/password-verifier.js';
 import { sha256Hex } from '../../src/lib/digest.js';
 import { prefixedToken, randomToken } from '../../src/lib/random.js';
 import { freePort } from './free-port.js';
@@ -69,7 +70,10 @@ async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
 // Cheap argon2 parameters keep tests fast; production parameters are covered by the password unit test.
 const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
-export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Promise<TestServer> {
+export async function startGatehouse(
+  overrides: Partial<ConfigInput> = {},
+  { passwords, logger = silentLogger() }: { passwords?: PasswordVerifier; logger?: Logger } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const port = await freePort();
   const database = overrides.databaseUrl ? { url: overrides.databaseUrl } : testDatabaseUrl(dir);
@@ -81,13 +85,12 @@ export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Prom
     },
   });
   const clock = manualClock();
-  const logger = silentLogger();
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock, redisKeyPrefix: `gh-test-${randomUUID()}:`,
   });
   await ensureSigningKey(storage.signingKeys, clock);
   const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
-  const app = await buildApp({ config, storage, keys, clock, logger });
+  const app = await buildApp({ config, storage, keys, clock, logger, passwords });
   await app.listen({ port, host: '127.0.0.1' });
 
   return {

@@ -1,35 +1,55 @@
-// Failed-login counts per key over a sliding window, in PostgreSQL (RFC 6819 §4.4.3.1 online
-// guessing): one row per failure; each new failure sweeps up to 100 stale rows of any key,
-// skipping rows another node is sweeping, so concurrent logins never wait on each other (this
-// assumes one window length for every key).
+// Login attempt counters per key in PostgreSQL (RFC 6819 §4.4.3.1 online guessing): the
+// reservation is ONE upsert whose conflict branch runs on the row locked at its latest version,
+// so concurrent attempts from any number of nodes are counted one after another and never
+// exceed the schedule. The schedule's lookup (ports.ts#scheduledWait) is written in SQL below.
 import type pg from 'pg';
 import type { LoginThrottleStore } from '../ports.js';
 import { query } from './connection.js';
 
+// The schedule's wait after `attempts`, with `free` and `delays` the parameters holding them.
+const wait = (attempts: string, free = '$3', delays = '$4') => `(CASE WHEN ${attempts} < ${free}::int OR cardinality(${delays}::bigint[]) = 0
+  THEN 0 ELSE (${delays}::bigint[])[LEAST(${attempts} - ${free}::int, cardinality(${delays}::bigint[]) - 1) + 1] END)`;
+
+// $1 key, $2 now, $3 free, $4 delays, $5 forgetAfter.
+const counted = `(CASE WHEN $2::bigint >= t.last_at + ${wait('t.attempts')} + $5::bigint THEN 1 ELSE t.attempts + 1 END)`;
+
+const reserveSql = `INSERT INTO login_throttle AS t (key, attempts, last_at, expires_at)
+  VALUES ($1, 1, $2::bigint, $2::bigint + ${wait('1')} + $5::bigint)
+  ON CONFLICT (key) DO UPDATE SET attempts = ${counted}, last_at = $2::bigint,
+    expires_at = $2::bigint + ${wait(counted)} + $5::bigint
+  WHERE ${wait('t.attempts')} = 0 OR $2::bigint >= t.last_at + ${wait('t.attempts')}
+  RETURNING attempts`;
+
+// Only for the refusal's Retry-After; the decision was the upsert's.
+const allowedAtSql = `SELECT t.last_at + ${wait('t.attempts', '$2', '$3')} AS allowed_at FROM login_throttle t WHERE key = $1`;
+
 export function createLoginThrottleStore(pool: pg.Pool): LoginThrottleStore {
   return {
-    async registerFailure(key, now, windowSeconds) {
-      // A CTE's insert is invisible to the outer SELECT of the same statement, hence the + 1.
-      const { rows } = await query<{ failures: number }>(pool, {
-        name: 'throttle_register',
-        text: `WITH sweep AS (DELETE FROM login_failures WHERE ctid IN
-            (SELECT ctid FROM login_failures WHERE failed_at <= $2::bigint - $3::bigint LIMIT 100 FOR UPDATE SKIP LOCKED)),
-          ins AS (INSERT INTO login_failures (key, failed_at) VALUES ($1, $2))
-          SELECT count(*)::int + 1 AS failures FROM login_failures WHERE key = $1 AND failed_at > $2::bigint - $3::bigint AND failed_at <= $2`,
-        values: [key, now, windowSeconds],
+    async reserve(key, now, schedule) {
+      const values = [key, now, schedule.free, schedule.delays, schedule.forgetAfter];
+      const { rows } = await query<{ attempts: number }>(pool, { name: 'throttle_reserve', text: reserveSql, values });
+      if (rows[0]) return { allowed: true, attempts: rows[0].attempts };
+      const allowedAt = await query<{ allowed_at: string }>(pool, {
+        name: 'throttle_allowed_at', text: allowedAtSql, values: [key, schedule.free, schedule.delays],
       });
-      return rows[0]?.failures ?? 1;
+      return { allowed: false, retryAfter: Math.max(1, Number(allowedAt.rows[0]?.allowed_at ?? now) - now) };
     },
-    async failures(key, now, windowSeconds) {
-      const { rows } = await query<{ failures: number }>(pool, {
-        name: 'throttle_failures',
-        text: 'SELECT count(*)::int AS failures FROM login_failures WHERE key = $1 AND failed_at > $2::bigint - $3::bigint AND failed_at <= $2',
-        values: [key, now, windowSeconds],
+    async release(key) {
+      await query(pool, {
+        name: 'throttle_release', text: 'UPDATE login_throttle SET attempts = GREATEST(attempts - 1, 0) WHERE key = $1', values: [key],
       });
-      return rows[0]?.failures ?? 0;
     },
     async clear(key) {
-      await query(pool, { name: 'throttle_clear', text: 'DELETE FROM login_failures WHERE key = $1', values: [key] });
+      await query(pool, { name: 'throttle_clear', text: 'DELETE FROM login_throttle WHERE key = $1', values: [key] });
+    },
+    async purgeExpired(now, limit) {
+      const result = await query(pool, {
+        name: 'throttle_purge',
+        text: `DELETE FROM login_throttle WHERE key IN
+          (SELECT key FROM login_throttle WHERE expires_at <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        values: [now, limit],
+      });
+      return result.rowCount ?? 0;
     },
   };
 }

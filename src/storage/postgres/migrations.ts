@@ -119,6 +119,18 @@ export const migrations: readonly string[] = [
   CREATE INDEX login_failures_key ON login_failures (key, failed_at);
   CREATE INDEX signing_keys_remove_after ON signing_keys (remove_after);
   `,
+  // Login throttling reserves an attempt atomically before the password check (issue 9): one row
+  // per throttled key (a username or a client address) instead of one row per failure.
+  `
+  DROP TABLE login_failures;
+  CREATE TABLE login_throttle (
+    key text PRIMARY KEY,
+    attempts integer NOT NULL,
+    last_at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX login_throttle_expires_at ON login_throttle (expires_at);
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -18,7 +18,8 @@ export interface RedisKeys {
   /** Marks a revoked grant, or a deleted client or account, for the consume script. */
   revoked(kind: 'grant' | 'client' | 'account', id: string): string;
   revokedPrefix: string;
-  loginFailures(key: string): string;
+  /** Login attempt counter (a hash); a new name, since the old `login-failures:` were sorted sets. */
+  loginThrottle(key: string): string;
   /** Sorted set of ids by expiresAt, which purgeExpired walks. */
   expiryIndex(store: 'session' | 'interaction' | 'code'): string;
 }
@@ -32,7 +33,7 @@ export function redisKeys(prefix: string): RedisKeys {
     code: (digest) => `${prefix}code:${digest}`,
     revoked: (kind, id) => `${prefix}revoked:${kind}:${id}`,
     revokedPrefix: `${prefix}revoked:`,
-    loginFailures: (key) => `${prefix}login-failures:${key}`,
+    loginThrottle: (key) => `${prefix}login-throttle:${key}`,
     expiryIndex: (store) => `${prefix}expiry:${store}`,
   };
 }

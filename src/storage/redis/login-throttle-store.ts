@@ -1,23 +1,27 @@
-// Failed-login counters in Redis: one sorted set of failure times per key, trimmed to the window
-// on every write and expiring on its own when the key goes quiet.
-import { randomUUID } from 'node:crypto';
-import type { LoginThrottleStore } from '../ports.js';
+// Login attempt counters in Redis: one small hash per key, counted by a Lua script so the
+// reservation is atomic across nodes (RFC 6819 §4.4.3.1), and expiring on its own once the key
+// is forgotten.
+import type { LoginThrottleStore, Reservation } from '../ports.js';
 import { guard } from './connection.js';
 import type { RedisContext } from './keys.js';
-import { registerFailure } from './scripts.js';
+import { releaseAttempt, reserveAttempt } from './scripts.js';
 
 export function createRedisLoginThrottleStore({ redis, keys }: RedisContext): LoginThrottleStore {
   return {
-    async registerFailure(key, now, windowSeconds) {
-      // Each failure needs its own member; two in the same second must both count.
-      const member = `${now}:${randomUUID()}`;
-      return Number(await registerFailure.run(redis, [keys.loginFailures(key)], [now, windowSeconds, member, windowSeconds + 60]));
+    async reserve(key, now, schedule): Promise<Reservation> {
+      const [allowed, value] = await reserveAttempt.run(redis, [keys.loginThrottle(key)],
+        [now, schedule.free, schedule.forgetAfter, ...schedule.delays]) as [number, number];
+      return allowed === 1 ? { allowed: true, attempts: Number(value) } : { allowed: false, retryAfter: Number(value) };
     },
-    async failures(key, now, windowSeconds) {
-      return guard(() => redis.zcount(keys.loginFailures(key), `(${now - windowSeconds}`, now));
+    async release(key) {
+      await releaseAttempt.run(redis, [keys.loginThrottle(key)], []);
     },
     async clear(key) {
-      await guard(() => redis.del(keys.loginFailures(key)));
+      await guard(() => redis.del(keys.loginThrottle(key)));
+    },
+    // Counters expire by TTL.
+    async purgeExpired() {
+      return 0;
     },
   };
 }

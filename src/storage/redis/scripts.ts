@@ -97,12 +97,32 @@ end
 return {h[1], revokedAt or ''}`);
 
 /**
- * Sliding-window failure count: drops failures older than the window, adds this one, counts.
- * KEYS: failures zset. ARGV: now, windowSeconds, unique member, ttl.
+ * Counts one login attempt against a schedule (ports.ts#AttemptSchedule), atomically. Returns
+ * {1, attempts} when allowed, {0, retryAfter} when the key must still wait.
+ * KEYS: counter. ARGV: now, free, forgetAfter, delay, delay, ...
  */
-export const registerFailure = defineScript(`
-local floor = tonumber(ARGV[1]) - tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', floor)
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-return redis.call('ZCOUNT', KEYS[1], '(' .. floor, ARGV[1])`);
+export const reserveAttempt = defineScript(`
+local now, free, forget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local n = #ARGV - 3
+local function wait(a)
+  if a < free or n == 0 then return 0 end
+  return tonumber(ARGV[4 + math.min(a - free, n - 1)])
+end
+local h = redis.call('HMGET', KEYS[1], 'attempts', 'last')
+local attempts = 0
+if h[1] then
+  local a, last = tonumber(h[1]), tonumber(h[2])
+  local w = wait(a)
+  if w > 0 and now < last + w then return {0, last + w - now} end
+  if now < last + w + forget then attempts = a end
+end
+attempts = attempts + 1
+redis.call('HSET', KEYS[1], 'attempts', attempts, 'last', now)
+redis.call('EXPIRE', KEYS[1], wait(attempts) + forget + 60)
+return {1, attempts}`);
+
+/** Takes back one counted attempt. KEYS: counter. */
+export const releaseAttempt = defineScript(`
+local a = tonumber(redis.call('HGET', KEYS[1], 'attempts'))
+if a and a > 0 then redis.call('HSET', KEYS[1], 'attempts', a - 1) end
+return 1`);

@@ -1,41 +1,46 @@
-// Failed login timestamps per key, counted over a sliding window to slow password guessing
-// (RFC 6819 §4.4.3.1 online guessing). Failures older than the window are pruned as we go.
+// Login attempt counters per key in SQLite (RFC 6819 §4.4.3.1 online guessing): one row per key,
+// read and written in one immediate transaction, so two processes on the same file never both
+// take the last free attempt.
 import type { Database } from 'better-sqlite3';
-import type { LoginThrottleStore } from '../ports.js';
+import { scheduledWait, type AttemptSchedule, type LoginThrottleStore, type Reservation } from '../ports.js';
 
-// Stale rows of keys that never fail again are swept a few at a time on later failures; this
-// assumes the server uses one window length for every key.
-const sweepBatch = 100;
+interface Row { attempts: number; last_at: number }
 
 export function createLoginThrottleStore(db: Database): LoginThrottleStore {
-  const insert = db.prepare<[string, number]>('INSERT INTO login_failures (throttle_key, failed_at) VALUES (?, ?)');
-  const count = db.prepare<[string, number, number], { n: number }>(
-    'SELECT count(*) AS n FROM login_failures WHERE throttle_key = ? AND failed_at > ? AND failed_at <= ?');
-  const pruneKey = db.prepare<[string, number]>('DELETE FROM login_failures WHERE throttle_key = ? AND failed_at <= ?');
-  const sweep = db.prepare<[number, number]>(`DELETE FROM login_failures WHERE rowid IN
-    (SELECT rowid FROM login_failures WHERE failed_at <= ? LIMIT ?)`);
-  const clear = db.prepare<[string]>('DELETE FROM login_failures WHERE throttle_key = ?');
+  const find = db.prepare<[string], Row>('SELECT attempts, last_at FROM login_throttle WHERE throttle_key = ?');
+  const save = db.prepare<[string, number, number, number]>(`INSERT INTO login_throttle (throttle_key, attempts, last_at, expires_at)
+    VALUES (?, ?, ?, ?) ON CONFLICT (throttle_key) DO UPDATE SET attempts = excluded.attempts, last_at = excluded.last_at, expires_at = excluded.expires_at`);
+  const release = db.prepare<[string]>('UPDATE login_throttle SET attempts = max(attempts - 1, 0) WHERE throttle_key = ?');
+  const clear = db.prepare<[string]>('DELETE FROM login_throttle WHERE throttle_key = ?');
+  const purge = db.prepare<[number, number]>(`DELETE FROM login_throttle WHERE throttle_key IN
+    (SELECT throttle_key FROM login_throttle WHERE expires_at <= ? LIMIT ?)`);
 
-  const failuresSince = (key: string, now: number, windowSeconds: number): number =>
-    count.get(key, now - windowSeconds, now)?.n ?? 0;
-
-  const register = db.transaction((key: string, now: number, windowSeconds: number): number => {
-    const windowStart = now - windowSeconds;
-    pruneKey.run(key, windowStart);
-    sweep.run(windowStart, sweepBatch);
-    insert.run(key, now);
-    return failuresSince(key, now, windowSeconds);
+  const reserve = db.transaction((key: string, now: number, schedule: AttemptSchedule): Reservation => {
+    const row = find.get(key);
+    let attempts = 0;
+    if (row) {
+      const wait = scheduledWait(schedule, row.attempts);
+      const allowedAt = row.last_at + wait;
+      if (wait > 0 && now < allowedAt) return { allowed: false, retryAfter: allowedAt - now };
+      if (now < allowedAt + schedule.forgetAfter) attempts = row.attempts;
+    }
+    attempts += 1;
+    save.run(key, attempts, now, now + scheduledWait(schedule, attempts) + schedule.forgetAfter);
+    return { allowed: true, attempts };
   });
 
   return {
-    async registerFailure(key, now, windowSeconds) {
-      return register.immediate(key, now, windowSeconds);
+    async reserve(key, now, schedule) {
+      return reserve.immediate(key, now, schedule);
     },
-    async failures(key, now, windowSeconds) {
-      return failuresSince(key, now, windowSeconds);
+    async release(key) {
+      release.run(key);
     },
     async clear(key) {
       clear.run(key);
+    },
+    async purgeExpired(now, limit) {
+      return purge.run(now, limit).changes;
     },
   };
 }

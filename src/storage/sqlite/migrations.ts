@@ -130,6 +130,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX login_failures_failed_at ON login_failures (failed_at);
     `,
   },
+  {
+    version: 2,
+    name: 'login throttle counters',
+    // One row per throttled key (a username or a client address) replaces one row per failure:
+    // an attempt is now reserved atomically before the password check (issue 9).
+    sql: `
+      DROP TABLE login_failures;
+      CREATE TABLE login_throttle (
+        throttle_key TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        last_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX login_throttle_expires_at ON login_throttle (expires_at);
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded in schema_migrations; returns their versions. */
