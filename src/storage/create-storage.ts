@@ -11,7 +11,7 @@ export interface StorageOptions {
   /** redis://… moves sessions, interactions, codes and login throttling into Redis. */
   redisUrl?: string | undefined;
   logger: Logger;
-  /** Stamps revocations made by port methods that take no time (deleting a client or account). */
+  /** Stamps the SQLite migration history. */
   clock?: Clock | undefined;
   /** PostgreSQL connections per node. */
   poolSize?: number | undefined;
@@ -27,7 +27,7 @@ async function openDatabase(options: StorageOptions): Promise<Storage> {
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const { openPostgresStorage } = await import('./postgres/postgres-storage.js');
-    return openPostgresStorage(databaseUrl, { logger, clock, poolSize });
+    return openPostgresStorage(databaseUrl, { logger, poolSize });
   }
   throw new Error(`unsupported database URL scheme: ${databaseUrl.split(':')[0]}`);
 }
@@ -37,7 +37,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
   if (!options.redisUrl) return base;
   try {
     const { withRedis } = await import('./redis/redis-storage.js');
-    return await withRedis(base, options.redisUrl, { logger: options.logger, clock: options.clock, keyPrefix: options.redisKeyPrefix });
+    return await withRedis(base, options.redisUrl, { logger: options.logger, keyPrefix: options.redisKeyPrefix });
   } catch (error) {
     await base.close();
     throw error;

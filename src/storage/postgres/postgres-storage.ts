@@ -1,7 +1,5 @@
 // Opens the PostgreSQL storage: migrates the schema, then serves every port from one pool.
 // Several nodes may share the database; the atomic rules hold across them (see each store).
-import type { Clock } from '../../lib/clock.js';
-import { systemClock } from '../../lib/clock.js';
 import { StorageUnavailableError, type Storage } from '../ports.js';
 import { createPool, parseConnectionSettings, query, type PostgresOptions } from './connection.js';
 import { migratePostgres } from './migrations.js';
@@ -25,17 +23,15 @@ export type { PostgresOptions } from './connection.js';
  */
 export async function openPostgresStorage(
   url: string,
-  options: PostgresOptions & { clock?: Clock; migrate?: boolean } = {},
+  options: PostgresOptions & { migrate?: boolean } = {},
 ): Promise<Storage> {
   const settings = parseConnectionSettings(url, options);
   if (options.migrate !== false) await migratePostgres(url, options);
   const pool = createPool(settings, options);
-  // Deleting a client or account has no `now` in the port; revocations are stamped by this clock.
-  const clock = options.clock ?? systemClock;
   let closed = false;
   return {
-    clients: createClientStore(pool, clock),
-    accounts: createAccountStore(pool, clock),
+    clients: createClientStore(pool),
+    accounts: createAccountStore(pool),
     sessions: createSessionStore(pool),
     interactions: createInteractionStore(pool),
     consents: createConsentStore(pool),

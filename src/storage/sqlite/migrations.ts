@@ -11,7 +11,7 @@ export interface Migration {
 // Append only: a released migration is never edited. Times are INTEGER epoch seconds, arrays
 // JSON text, booleans 0/1. Tables keyed by a random digest are WITHOUT ROWID: the row lives in
 // the primary-key b-tree, one index fewer to write on the hot insert path. There are no foreign
-// keys: cascades are explicit in the stores, so every adapter behaves alike.
+// keys: what a deletion revokes is decided once, in oauth/lifecycle.ts, so every adapter behaves alike.
 export const migrations: readonly Migration[] = [
   {
     version: 1,

@@ -18,7 +18,7 @@ import { watchDataVersion } from './read-cache.js';
 
 /**
  * Opens (creating if needed) the SQLite database at `path`; `:memory:` or '' is a private
- * in-memory database. `clock` stamps revocations made by port methods that take no time.
+ * in-memory database. `clock` stamps the migration history.
  */
 export async function openSqliteStorage(path: string, clock: Clock = systemClock): Promise<Storage> {
   const inMemory = path === '' || path === ':memory:';
@@ -47,8 +47,8 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
   const dataVersion = watchDataVersion(db);
 
   return {
-    clients: createClientStore(db, clock, dataVersion),
-    accounts: createAccountStore(db, clock, dataVersion),
+    clients: createClientStore(db, dataVersion),
+    accounts: createAccountStore(db, dataVersion),
     sessions: createSessionStore(db, batch),
     interactions: createInteractionStore(db, batch),
     consents: createConsentStore(db),
