@@ -2,7 +2,8 @@
 // Several nodes may share the database; the atomic rules hold across them (see each store).
 import { StorageUnavailableError, type Storage } from '../ports.js';
 import { createPool, parseConnectionSettings, query, type PostgresOptions } from './connection.js';
-import { migratePostgres } from './migrations.js';
+import { migratePostgres, readPostgresSchemaStatus } from './migrations.js';
+import { assertSchemaUsable } from '../schema-version.js';
 import { createAccountStore } from './account-store.js';
 import { createAuthorizationCodeStore } from './authorization-code-store.js';
 import { createClientStore } from './client-store.js';
@@ -14,12 +15,13 @@ import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
 
-export { migratePostgres } from './migrations.js';
+export { migratePostgres, readPostgresSchemaStatus } from './migrations.js';
 export type { PostgresOptions } from './connection.js';
 
 /**
  * Opens a pooled PostgreSQL storage at `url` (postgres://…, optional `?schema=`), applying
- * pending migrations first. Unreachable database -> StorageUnavailableError.
+ * pending migrations first; with `migrate: false` it refuses pending migrations instead. A schema
+ * newer than the code is always refused. Unreachable database -> StorageUnavailableError.
  */
 export async function openPostgresStorage(
   url: string,
@@ -27,6 +29,7 @@ export async function openPostgresStorage(
 ): Promise<Storage> {
   const settings = parseConnectionSettings(url, options);
   if (options.migrate !== false) await migratePostgres(url, options);
+  else assertSchemaUsable(await readPostgresSchemaStatus(url, options), { migrate: false });
   const pool = createPool(settings, options);
   let closed = false;
   return {
