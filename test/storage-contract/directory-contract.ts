@@ -164,26 +164,22 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.deepEqual(await storage().consents.find(accountId, b.clientId), b);
     });
 
-    it('forgets every consent given to one client, and only those', async () => {
-      const now = nowSeconds();
-      const clientId = uid('client');
-      const given = [uid('acct'), uid('acct')].map((accountId) => ({ accountId, clientId, scopes: ['openid'], createdAt: now, updatedAt: now }));
-      const elsewhere = { ...given[0]!, clientId: uid('client') };
-      for (const c of [...given, elsewhere]) await storage().consents.save(c);
-      await storage().consents.deleteByClient(clientId);
-      for (const c of given) assert.equal(await storage().consents.find(c.accountId, clientId), null);
-      assert.deepEqual(await storage().consents.find(elsewhere.accountId, elsewhere.clientId), elsewhere);
-    });
-
-    it('forgets every consent one account gave, and only those', async () => {
-      const now = nowSeconds();
-      const accountId = uid('acct');
-      const given = [uid('client'), uid('client')].map((clientId) => ({ accountId, clientId, scopes: ['openid'], createdAt: now, updatedAt: now }));
-      const other = { ...given[0]!, accountId: uid('acct') };
-      for (const c of [...given, other]) await storage().consents.save(c);
-      await storage().consents.deleteByAccount(accountId);
-      for (const c of given) assert.equal(await storage().consents.find(accountId, c.clientId), null);
-      assert.deepEqual(await storage().consents.find(other.accountId, other.clientId), other);
-    });
+    const forgetting = [
+      { by: 'client', forget: (id: string) => storage().consents.deleteByClient(id), owned: (id: string) => ({ clientId: id, accountId: uid('acct') }) },
+      { by: 'account', forget: (id: string) => storage().consents.deleteByAccount(id), owned: (id: string) => ({ accountId: id, clientId: uid('client') }) },
+    ];
+    for (const { by, forget, owned } of forgetting) {
+      it(`forgets every consent of one ${by}, and only those`, async () => {
+        const now = nowSeconds();
+        const id = uid(by);
+        const consent = (ids: { accountId: string; clientId: string }) => ({ ...ids, scopes: ['openid'], createdAt: now, updatedAt: now });
+        const given = [consent(owned(id)), consent(owned(id))];
+        const elsewhere = consent({ accountId: uid('acct'), clientId: uid('client') });
+        for (const c of [...given, elsewhere]) await storage().consents.save(c);
+        await forget(id);
+        for (const c of given) assert.equal(await storage().consents.find(c.accountId, c.clientId), null);
+        assert.deepEqual(await storage().consents.find(elsewhere.accountId, elsewhere.clientId), elsewhere);
+      });
+    }
   });
 }
