@@ -21,7 +21,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   const clock = options.clock ?? systemClock;
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock,
-    poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix,
+    poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix, migrate: config.migrate,
   });
   try {
     await ensureSigningKey(storage.signingKeys, clock);

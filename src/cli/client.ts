@@ -7,6 +7,7 @@ import {
   registerClient, clientMetadata, InvalidClientMetadataError, defaultGrantTypes, defaultScope,
 } from './client-metadata.js';
 import { systemClock } from '../lib/clock.js';
+import { deleteClient } from '../oauth/lifecycle.js';
 
 export const clientHelp = `Usage: gatehouse client <command> [options]
 
@@ -47,7 +48,8 @@ ${globalOptionsHelp}`;
 
 const deleteHelp = `Usage: gatehouse client delete CLIENT_ID
 
-Deletes the client and revokes every grant, code and token issued to it.
+Deletes the client, revokes every grant, code and token issued to it and forgets the consents
+given to it.
 
 ${globalOptionsHelp}`;
 
@@ -119,9 +121,9 @@ async function remove(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client delete', args, {});
   if (values.help) return printLine(deleteHelp);
   const [clientId = ''] = expectPositionals('client delete', positionals, ['CLIENT_ID']);
-  const deleted = await withStorage(commandConfig(values), (storage) => storage.clients.delete(clientId));
+  const deleted = await withStorage(commandConfig(values), (storage) => deleteClient(clientId, { storage, clock: systemClock }));
   if (!deleted) throw new CommandError(`unknown client '${clientId}'`);
-  printLine(`Deleted client '${clientId}' and revoked its grants.`);
+  printLine(`Deleted client '${clientId}', revoked its grants and forgot its consents.`);
 }
 
 export const clientCommands: Record<string, (args: string[]) => Promise<void>> = { create, list, delete: remove };

@@ -31,7 +31,7 @@ export function commandLogger(config: Config): Logger {
   return createLogger(verbose ? config.logLevel : 'warn', pino.destination(2));
 }
 
-/** Opens storage (applying migrations), runs `use`, and always closes it so the process can exit. */
+/** Opens storage (applying migrations unless `migrate` is off), runs `use`, and always closes it so the process can exit. */
 export async function withStorage<T>(config: Config, use: (storage: Storage) => Promise<T>): Promise<T> {
   let storage: Storage;
   try {
@@ -41,6 +41,7 @@ export async function withStorage<T>(config: Config, use: (storage: Storage) => 
       redisKeyPrefix: config.redisKeyPrefix,
       // One command runs one statement at a time; a server-sized pool would only hold connections.
       poolSize: Math.min(2, config.databasePoolSize),
+      migrate: config.migrate,
       clock: systemClock,
       logger: commandLogger(config),
     });

@@ -7,14 +7,16 @@ import { startServer } from '../main.js';
 
 export const startHelp = `Usage: gatehouse start [options]
 
-Serves the authorization server. Creates the schema and a signing key on first start, logs one
-line with the issuer URL when ready, and on SIGTERM or SIGINT finishes in-flight requests and
-exits 0.
+Serves the authorization server. Creates or upgrades the schema (unless --no-migrate) and
+creates a signing key on first start, logs one line with the issuer URL when ready, and on
+SIGTERM or SIGINT finishes in-flight requests and exits 0.
 
 Options:
   --port N        TCP port (env GATEHOUSE_PORT, default 3000; 0 picks a free port)
   --host H        interface to bind (env GATEHOUSE_HOST, default 127.0.0.1)
   --issuer URL    public issuer URL (env GATEHOUSE_ISSUER, default http://localhost:<port>)
+  --no-migrate    do not migrate the schema; refuse to start while a migration is pending
+                  (config "migrate": false does the same; run 'gatehouse migrate' first)
 
 ${globalOptionsHelp}`;
 
@@ -27,11 +29,13 @@ function parsePort(value: string | undefined): number | undefined {
 
 export async function start(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('start', args, {
-    port: { type: 'string' }, host: { type: 'string' }, issuer: { type: 'string' },
+    port: { type: 'string' }, host: { type: 'string' }, issuer: { type: 'string' }, 'no-migrate': { type: 'boolean' },
   });
   if (values.help) return printLine(startHelp);
   expectPositionals('start', positionals, []);
-  const config = commandConfig(values, { port: parsePort(values.port), host: values.host, issuer: values.issuer });
+  const config = commandConfig(values, {
+    port: parsePort(values.port), host: values.host, issuer: values.issuer, migrate: values['no-migrate'] ? false : undefined,
+  });
   const server = await startServer(config);
 
   let stopping = false;

@@ -10,6 +10,7 @@ import { passwordProblem } from '../accounts/password-policy.js';
 import { usernameProblem } from '../accounts/username.js';
 import { emailProblem } from '../accounts/email.js';
 import { unlockUsername } from '../accounts/login-throttle.js';
+import { changePassword, deleteAccount } from '../oauth/lifecycle.js';
 import { DuplicateError } from '../storage/ports.js';
 import type { AccountRecord } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
@@ -50,12 +51,15 @@ ${globalOptionsHelp}`;
 
 const deleteHelp = `Usage: gatehouse user delete USERNAME
 
+Deletes the account. Its browser sessions end, its sign-ins in progress are dropped, every code
+and token issued to it is revoked and its consents are forgotten.
+
 ${globalOptionsHelp}`;
 
 const setPasswordHelp = `Usage: gatehouse user set-password USERNAME (--password-stdin | --password P)
 
-Replaces the password. The account's browser sessions end and every token and code issued to it
-is revoked; the clients it approved stay approved.
+Replaces the password. The account's browser sessions end, its sign-ins in progress are dropped
+and every token and code issued to it is revoked; the clients it approved stay approved.
 
 ${passwordOptionsHelp}
 
@@ -135,9 +139,11 @@ async function remove(args: string[]): Promise<void> {
   const [username = ''] = expectPositionals('user delete', positionals, ['USERNAME']);
   await withStorage(commandConfig(values), async (storage) => {
     const account = await storage.accounts.findByUsername(username);
-    if (!account || !(await storage.accounts.delete(account.accountId))) throw new CommandError(`unknown user '${username}'`);
+    if (!account || !(await deleteAccount(account.accountId, { storage, clock: systemClock }))) {
+      throw new CommandError(`unknown user '${username}'`);
+    }
   });
-  printLine(`Deleted user '${username}'.`);
+  printLine(`Deleted user '${username}'; its sessions ended and its tokens were revoked.`);
 }
 
 async function setPassword(args: string[]): Promise<void> {
@@ -151,7 +157,7 @@ async function setPassword(args: string[]): Promise<void> {
     const account = await storage.accounts.findByUsername(username);
     if (!account) throw new CommandError(`unknown user '${username}'`);
     const passwordHash = await hashPassword(password, config.argon2);
-    if (!(await storage.accounts.setPassword(account.accountId, passwordHash, systemClock()))) {
+    if (!(await changePassword(account.accountId, passwordHash, { storage, clock: systemClock }))) {
       throw new CommandError(`unknown user '${username}'`);
     }
   });

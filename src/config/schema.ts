@@ -19,6 +19,8 @@ export const configSchema = z.object({
   databasePoolSize: z.coerce.number().int().positive().default(10),
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   redisKeyPrefix: z.string().default('gatehouse:'),
+  /** Apply pending schema migrations on start; false refuses to start while any is pending (run `gatehouse migrate`). */
+  migrate: z.boolean().default(true),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-* from a reverse proxy (only behind one you run). */

@@ -60,7 +60,7 @@ export async function validateStoredRequest(params: Record<string, string>, deps
 
 /** The one decision (oidc/prompt.ts), for /authorize and for every resumed interaction. */
 export function decide(request: AuthenticationRequest, browser: BrowserState, deps: ServerDeps): Promise<InteractionDecision> {
-  return decideNextStep(request, browser, { consents: deps.storage.consents, now: deps.clock() });
+  return decideNextStep(request, browser, { consents: deps.storage.consents, accounts: deps.storage.accounts, now: deps.clock() });
 }
 
 /** Step 7: the code (or the opt-in implicit response) back to the client. */

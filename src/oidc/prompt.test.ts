@@ -54,7 +54,10 @@ describe('the one decision path, with the remembered consent read from storage (
   const storage = await createStorage({ databaseUrl: 'sqlite::memory:', logger: silentLogger() });
   after(() => storage.close());
   await storage.consents.save(consent);
-  const deps = { consents: storage.consents, now };
+  for (const accountId of ['u1', 'u2']) {
+    await storage.accounts.insert({ accountId, username: accountId, passwordHash: 'x', email: null, emailVerified: false, name: null, createdAt: 0, updatedAt: 0 });
+  }
+  const deps = { consents: storage.consents, accounts: storage.accounts, now };
 
   it('uses the consent remembered for the session\'s account (OIDC Core §3.1.2.4)', async () => {
     assert.equal((await decideNextStep(request(), { session, freshLogin: null, freshConsent: false }, deps)).next, 'issue');
@@ -70,5 +73,13 @@ describe('the one decision path, with the remembered consent read from storage (
     const asked = request({ prompt: ['consent'] });
     assert.equal((await decideNextStep(asked, { session, freshLogin: null, freshConsent: false }, deps)).next, 'consent');
     assert.equal((await decideNextStep(asked, { session, freshLogin: null, freshConsent: true }, deps)).next, 'issue');
+  });
+
+  it('treats a session or a sign-in of a deleted account as nobody signed in, so it never completes into a code (issue 9)', async () => {
+    const gone = { accountId: 'deleted-account', authTime: now };
+    assert.equal((await decideNextStep(request(), { session: gone, freshLogin: null, freshConsent: false }, deps)).next, 'login');
+    assert.equal((await decideNextStep(request({ skipConsent: true }), { session: null, freshLogin: gone, freshConsent: true }, deps)).next, 'login');
+    await assert.rejects(decideNextStep(request({ prompt: ['none'] }), { session: gone, freshLogin: null, freshConsent: false }, deps),
+      (e: unknown) => e instanceof OAuthError && e.code === 'login_required');
   });
 });

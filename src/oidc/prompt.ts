@@ -2,7 +2,7 @@
 // login, consent, or nothing; prompt=none turns "needs something" into an error.
 import { OAuthError } from '../oauth/errors.js';
 import { coversScopes } from '../oauth/scope.js';
-import type { ConsentStore } from '../storage/ports.js';
+import type { AccountStore, ConsentStore } from '../storage/ports.js';
 import type { ConsentRecord } from '../storage/records.js';
 import type { AuthenticationRequest } from './authentication-request.js';
 
@@ -41,14 +41,25 @@ export interface BrowserState {
  */
 export async function decideNextStep(
   request: AuthenticationRequest,
-  browser: BrowserState,
-  deps: { consents: ConsentStore; now: number },
+  claimed: BrowserState,
+  deps: { consents: ConsentStore; accounts: AccountStore; now: number },
 ): Promise<InteractionDecision> {
+  const browser = await withLiveAccount(claimed, deps.accounts);
   const accountId = browser.freshLogin?.accountId ?? browser.session?.accountId;
   // The remembered consent matters only when consent could still be asked for.
   const consentMatters = accountId !== undefined && !request.client.skipConsent && !browser.freshConsent;
   const consent = consentMatters ? await deps.consents.find(accountId, request.client.clientId) : null;
   return decideInteraction({ request, ...browser, consent, now: deps.now });
+}
+
+/**
+ * A login or session whose account was deleted meanwhile (even by a deletion racing with the
+ * sign-in) authenticates nobody: it never completes into a code (oauth/lifecycle.ts).
+ */
+async function withLiveAccount(browser: BrowserState, accounts: AccountStore): Promise<BrowserState> {
+  const accountId = browser.freshLogin?.accountId ?? browser.session?.accountId;
+  if (accountId === undefined || (await accounts.findById(accountId))) return browser;
+  return { ...browser, session: null, freshLogin: null };
 }
 
 export function decideInteraction(input: PromptInput): InteractionDecision {

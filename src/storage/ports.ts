@@ -3,6 +3,8 @@
 // - `authorizationCodes.consume` and `tokens.rotateRefreshToken` are atomic single calls;
 // - expired records are invisible to `find` and removed by `purgeExpired`;
 // - `grants.revoke` marks the grant and every code and token that carries its id.
+// - No method cascades into another record: what a deletion or a password change revokes is
+//   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
   AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, SessionRecord, SigningKeyRecord, TokenRecord,
@@ -12,7 +14,7 @@ export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
   find(clientId: string): Promise<ClientRecord | null>;
   list(): Promise<ClientRecord[]>;
-  /** Also revokes every grant of the client and deletes consents given to it. False when it did not exist. */
+  /** Deletes the client's row only (oauth/lifecycle.ts revokes what it held). False when it did not exist. */
   delete(clientId: string): Promise<boolean>;
 }
 
@@ -22,13 +24,10 @@ export interface AccountStore {
   findById(accountId: string): Promise<AccountRecord | null>;
   findByUsername(username: string): Promise<AccountRecord | null>;
   list(): Promise<AccountRecord[]>;
-  /** Also ends the account's sessions, deletes its consents and revokes its grants. */
+  /** Deletes the account's row only (oauth/lifecycle.ts ends what it held). False when it did not exist. */
   delete(accountId: string): Promise<boolean>;
-  /**
-   * Also ends the account's sessions and revokes its grants (their codes and tokens): whoever
-   * knew the old password keeps nothing. Consents stay.
-   */
-  setPassword(accountId: string, passwordHash: string, now: number): Promise<boolean>;
+  /** Replaces the password hash and stamps `updatedAt`, nothing else. False when the account does not exist. */
+  setPasswordHash(accountId: string, passwordHash: string, now: number): Promise<boolean>;
 }
 
 export interface SessionStore {
@@ -36,6 +35,8 @@ export interface SessionStore {
   /** null when unknown or expired at `now`. */
   find(sessionDigest: string, now: number): Promise<SessionRecord | null>;
   delete(sessionDigest: string): Promise<void>;
+  /** Ends every session of the account, except `exceptSessionDigest` when given, in one atomic step. */
+  deleteByAccount(accountId: string, exceptSessionDigest?: string): Promise<void>;
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
@@ -45,6 +46,8 @@ export interface InteractionStore {
   /** Records login inside the interaction. */
   setLogin(interactionId: string, accountId: string, authTime: number): Promise<void>;
   delete(interactionId: string): Promise<void>;
+  /** Deletes every interaction in which this account has logged in, so none completes for it. */
+  deleteByAccount(accountId: string): Promise<void>;
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
@@ -53,6 +56,10 @@ export interface ConsentStore {
   /** Inserts or replaces the consent for (accountId, clientId). */
   save(consent: ConsentRecord): Promise<void>;
   delete(accountId: string, clientId: string): Promise<void>;
+  /** Forgets every consent given to the client. */
+  deleteByClient(clientId: string): Promise<void>;
+  /** Forgets every consent the account gave. */
+  deleteByAccount(accountId: string): Promise<void>;
 }
 
 export interface GrantStore {
@@ -60,6 +67,14 @@ export interface GrantStore {
   find(grantId: string): Promise<GrantRecord | null>;
   /** Marks the grant, its codes and its tokens revoked, in one atomic step. */
   revoke(grantId: string, now: number): Promise<void>;
+  /**
+   * Marks every grant of the client revoked, with its tokens, and every code issued to the client
+   * consumed (also codes whose grant is not written yet), in one atomic step. The first
+   * revocation time of each record is kept.
+   */
+  revokeByClient(clientId: string, now: number): Promise<void>;
+  /** As revokeByClient, for every grant, token and code of the account. */
+  revokeByAccount(accountId: string, now: number): Promise<void>;
   /**
    * Deletes at most `limit` grants created before `createdBefore` that no token (nor, in SQL, any
    * code) refers to any more, so the table does not grow without bound. Callers leave a grace

@@ -9,6 +9,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { startGatehouse } from '../support/gatehouse.js';
 import { obtainTokens, runAuthorization, tokenRequest } from '../support/flow.js';
 import { rotateSigningKeys } from '../../src/keys/signing-keys.js';
+import { dropSchema, uniqueSchema } from '../storage-contract/postgres-fixture.js';
 
 async function introspect(issuer: string, token: string, clientId: string, secret: string) {
   const response = await fetch(`${issuer}/introspect`, {
@@ -22,7 +23,10 @@ async function introspect(issuer: string, token: string, clientId: string, secre
 describe('durability and keys', () => {
   it('keeps clients, users, keys, grants and live tokens across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-restart-'));
-    const databaseUrl = process.env.GATEHOUSE_TEST_DATABASE_URL ?? `sqlite:${join(dir, 'gatehouse.db')}`;
+    // On PostgreSQL a schema of its own: the shared one may hold another checkout's migrations.
+    const schema = uniqueSchema();
+    const shared = process.env.GATEHOUSE_TEST_DATABASE_URL;
+    const databaseUrl = shared ? `${shared}${shared.includes('?') ? '&' : '?'}schema=${schema}` : `sqlite:${join(dir, 'gatehouse.db')}`;
     try {
       const first = await startGatehouse({ databaseUrl });
       const client = await first.createClient();
@@ -46,6 +50,7 @@ describe('durability and keys', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      if (shared) await dropSchema(schema);
     }
   });
 

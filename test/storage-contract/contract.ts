@@ -8,6 +8,7 @@ import { describeGrantContract } from './grant-contract.js';
 import { describeTokenContract } from './token-contract.js';
 import { describeShortLivedContract } from './short-lived-contract.js';
 import { describeSigningKeyContract } from './signing-key-contract.js';
+import { describeLifecycleContract } from './lifecycle-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -57,5 +58,6 @@ export function describeStorageContract(
     describeTokenContract(context);
     describeShortLivedContract(context);
     describeSigningKeyContract(context);
+    describeLifecycleContract(context);
   });
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuplicateError } from '../../src/storage/ports.js';
 import type { ContractContext } from './contract.js';
-import { accountRecord, clientRecord, codeRecord, grantRecord, nowSeconds, sessionRecord, tokenRecord, uid } from './fixtures.js';
+import { accountRecord, clientRecord, grantRecord, nowSeconds, sessionRecord, tokenRecord, uid } from './fixtures.js';
 
 const isDuplicate = (error: unknown): boolean => error instanceof DuplicateError;
 
@@ -42,29 +42,22 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.deepEqual(listed.find((c) => c.clientId === b.clientId), b);
     });
 
-    it('deletes a client and revokes its grants, tokens and codes, leaving other clients alone', async () => {
+    it('deletes only the client row: what it held is revoked by the core policy, not by the adapter', async () => {
       const now = nowSeconds();
       const client = clientRecord();
-      const other = clientRecord();
       await storage().clients.insert(client);
-      await storage().clients.insert(other);
       const grant = grantRecord({ clientId: client.clientId });
-      const otherGrant = grantRecord({ clientId: other.clientId });
       await storage().grants.insert(grant);
-      await storage().grants.insert(otherGrant);
-      const code = codeRecord(grant, now);
-      await storage().authorizationCodes.insert(code);
       const access = tokenRecord(grant, 'access_token', now);
-      const otherAccess = tokenRecord(otherGrant, 'access_token', now);
-      await storage().tokens.insert([access, otherAccess]);
+      await storage().tokens.insert([access]);
+      const consent = { accountId: uid('acct'), clientId: client.clientId, scopes: ['openid'], createdAt: now, updatedAt: now };
+      await storage().consents.save(consent);
 
       assert.equal(await storage().clients.delete(client.clientId), true);
       assert.equal(await storage().clients.find(client.clientId), null);
-      assert.notEqual((await storage().grants.find(grant.grantId))?.revokedAt ?? null, null);
-      assert.notEqual((await storage().tokens.find(access.tokenDigest))?.revokedAt ?? null, null);
-      assert.equal((await storage().authorizationCodes.consume(code.codeDigest, now))?.firstUse, false);
-      assert.equal((await storage().grants.find(otherGrant.grantId))?.revokedAt, null);
-      assert.equal((await storage().tokens.find(otherAccess.tokenDigest))?.revokedAt, null);
+      assert.equal((await storage().grants.find(grant.grantId))?.revokedAt, null);
+      assert.equal((await storage().tokens.find(access.tokenDigest))?.revokedAt, null);
+      assert.deepEqual(await storage().consents.find(consent.accountId, client.clientId), consent);
       assert.equal(await storage().clients.delete(client.clientId), false);
     });
   });
@@ -104,15 +97,15 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
     it('replaces the password hash and stamps updatedAt; false for an unknown account', async () => {
       const account = accountRecord();
       await storage().accounts.insert(account);
-      assert.equal(await storage().accounts.setPassword(account.accountId, '$argon2id$new', account.updatedAt + 30), true);
+      assert.equal(await storage().accounts.setPasswordHash(account.accountId, '$argon2id$new', account.updatedAt + 30), true);
       const updated = await storage().accounts.findById(account.accountId);
       assert.equal(updated?.passwordHash, '$argon2id$new');
       assert.equal(updated?.updatedAt, account.updatedAt + 30);
       assert.equal(updated?.createdAt, account.createdAt);
-      assert.equal(await storage().accounts.setPassword(uid('acct'), '$argon2id$x', 1), false);
+      assert.equal(await storage().accounts.setPasswordHash(uid('acct'), '$argon2id$x', 1), false);
     });
 
-    it('ends the sessions and revokes the grants of an account whose password changes, keeping its consents', async () => {
+    it('changes only the hash: sessions, grants and tokens are ended by the core policy, not by the adapter', async () => {
       const now = nowSeconds();
       const account = accountRecord();
       await storage().accounts.insert(account);
@@ -122,25 +115,19 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       await storage().grants.insert(grant);
       const token = tokenRecord(grant, 'refresh_token', now);
       await storage().tokens.insert([token]);
-      const code = codeRecord(grantRecord({ accountId: account.accountId }), now);
-      await storage().authorizationCodes.insert(code);
-      const consent = { accountId: account.accountId, clientId: grant.clientId, scopes: ['openid'], createdAt: now, updatedAt: now };
-      await storage().consents.save(consent);
-      const bystander = sessionRecord(now);
-      await storage().sessions.insert(bystander);
 
-      assert.equal(await storage().accounts.setPassword(account.accountId, '$argon2id$new', now + 1), true);
-      assert.equal(await storage().sessions.find(session.sessionDigest, now + 1), null);
-      assert.notEqual((await storage().tokens.find(token.tokenDigest))?.revokedAt, null);
-      assert.equal((await storage().authorizationCodes.consume(code.codeDigest, now + 2))?.firstUse, false);
-      assert.deepEqual(await storage().consents.find(account.accountId, grant.clientId), consent);
-      assert.notEqual(await storage().sessions.find(bystander.sessionDigest, now + 1), null, 'other accounts keep their sessions');
+      assert.equal(await storage().accounts.setPasswordHash(account.accountId, '$argon2id$new', now + 1), true);
+      assert.deepEqual(await storage().sessions.find(session.sessionDigest, now + 1), session);
+      assert.equal((await storage().tokens.find(token.tokenDigest))?.revokedAt, null);
     });
 
-    it('deletes an account once and frees its username', async () => {
+    it('deletes an account row once and frees its username, leaving its sessions to the core policy', async () => {
       const account = accountRecord();
       await storage().accounts.insert(account);
+      const session = sessionRecord(nowSeconds(), { accountId: account.accountId });
+      await storage().sessions.insert(session);
       assert.equal(await storage().accounts.delete(account.accountId), true);
+      assert.deepEqual(await storage().sessions.find(session.sessionDigest, nowSeconds()), session);
       assert.equal(await storage().accounts.findById(account.accountId), null);
       assert.equal(await storage().accounts.findByUsername(account.username), null);
       assert.equal(await storage().accounts.delete(account.accountId), false);
@@ -176,5 +163,23 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.equal(await storage().consents.find(accountId, a.clientId), null);
       assert.deepEqual(await storage().consents.find(accountId, b.clientId), b);
     });
+
+    const forgetting = [
+      { by: 'client', forget: (id: string) => storage().consents.deleteByClient(id), owned: (id: string) => ({ clientId: id, accountId: uid('acct') }) },
+      { by: 'account', forget: (id: string) => storage().consents.deleteByAccount(id), owned: (id: string) => ({ accountId: id, clientId: uid('client') }) },
+    ];
+    for (const { by, forget, owned } of forgetting) {
+      it(`forgets every consent of one ${by}, and only those`, async () => {
+        const now = nowSeconds();
+        const id = uid(by);
+        const consent = (ids: { accountId: string; clientId: string }) => ({ ...ids, scopes: ['openid'], createdAt: now, updatedAt: now });
+        const given = [consent(owned(id)), consent(owned(id))];
+        const elsewhere = consent({ accountId: uid('acct'), clientId: uid('client') });
+        for (const c of [...given, elsewhere]) await storage().consents.save(c);
+        await forget(id);
+        for (const c of given) assert.equal(await storage().consents.find(c.accountId, c.clientId), null);
+        assert.deepEqual(await storage().consents.find(elsewhere.accountId, elsewhere.clientId), elsewhere);
+      });
+    }
   });
 }

@@ -41,6 +41,51 @@ export function describeGrantContract({ storage }: ContractContext): void {
       assert.equal((await storage().authorizationCodes.consume(otherCode.codeDigest, now + 2))?.firstUse, true);
     });
 
+    for (const by of ['client', 'account'] as const) {
+      const revokeAll = (id: string, now: number) =>
+        by === 'client' ? storage().grants.revokeByClient(id, now) : storage().grants.revokeByAccount(id, now);
+      const owned = (id: string) => (by === 'client' ? { clientId: id } : { accountId: id });
+
+      it(`revokes every grant, token and pending code of one ${by} in one step, and nothing of others (RFC 6819 §5.2.2.4)`, async () => {
+        const now = nowSeconds();
+        const id = uid(by);
+        const grants = [grantRecord(owned(id)), grantRecord(owned(id))];
+        const other = grantRecord();
+        for (const g of [...grants, other]) await storage().grants.insert(g);
+        const tokens = grants.flatMap((g) => [tokenRecord(g, 'access_token', now), tokenRecord(g, 'refresh_token', now)]);
+        const bystander = tokenRecord(other, 'refresh_token', now);
+        await storage().tokens.insert([...tokens, bystander]);
+        // A code not redeemed yet: its grant row is written only at redemption.
+        const pending = codeRecord(grantRecord(owned(id)), now);
+        const otherCode = codeRecord(other, now);
+        await storage().authorizationCodes.insert(pending);
+        await storage().authorizationCodes.insert(otherCode);
+
+        await revokeAll(id, now + 1);
+
+        for (const g of grants) assert.equal((await storage().grants.find(g.grantId))?.revokedAt, now + 1);
+        for (const t of tokens) assert.equal((await storage().tokens.find(t.tokenDigest))?.revokedAt, now + 1);
+        assert.equal((await storage().authorizationCodes.consume(pending.codeDigest, now + 2))?.firstUse, false);
+        assert.equal((await storage().grants.find(other.grantId))?.revokedAt, null);
+        assert.equal((await storage().tokens.find(bystander.tokenDigest))?.revokedAt, null);
+        assert.equal((await storage().authorizationCodes.consume(otherCode.codeDigest, now + 2))?.firstUse, true);
+      });
+
+      it(`keeps the first revocation time when every grant of a ${by} is revoked again`, async () => {
+        const now = nowSeconds();
+        const id = uid(by);
+        const grant = grantRecord(owned(id));
+        await storage().grants.insert(grant);
+        const token = tokenRecord(grant, 'access_token', now);
+        await storage().tokens.insert([token]);
+        await storage().grants.revoke(grant.grantId, now);
+        await revokeAll(id, now + 50);
+        assert.equal((await storage().grants.find(grant.grantId))?.revokedAt, now);
+        assert.equal((await storage().tokens.find(token.tokenDigest))?.revokedAt, now);
+        await assert.doesNotReject(revokeAll(uid(by), now), 'an id without grants is fine');
+      });
+    }
+
     it('purges old grants no token refers to, and keeps recent ones and those with tokens', async () => {
       const now = nowSeconds();
       const old = now - 7200;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { openPostgresStorage } from '../../src/storage/postgres/postgres-storage.js';
 import { withRedis } from '../../src/storage/redis/redis-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
+import { deleteAccount, deleteClient } from '../../src/oauth/lifecycle.js';
 import { accountRecord, clientRecord, codeRecord, grantRecord, nowSeconds, sessionRecord } from './fixtures.js';
 import { deleteRedisKeys, dropSchema, postgresUrl, redisUrl, uniqueKeyPrefix, uniqueSchema } from './postgres-fixture.js';
 
@@ -63,8 +64,8 @@ describe('PostgreSQL + Redis across several nodes', () => {
     const ofClient = codeRecord(grantRecord({ clientId: client.clientId }), now);
     await nodes[0]!.authorizationCodes.insert(ofAccount);
     await nodes[0]!.authorizationCodes.insert(ofClient);
-    assert.equal(await nodes[1]!.accounts.delete(account.accountId), true);
-    assert.equal(await nodes[1]!.clients.delete(client.clientId), true);
+    assert.equal(await deleteAccount(account.accountId, { storage: nodes[1]!, clock: () => now }), true);
+    assert.equal(await deleteClient(client.clientId, { storage: nodes[1]!, clock: () => now }), true);
     assert.equal(await nodes[2]!.sessions.find(session.sessionDigest, now), null);
     assert.equal((await nodes[2]!.authorizationCodes.consume(ofAccount.codeDigest, now + 1))?.firstUse, false);
     assert.equal((await nodes[2]!.authorizationCodes.consume(ofClient.codeDigest, now + 1))?.firstUse, false);

@@ -38,6 +38,24 @@ export function describeShortLivedContract({ storage, options }: ContractContext
       assert.equal(await storage().sessions.find(session.sessionDigest, now), null);
     });
 
+    it('ends every session of one account, except the one named, and no other account\'s', async () => {
+      const now = nowSeconds();
+      const accountId = uid('acct');
+      const ended = [sessionRecord(now, { accountId }), sessionRecord(now, { accountId })];
+      const kept = sessionRecord(now, { accountId });
+      const bystander = sessionRecord(now);
+      for (const s of [...ended, kept, bystander]) await storage().sessions.insert(s);
+      await storage().sessions.deleteByAccount(accountId, kept.sessionDigest);
+      for (const s of ended) assert.equal(await storage().sessions.find(s.sessionDigest, now), null);
+      assert.deepEqual(await storage().sessions.find(kept.sessionDigest, now), kept);
+      assert.deepEqual(await storage().sessions.find(bystander.sessionDigest, now), bystander);
+      await storage().sessions.deleteByAccount(accountId);
+      assert.equal(await storage().sessions.find(kept.sessionDigest, now), null);
+      const later = sessionRecord(now, { accountId });
+      await storage().sessions.insert(later);
+      assert.deepEqual(await storage().sessions.find(later.sessionDigest, now), later, 'a later sign-in is unaffected');
+    });
+
     it('purges expired sessions at most `limit` per call and keeps live ones', async () => {
       const now = nowSeconds();
       const doomed = [1, 2, 3].map(() => sessionRecord(now, { expiresAt: now + 5 }));
@@ -70,6 +88,25 @@ export function describeShortLivedContract({ storage, options }: ContractContext
       await storage().interactions.delete(finished.interactionId);
       assert.equal(await storage().interactions.find(finished.interactionId, now), null);
       assert.equal(await storage().interactions.find(uid('ia'), now), null);
+    });
+
+    it('deletes the interactions one account has signed in to, and no others', async () => {
+      const now = nowSeconds();
+      const accountId = uid('acct');
+      const viaLogin = interactionRecord(now);
+      const signedInAtInsert = interactionRecord(now, { accountId, authTime: now });
+      const anonymous = interactionRecord(now);
+      const otherAccount = interactionRecord(now);
+      for (const i of [viaLogin, signedInAtInsert, anonymous, otherAccount]) await storage().interactions.insert(i);
+      await storage().interactions.setLogin(viaLogin.interactionId, accountId, now + 1);
+      await storage().interactions.setLogin(otherAccount.interactionId, uid('acct'), now + 1);
+
+      await storage().interactions.deleteByAccount(accountId);
+
+      assert.equal(await storage().interactions.find(viaLogin.interactionId, now), null);
+      assert.equal(await storage().interactions.find(signedInAtInsert.interactionId, now), null);
+      assert.deepEqual(await storage().interactions.find(anonymous.interactionId, now), anonymous);
+      assert.notEqual(await storage().interactions.find(otherAccount.interactionId, now), null);
     });
 
     it('purges expired interactions at most `limit` per call and keeps live ones', async () => {

@@ -1,13 +1,12 @@
-// Registered OAuth clients (RFC 6749 §2) in PostgreSQL; deleting one revokes its grants and
-// forgets its consents. The port's delete takes no time, so revocation uses the adapter's clock.
+// Registered OAuth clients (RFC 6749 §2) in PostgreSQL. Deleting removes the row only;
+// oauth/lifecycle.ts revokes what the client held.
 import type pg from 'pg';
-import type { Clock } from '../../lib/clock.js';
 import type { ClientStore } from '../ports.js';
 import type { ClientRecord } from '../records.js';
 import { query } from './connection.js';
 import { toClient } from './rows.js';
 
-export function createClientStore(pool: pg.Pool, clock: Clock): ClientStore {
+export function createClientStore(pool: pg.Pool): ClientStore {
   return {
     async insert(c: ClientRecord) {
       await query(pool, {
@@ -27,17 +26,8 @@ export function createClientStore(pool: pg.Pool, clock: Clock): ClientStore {
       return rows.map(toClient);
     },
     async delete(clientId) {
-      // One statement, so the client disappears and its whole family is revoked atomically.
-      const { rows } = await query<{ deleted: number }>(pool, {
-        text: `WITH gone AS (DELETE FROM clients WHERE client_id = $1 RETURNING 1),
-          g AS (UPDATE grants SET revoked_at = $2 WHERE client_id = $1 AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM gone)),
-          c AS (UPDATE authorization_codes SET consumed_at = $2 WHERE client_id = $1 AND consumed_at IS NULL AND EXISTS (SELECT 1 FROM gone)),
-          t AS (UPDATE tokens SET revoked_at = $2 WHERE client_id = $1 AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM gone)),
-          k AS (DELETE FROM consents WHERE client_id = $1 AND EXISTS (SELECT 1 FROM gone))
-          SELECT count(*)::int AS deleted FROM gone`,
-        values: [clientId, clock()],
-      });
-      return (rows[0]?.deleted ?? 0) > 0;
+      const result = await query(pool, { text: 'DELETE FROM clients WHERE client_id = $1', values: [clientId] });
+      return (result.rowCount ?? 0) > 0;
     },
   };
 }

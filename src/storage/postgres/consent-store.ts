@@ -26,5 +26,11 @@ export function createConsentStore(pool: pg.Pool): ConsentStore {
     async delete(accountId, clientId) {
       await query(pool, { text: 'DELETE FROM consents WHERE account_id = $1 AND client_id = $2', values: [accountId, clientId] });
     },
+    async deleteByClient(clientId) {
+      await query(pool, { text: 'DELETE FROM consents WHERE client_id = $1', values: [clientId] });
+    },
+    async deleteByAccount(accountId) {
+      await query(pool, { text: 'DELETE FROM consents WHERE account_id = $1', values: [accountId] });
+    },
   };
 }

@@ -1,9 +1,21 @@
-// Grants in PostgreSQL: revoking one marks the grant, its codes and its tokens in ONE statement
-// (data-modifying CTEs are atomic), so no half-revoked family is ever visible (RFC 6749 §4.1.2).
+// Grants in PostgreSQL: revoking one (or every grant of a client or account) marks the grants, their
+// codes and their tokens in ONE statement (data-modifying CTEs are atomic), so no half-revoked
+// family is ever visible (RFC 6749 §4.1.2).
 import type pg from 'pg';
 import type { GrantStore } from '../ports.js';
 import { query } from './connection.js';
 import { toGrant } from './rows.js';
+
+/**
+ * Revokes every grant, code and token whose `column` is `$1`. Codes are matched on their own
+ * column (an unredeemed code has no grant row yet); tokens through their grant, as in SQLite.
+ */
+function revokeAllBy(column: 'client_id' | 'account_id'): string {
+  return `WITH g AS (UPDATE grants SET revoked_at = $2 WHERE ${column} = $1 AND revoked_at IS NULL),
+    c AS (UPDATE authorization_codes SET consumed_at = $2 WHERE ${column} = $1 AND consumed_at IS NULL)
+    UPDATE tokens SET revoked_at = $2
+      WHERE grant_id IN (SELECT grant_id FROM grants WHERE ${column} = $1) AND revoked_at IS NULL`;
+}
 
 export function createGrantStore(pool: pg.Pool): GrantStore {
   return {
@@ -37,6 +49,12 @@ export function createGrantStore(pool: pg.Pool): GrantStore {
           UPDATE tokens SET revoked_at = $2 WHERE grant_id = $1 AND revoked_at IS NULL`,
         values: [grantId, now],
       });
+    },
+    async revokeByClient(clientId, now) {
+      await query(pool, { name: 'grant_revoke_by_client', text: revokeAllBy('client_id'), values: [clientId, now] });
+    },
+    async revokeByAccount(accountId, now) {
+      await query(pool, { name: 'grant_revoke_by_account', text: revokeAllBy('account_id'), values: [accountId, now] });
     },
   };
 }

@@ -33,6 +33,9 @@ export function createInteractionStore(pool: pg.Pool): InteractionStore {
     async delete(interactionId) {
       await query(pool, { name: 'interaction_delete', text: 'DELETE FROM interactions WHERE interaction_id = $1', values: [interactionId] });
     },
+    async deleteByAccount(accountId) {
+      await query(pool, { text: 'DELETE FROM interactions WHERE account_id = $1', values: [accountId] });
+    },
     purgeExpired: (now, limit) => purgeBatch(pool, 'interactions', now, limit),
   };
 }

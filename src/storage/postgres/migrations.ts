@@ -2,6 +2,7 @@
 // that several nodes starting together neither race nor apply a step twice.
 import pg from 'pg';
 import { parseConnectionSettings, translateError, type PostgresOptions } from './connection.js';
+import { assertSchemaUsable, schemaStatus, type AppliedMigration, type MigrationInfo, type SchemaStatus } from '../schema-version.js';
 
 /** Append only: a released migration is never edited; its index + 1 is its version. */
 export const migrations: readonly string[] = [
@@ -136,16 +137,42 @@ export const migrations: readonly string[] = [
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.
 const lockNamespace = 0x6768;
 
+/** The known migrations: a migration names itself with a leading `-- name` comment line, if at all. */
+export const migrationInfo: readonly MigrationInfo[] = migrations.map((sql, index) => ({
+  version: index + 1,
+  name: /^\s*--\s*(.+)$/m.exec(sql.trimStart().split('\n')[0] ?? '')?.[1]?.trim() ?? '',
+}));
+
+/** The schema's migration history; empty when the history table does not exist yet. */
+async function readHistory(client: pg.ClientBase, schema: string): Promise<{ exists: boolean; history: AppliedMigration[] }> {
+  const table = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`${schema}.schema_migrations`]);
+  if (!table.rows[0]?.found) return { exists: false, history: [] };
+  const rows = await client.query<{ version: number; applied_at: Date }>(
+    `SELECT version, applied_at FROM ${schema}.schema_migrations ORDER BY version`);
+  const known = new Map(migrationInfo.map((m) => [m.version, m.name]));
+  return {
+    exists: true,
+    history: rows.rows.map((r) => ({ version: r.version, name: known.get(r.version) ?? '', appliedAt: Math.floor(r.applied_at.getTime() / 1000) })),
+  };
+}
+
+async function statusOf(client: pg.ClientBase, schema: string): Promise<SchemaStatus> {
+  const { exists, history } = await readHistory(client, schema);
+  return schemaStatus({ backend: 'postgres', location: schema, exists }, migrationInfo, history);
+}
+
 /**
  * Brings `schema` up to the latest migration on one connection, in one transaction: either
  * every pending step applies or none does. Concurrent callers wait on the advisory lock and
- * then find nothing left to do. Returns the versions it applied.
+ * then find nothing left to do. Returns the versions it applied. Refuses (SchemaTooNewError,
+ * nothing applied) a schema a newer Gatehouse migrated.
  */
 export async function applyMigrations(client: pg.ClientBase, schema: string): Promise<number[]> {
   const applied: number[] = [];
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockNamespace, schema]);
+    assertSchemaUsable(await statusOf(client, schema), { migrate: true });
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(`SET LOCAL search_path TO ${schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -166,20 +193,31 @@ export async function applyMigrations(client: pg.ClientBase, schema: string): Pr
   }
 }
 
-/** For `gatehouse migrate`: applies pending migrations and returns their versions. */
-export async function migratePostgres(url: string, options: PostgresOptions = {}): Promise<number[]> {
+/** Runs `use` on a dedicated connection without statement_timeout: a migration may legitimately take long. */
+async function withMigrationConnection<T>(url: string, options: PostgresOptions, use: (client: pg.Client, schema: string) => Promise<T>): Promise<T> {
   const { connectionString, schema } = parseConnectionSettings(url, options);
-  // A dedicated connection without statement_timeout: a migration may legitimately take long.
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: options.connectionTimeoutMillis ?? 2000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const applied = await applyMigrations(client, schema);
-    if (applied.length > 0) options.logger?.info({ schema, applied }, 'postgres migrations applied');
-    return applied;
+    return await use(client, schema);
   } catch (error) {
     throw translateError(error);
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** For `gatehouse migrate`: applies pending migrations and returns their versions. */
+export async function migratePostgres(url: string, options: PostgresOptions = {}): Promise<number[]> {
+  return withMigrationConnection(url, options, async (client, schema) => {
+    const applied = await applyMigrations(client, schema);
+    if (applied.length > 0) options.logger?.info({ schema, applied }, 'postgres migrations applied');
+    return applied;
+  });
+}
+
+/** For `gatehouse migrate --status` and starting without migrating: reads the history, changes nothing. */
+export async function readPostgresSchemaStatus(url: string, options: PostgresOptions = {}): Promise<SchemaStatus> {
+  return withMigrationConnection(url, options, statusOf);
 }

@@ -1,10 +1,9 @@
 // Opens the PostgreSQL storage: migrates the schema, then serves every port from one pool.
 // Several nodes may share the database; the atomic rules hold across them (see each store).
-import type { Clock } from '../../lib/clock.js';
-import { systemClock } from '../../lib/clock.js';
 import { StorageUnavailableError, type Storage } from '../ports.js';
 import { createPool, parseConnectionSettings, query, type PostgresOptions } from './connection.js';
-import { migratePostgres } from './migrations.js';
+import { migratePostgres, readPostgresSchemaStatus } from './migrations.js';
+import { assertSchemaUsable } from '../schema-version.js';
 import { createAccountStore } from './account-store.js';
 import { createAuthorizationCodeStore } from './authorization-code-store.js';
 import { createClientStore } from './client-store.js';
@@ -16,26 +15,26 @@ import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
 
-export { migratePostgres } from './migrations.js';
+export { migratePostgres, readPostgresSchemaStatus } from './migrations.js';
 export type { PostgresOptions } from './connection.js';
 
 /**
  * Opens a pooled PostgreSQL storage at `url` (postgres://…, optional `?schema=`), applying
- * pending migrations first. Unreachable database -> StorageUnavailableError.
+ * pending migrations first; with `migrate: false` it refuses pending migrations instead. A schema
+ * newer than the code is always refused. Unreachable database -> StorageUnavailableError.
  */
 export async function openPostgresStorage(
   url: string,
-  options: PostgresOptions & { clock?: Clock; migrate?: boolean } = {},
+  options: PostgresOptions & { migrate?: boolean } = {},
 ): Promise<Storage> {
   const settings = parseConnectionSettings(url, options);
   if (options.migrate !== false) await migratePostgres(url, options);
+  else assertSchemaUsable(await readPostgresSchemaStatus(url, options), { migrate: false });
   const pool = createPool(settings, options);
-  // Deleting a client or account has no `now` in the port; revocations are stamped by this clock.
-  const clock = options.clock ?? systemClock;
   let closed = false;
   return {
-    clients: createClientStore(pool, clock),
-    accounts: createAccountStore(pool, clock),
+    clients: createClientStore(pool),
+    accounts: createAccountStore(pool),
     sessions: createSessionStore(pool),
     interactions: createInteractionStore(pool),
     consents: createConsentStore(pool),

@@ -25,6 +25,12 @@ export function createSessionStore(pool: pg.Pool): SessionStore {
     async delete(sessionDigest) {
       await query(pool, { name: 'session_delete', text: 'DELETE FROM sessions WHERE session_digest = $1', values: [sessionDigest] });
     },
+    async deleteByAccount(accountId, exceptSessionDigest) {
+      await query(pool, {
+        text: 'DELETE FROM sessions WHERE account_id = $1 AND session_digest <> $2',
+        values: [accountId, exceptSessionDigest ?? ''],
+      });
+    },
     purgeExpired: (now, limit) => purgeBatch(pool, 'sessions', now, limit),
   };
 }

@@ -5,17 +5,20 @@ import { DuplicateError } from '../ports.js';
 import type { InteractionRecord } from '../records.js';
 import { guard } from './connection.js';
 import type { RedisContext } from './keys.js';
-import { deleteRecord, insertHash, purgeExpired, setLogin } from './scripts.js';
+import { deleteAccountRecords, deleteRecord, insertHash, purgeExpired, setLogin } from './scripts.js';
 
 export function createRedisInteractionStore({ redis, keys, ttl }: RedisContext): InteractionStore {
   const index = keys.expiryIndex('interaction');
+  const recordLogin = (interactionId: string, accountId: string, authTime: number) =>
+    setLogin.run(redis, [keys.interaction(interactionId), keys.accountInteractions(accountId)], [accountId, authTime, interactionId]);
   return {
     async insert(i) {
       const fields: (string | number)[] = ['record', JSON.stringify(i)];
-      if (i.accountId !== null && i.authTime !== null) fields.push('accountId', i.accountId, 'authTime', i.authTime);
       const inserted = await insertHash.run(redis, [keys.interaction(i.interactionId), index],
         [i.interactionId, i.expiresAt, ttl(i.expiresAt), ...fields]);
       if (inserted === 0) throw new DuplicateError('duplicate interaction');
+      // A login known at insert is recorded as setLogin records it, so the account lists it too.
+      if (i.accountId !== null && i.authTime !== null) await recordLogin(i.interactionId, i.accountId, i.authTime);
     },
     async find(interactionId, now) {
       const [json, accountId, authTime] = await guard(() =>
@@ -27,10 +30,13 @@ export function createRedisInteractionStore({ redis, keys, ttl }: RedisContext):
       return interaction;
     },
     async setLogin(interactionId, accountId, authTime) {
-      await setLogin.run(redis, [keys.interaction(interactionId)], [accountId, authTime]);
+      await recordLogin(interactionId, accountId, authTime);
     },
     async delete(interactionId) {
       await deleteRecord.run(redis, [keys.interaction(interactionId), index], [interactionId]);
+    },
+    async deleteByAccount(accountId) {
+      await deleteAccountRecords.run(redis, [keys.accountInteractions(accountId), index], [keys.interaction(''), '']);
     },
     async purgeExpired(now, limit) {
       return Number(await purgeExpired.run(redis, [index], [now, limit, keys.interaction('')]));

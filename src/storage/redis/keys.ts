@@ -14,8 +14,10 @@ export interface RedisKeys {
   session(digest: string): string;
   accountSessions(accountId: string): string;
   interaction(id: string): string;
+  /** The interactions an account has logged in to, so a deletion or password change can end them. */
+  accountInteractions(accountId: string): string;
   code(digest: string): string;
-  /** Marks a revoked grant, or a deleted client or account, for the consume script. */
+  /** Marks a revoked grant, or every grant of a client or account, for the consume script. */
   revoked(kind: 'grant' | 'client' | 'account', id: string): string;
   revokedPrefix: string;
   /** Login attempt counter (a hash); a new name, since the old `login-failures:` were sorted sets. */
@@ -30,6 +32,7 @@ export function redisKeys(prefix: string): RedisKeys {
     session: (digest) => `${prefix}session:${digest}`,
     accountSessions: (accountId) => `${prefix}account-sessions:${accountId}`,
     interaction: (id) => `${prefix}interaction:${id}`,
+    accountInteractions: (accountId) => `${prefix}account-interactions:${accountId}`,
     code: (digest) => `${prefix}code:${digest}`,
     revoked: (kind, id) => `${prefix}revoked:${kind}:${id}`,
     revokedPrefix: `${prefix}revoked:`,

@@ -31,15 +31,23 @@ export const deleteRecord = defineScript(`
 redis.call('ZREM', KEYS[2], ARGV[1])
 return redis.call('DEL', KEYS[1])`);
 
-/** Ends every session of an account. KEYS: account set, session index. ARGV: session key prefix. */
-export const deleteAccountSessions = defineScript(`
+/**
+ * Deletes every record listed in an account's set (its sessions or its interactions), except the
+ * id in ARGV[2] ('' for none), which stays listed. KEYS: account set, expiry index. ARGV: record
+ * key prefix, kept id.
+ */
+export const deleteAccountRecords = defineScript(`
 local ids = redis.call('SMEMBERS', KEYS[1])
+local n = 0
 for _, id in ipairs(ids) do
-  redis.call('DEL', ARGV[1] .. id)
-  redis.call('ZREM', KEYS[2], id)
+  if id ~= ARGV[2] then
+    redis.call('DEL', ARGV[1] .. id)
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('SREM', KEYS[1], id)
+    n = n + 1
+  end
 end
-redis.call('DEL', KEYS[1])
-return #ids`);
+return n`);
 
 /**
  * Removes up to `limit` records whose expiresAt <= now (some may already be gone by TTL).
@@ -53,10 +61,16 @@ for _, id in ipairs(ids) do
 end
 return #ids`);
 
-/** Records login inside a live interaction; no-op when it is gone. KEYS: interaction. */
+/**
+ * Records login inside a live interaction and lists it under the account (for deleteByAccount);
+ * no-op when it is gone. KEYS: interaction, account set. ARGV: accountId, authTime, interaction id.
+ */
 export const setLogin = defineScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'accountId', ARGV[1], 'authTime', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+local ttl = redis.call('TTL', KEYS[1])
+if redis.call('TTL', KEYS[2]) < ttl then redis.call('EXPIRE', KEYS[2], ttl) end
 return 1`);
 
 /**

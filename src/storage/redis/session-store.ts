@@ -5,7 +5,7 @@ import { DuplicateError } from '../ports.js';
 import type { SessionRecord } from '../records.js';
 import { guard } from './connection.js';
 import type { RedisContext } from './keys.js';
-import { deleteRecord, insertSession, purgeExpired } from './scripts.js';
+import { deleteAccountRecords, deleteRecord, insertSession, purgeExpired } from './scripts.js';
 
 export function createRedisSessionStore({ redis, keys, ttl }: RedisContext): SessionStore {
   const index = keys.expiryIndex('session');
@@ -23,6 +23,9 @@ export function createRedisSessionStore({ redis, keys, ttl }: RedisContext): Ses
     },
     async delete(sessionDigest) {
       await deleteRecord.run(redis, [keys.session(sessionDigest), index], [sessionDigest]);
+    },
+    async deleteByAccount(accountId, exceptSessionDigest) {
+      await deleteAccountRecords.run(redis, [keys.accountSessions(accountId), index], [keys.session(''), exceptSessionDigest ?? '']);
     },
     async purgeExpired(now, limit) {
       return Number(await purgeExpired.run(redis, [index], [now, limit, keys.session('')]));

@@ -1,9 +1,8 @@
-// End-user accounts and their remembered consents. Deleting an account also ends its sessions,
-// forgets its consents and revokes its grants, so nothing issued to it stays usable.
+// End-user accounts and their remembered consents. Each method touches its own rows only;
+// oauth/lifecycle.ts decides what deleting an account or changing its password revokes.
 import type { Database } from 'better-sqlite3';
 import type { AccountStore, ConsentStore } from '../ports.js';
 import type { AccountRecord, ConsentRecord } from '../records.js';
-import type { Clock } from '../../lib/clock.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
 import { createReadCache, type DataVersion } from './read-cache.js';
 
@@ -31,7 +30,7 @@ function toAccount(row: AccountRow): AccountRecord {
   };
 }
 
-export function createAccountStore(db: Database, clock: Clock, dataVersion: DataVersion): AccountStore {
+export function createAccountStore(db: Database, dataVersion: DataVersion): AccountStore {
   const insert = db.prepare(`INSERT INTO accounts (account_id, username, password_hash, email,
       email_verified, name, created_at, updated_at)
     VALUES (@accountId, @username, @passwordHash, @email, @emailVerified, @name, @createdAt, @updatedAt)`);
@@ -41,36 +40,9 @@ export function createAccountStore(db: Database, clock: Clock, dataVersion: Data
   const setPassword = db.prepare<[string, number, string]>(
     'UPDATE accounts SET password_hash = ?, updated_at = ? WHERE account_id = ?');
   const remove = db.prepare<[string]>('DELETE FROM accounts WHERE account_id = ?');
-  const removeSessions = db.prepare<[string]>('DELETE FROM sessions WHERE account_id = ?');
-  const removeConsents = db.prepare<[string]>('DELETE FROM consents WHERE account_id = ?');
-  const revokeTokens = db.prepare<[number, string]>(`UPDATE tokens SET revoked_at = ?
-    WHERE grant_id IN (SELECT grant_id FROM grants WHERE account_id = ?) AND revoked_at IS NULL`);
-  const consumeCodes = db.prepare<[number, string]>(`UPDATE authorization_codes SET consumed_at = ?
-    WHERE account_id = ? AND consumed_at IS NULL`);
-  const revokeGrants = db.prepare<[number, string]>(
-    'UPDATE grants SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL');
 
   // findById serves every UserInfo call and ID token; see read-cache.ts for why it stays fresh.
   const cache = createReadCache<AccountRecord>(dataVersion);
-
-  const deleteAccount = db.transaction((accountId: string, now: number): boolean => {
-    if (remove.run(accountId).changes === 0) return false;
-    removeSessions.run(accountId);
-    removeConsents.run(accountId);
-    revokeTokens.run(now, accountId);
-    consumeCodes.run(now, accountId);
-    revokeGrants.run(now, accountId);
-    return true;
-  });
-
-  const changePassword = db.transaction((accountId: string, passwordHash: string, now: number): boolean => {
-    if (setPassword.run(passwordHash, now, accountId).changes === 0) return false;
-    removeSessions.run(accountId);
-    revokeTokens.run(now, accountId);
-    consumeCodes.run(now, accountId);
-    revokeGrants.run(now, accountId);
-    return true;
-  });
 
   return {
     async insert(account) {
@@ -92,11 +64,11 @@ export function createAccountStore(db: Database, clock: Clock, dataVersion: Data
     },
     async delete(accountId) {
       cache.clear();
-      return deleteAccount.immediate(accountId, clock());
+      return remove.run(accountId).changes > 0;
     },
-    async setPassword(accountId, passwordHash, now) {
+    async setPasswordHash(accountId, passwordHash, now) {
       cache.clear();
-      return changePassword.immediate(accountId, passwordHash, now);
+      return setPassword.run(passwordHash, now, accountId).changes > 0;
     },
   };
 }
@@ -126,6 +98,8 @@ export function createConsentStore(db: Database): ConsentStore {
     ON CONFLICT (account_id, client_id) DO UPDATE SET
       scopes = excluded.scopes, created_at = excluded.created_at, updated_at = excluded.updated_at`);
   const remove = db.prepare<[string, string]>('DELETE FROM consents WHERE account_id = ? AND client_id = ?');
+  const removeByClient = db.prepare<[string]>('DELETE FROM consents WHERE client_id = ?');
+  const removeByAccount = db.prepare<[string]>('DELETE FROM consents WHERE account_id = ?');
 
   return {
     async find(accountId, clientId) {
@@ -137,6 +111,12 @@ export function createConsentStore(db: Database): ConsentStore {
     },
     async delete(accountId, clientId) {
       remove.run(accountId, clientId);
+    },
+    async deleteByClient(clientId) {
+      removeByClient.run(clientId);
+    },
+    async deleteByAccount(accountId) {
+      removeByAccount.run(accountId);
     },
   };
 }

@@ -1,9 +1,8 @@
-// Registered OAuth clients (RFC 6749 §2). Deleting a client revokes every grant it holds.
-// Lookups are cached (read-cache.ts): every token and authorization request reads its client.
+// Registered OAuth clients (RFC 6749 §2). Deleting removes the row only; oauth/lifecycle.ts
+// revokes what the client held. Lookups are cached (read-cache.ts): every token and authorization request reads its client.
 import type { Database } from 'better-sqlite3';
 import type { ClientStore } from '../ports.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../records.js';
-import type { Clock } from '../../lib/clock.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
 import { createReadCache, type DataVersion } from './read-cache.js';
 
@@ -35,8 +34,7 @@ function toClient(row: ClientRow): ClientRecord {
   };
 }
 
-// The port's delete takes no time, so the revocation is stamped with the adapter's clock.
-export function createClientStore(db: Database, clock: Clock, dataVersion: DataVersion): ClientStore {
+export function createClientStore(db: Database, dataVersion: DataVersion): ClientStore {
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
       grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method, created_at)
     VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
@@ -44,22 +42,6 @@ export function createClientStore(db: Database, clock: Clock, dataVersion: DataV
   const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
   const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
   const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
-  const revokeGrants = db.prepare<[number, string]>(
-    'UPDATE grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL');
-  const revokeTokens = db.prepare<[number, string]>(`UPDATE tokens SET revoked_at = ?
-    WHERE grant_id IN (SELECT grant_id FROM grants WHERE client_id = ?) AND revoked_at IS NULL`);
-  const consumeCodes = db.prepare<[number, string]>(`UPDATE authorization_codes SET consumed_at = ?
-    WHERE client_id = ? AND consumed_at IS NULL`);
-  const removeConsents = db.prepare<[string]>('DELETE FROM consents WHERE client_id = ?');
-
-  const deleteClient = db.transaction((clientId: string, now: number): boolean => {
-    if (remove.run(clientId).changes === 0) return false;
-    revokeTokens.run(now, clientId);
-    consumeCodes.run(now, clientId);
-    revokeGrants.run(now, clientId);
-    removeConsents.run(clientId);
-    return true;
-  });
 
   const cache = createReadCache<ClientRecord>(dataVersion);
 
@@ -86,7 +68,7 @@ export function createClientStore(db: Database, clock: Clock, dataVersion: DataV
     },
     async delete(clientId) {
       cache.clear();
-      return deleteClient.immediate(clientId, clock());
+      return remove.run(clientId).changes > 0;
     },
   };
 }

@@ -1,5 +1,5 @@
-// Grants and their single-use authorization codes (RFC 6749 §4.1.2, §10.5). Revoking a grant
-// marks its codes consumed and its tokens revoked in one transaction.
+// Grants and their single-use authorization codes (RFC 6749 §4.1.2, §10.5). Revoking a grant, or
+// every grant of a client or an account, marks its codes consumed and its tokens revoked in one transaction.
 import type { Database } from 'better-sqlite3';
 import type { AuthorizationCodeStore, ConsumeResult, GrantStore } from '../ports.js';
 import type { AuthorizationCodeRecord, GrantRecord, TokenRecord } from '../records.js';
@@ -56,6 +56,22 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
     revokeTokens.run(now, grantId);
   });
 
+  // Codes are matched on their own client_id / account_id: an unredeemed code has no grant row yet.
+  const revokeBy = (column: 'client_id' | 'account_id') => {
+    const grants = db.prepare<[number, string]>(`UPDATE grants SET revoked_at = ? WHERE ${column} = ? AND revoked_at IS NULL`);
+    const codes = db.prepare<[number, string]>(
+      `UPDATE authorization_codes SET consumed_at = ? WHERE ${column} = ? AND consumed_at IS NULL`);
+    const tokens = db.prepare<[number, string]>(`UPDATE tokens SET revoked_at = ?
+      WHERE grant_id IN (SELECT grant_id FROM grants WHERE ${column} = ?) AND revoked_at IS NULL`);
+    return db.transaction((id: string, now: number) => {
+      tokens.run(now, id);
+      codes.run(now, id);
+      grants.run(now, id);
+    });
+  };
+  const revokeByClient = revokeBy('client_id');
+  const revokeByAccount = revokeBy('account_id');
+
   return {
     async insert(grant) {
       await insertUnique(() => batch.run(() => insert(grant)), 'grant');
@@ -66,6 +82,12 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
     },
     async revoke(grantId, now) {
       await batch.run(() => revoke(grantId, now));
+    },
+    async revokeByClient(clientId, now) {
+      await batch.run(() => revokeByClient(clientId, now));
+    },
+    async revokeByAccount(accountId, now) {
+      await batch.run(() => revokeByAccount(accountId, now));
     },
     async purgeUnused(createdBefore, limit) {
       return purgeUnused.run(createdBefore, limit).changes;

@@ -1,6 +1,7 @@
 // SQLite schema as numbered migrations, applied in one immediate transaction on open so that
 // two processes opening the same file neither race nor apply a step twice.
 import type { Database } from 'better-sqlite3';
+import { assertSchemaUsable, schemaStatus, type AppliedMigration, type SchemaStatus } from '../schema-version.js';
 
 export interface Migration {
   version: number;
@@ -11,7 +12,7 @@ export interface Migration {
 // Append only: a released migration is never edited. Times are INTEGER epoch seconds, arrays
 // JSON text, booleans 0/1. Tables keyed by a random digest are WITHOUT ROWID: the row lives in
 // the primary-key b-tree, one index fewer to write on the hot insert path. There are no foreign
-// keys: cascades are explicit in the stores, so every adapter behaves alike.
+// keys: what a deletion revokes is decided once, in oauth/lifecycle.ts, so every adapter behaves alike.
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -148,12 +149,30 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
-/** Applies every migration not yet recorded in schema_migrations; returns their versions. */
+/** The migration history recorded in the file (none before the first migration). */
+export function readMigrationHistory(db: Database): AppliedMigration[] {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (!table) return [];
+  return db.prepare<[], { version: number; name: string; applied_at: number }>(
+    'SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all()
+    .map((row) => ({ version: row.version, name: row.name, appliedAt: row.applied_at }));
+}
+
+/** Where the file's schema stands against this code's migrations. */
+export function sqliteSchemaStatus(db: Database, location: string): SchemaStatus {
+  return schemaStatus({ backend: 'sqlite', location, exists: true }, migrations, readMigrationHistory(db));
+}
+
+/**
+ * Applies every migration not yet recorded in schema_migrations; returns their versions. Refuses
+ * (SchemaTooNewError, nothing applied) a file a newer Gatehouse migrated.
+ */
 export function applyMigrations(db: Database, now: number): number[] {
   const apply = db.transaction(() => {
+    assertSchemaUsable(sqliteSchemaStatus(db, db.name), { migrate: true });
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-    const done = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+    const done = new Set(readMigrationHistory(db).map((r) => r.version));
     const record = db.prepare<[number, string, number]>('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     const applied: number[] = [];
     for (const migration of migrations) {

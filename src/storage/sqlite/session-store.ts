@@ -29,6 +29,7 @@ export function createSessionStore(db: Database, batch: WriteBatch): SessionStor
     VALUES (@sessionDigest, @accountId, @authTime, @createdAt, @expiresAt)`);
   const find = db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE session_digest = ? AND expires_at > ?');
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE session_digest = ?');
+  const removeByAccount = db.prepare<[string, string]>('DELETE FROM sessions WHERE account_id = ? AND session_digest <> ?');
   const purge = db.prepare<[number, number]>(`DELETE FROM sessions WHERE session_digest IN
     (SELECT session_digest FROM sessions WHERE expires_at <= ? LIMIT ?)`);
 
@@ -42,6 +43,9 @@ export function createSessionStore(db: Database, batch: WriteBatch): SessionStor
     },
     async delete(sessionDigest) {
       await batch.run(() => remove.run(sessionDigest));
+    },
+    async deleteByAccount(accountId, exceptSessionDigest) {
+      await batch.run(() => removeByAccount.run(accountId, exceptSessionDigest ?? ''));
     },
     async purgeExpired(now, limit) {
       return purge.run(now, limit).changes;
@@ -82,6 +86,7 @@ export function createInteractionStore(db: Database, batch: WriteBatch): Interac
   const setLogin = db.prepare<[string, number, string]>(
     'UPDATE interactions SET account_id = ?, auth_time = ? WHERE interaction_id = ?');
   const remove = db.prepare<[string]>('DELETE FROM interactions WHERE interaction_id = ?');
+  const removeByAccount = db.prepare<[string]>('DELETE FROM interactions WHERE account_id = ?');
   const purge = db.prepare<[number, number]>(`DELETE FROM interactions WHERE interaction_id IN
     (SELECT interaction_id FROM interactions WHERE expires_at <= ? LIMIT ?)`);
 
@@ -98,6 +103,9 @@ export function createInteractionStore(db: Database, batch: WriteBatch): Interac
     },
     async delete(interactionId) {
       await batch.run(() => remove.run(interactionId));
+    },
+    async deleteByAccount(accountId) {
+      await batch.run(() => removeByAccount.run(accountId));
     },
     async purgeExpired(now, limit) {
       return purge.run(now, limit).changes;

@@ -1,4 +1,4 @@
-// SQLite-specific behaviour beyond the storage contract: cascades on delete, migrations that
+// SQLite-specific behaviour beyond the storage contract: migrations that
 // apply once, and single use holding across separate connections racing on one file.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,38 +41,6 @@ describe('SQLite adapter', () => {
     }
   });
 
-  it('deleting an account ends its sessions, forgets its consents and revokes its grants', async () => {
-    const storage = await openSqliteStorage(':memory:', () => 1234);
-    const now = nowSeconds();
-    const account = accountRecord();
-    await storage.accounts.insert(account);
-    const session = sessionRecord(now, { accountId: account.accountId });
-    await storage.sessions.insert(session);
-    const grant = grantRecord({ accountId: account.accountId });
-    await storage.grants.insert(grant);
-    const token = tokenRecord(grant, 'refresh_token', now);
-    await storage.tokens.insert([token]);
-    await storage.consents.save({ accountId: account.accountId, clientId: grant.clientId, scopes: ['openid'], createdAt: now, updatedAt: now });
-
-    assert.equal(await storage.accounts.delete(account.accountId), true);
-    assert.equal(await storage.sessions.find(session.sessionDigest, now), null);
-    assert.equal(await storage.consents.find(account.accountId, grant.clientId), null);
-    assert.equal((await storage.grants.find(grant.grantId))?.revokedAt, 1234);
-    assert.equal((await storage.tokens.find(token.tokenDigest))?.revokedAt, 1234);
-    await storage.close();
-  });
-
-  it('deleting a client forgets the consents given to it', async () => {
-    const storage = await openSqliteStorage(':memory:');
-    const now = nowSeconds();
-    const client = clientRecord();
-    await storage.clients.insert(client);
-    await storage.consents.save({ accountId: 'a', clientId: client.clientId, scopes: ['openid'], createdAt: now, updatedAt: now });
-    await storage.clients.delete(client.clientId);
-    assert.equal(await storage.consents.find('a', client.clientId), null);
-    await storage.close();
-  });
-
   it('sees a client deleted or registered through another connection, as by the CLI, from the next turn on (RFC 6749 §2.3)', async () => {
     await withTwoConnections('client-cache', async (server, cli) => {
       const client = clientRecord();
@@ -96,7 +64,7 @@ describe('SQLite adapter', () => {
       const account = accountRecord();
       await cli.accounts.insert(account);
       assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, account.passwordHash);
-      assert.equal(await cli.accounts.setPassword(account.accountId, 'new-hash', nowSeconds()), true);
+      assert.equal(await cli.accounts.setPasswordHash(account.accountId, 'new-hash', nowSeconds()), true);
       await nextTurn();
       assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, 'new-hash');
       assert.equal(await cli.accounts.delete(account.accountId), true);
@@ -104,7 +72,7 @@ describe('SQLite adapter', () => {
       assert.equal(await server.accounts.findById(account.accountId), null);
       await server.accounts.insert(account);
       assert.equal((await server.accounts.findById(account.accountId))?.username, account.username);
-      assert.equal(await server.accounts.setPassword(account.accountId, 'newer-hash', nowSeconds()), true);
+      assert.equal(await server.accounts.setPasswordHash(account.accountId, 'newer-hash', nowSeconds()), true);
       assert.equal((await server.accounts.findById(account.accountId))?.passwordHash, 'newer-hash');
     });
   });

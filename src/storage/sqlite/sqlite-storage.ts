@@ -1,11 +1,12 @@
 // The SQLite adapter: opens the file (or memory), sets pragmas, applies migrations and prepares
 // every statement once, so requests only bind and step.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageUnavailableError, type Storage } from '../ports.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
-import { applyMigrations } from './migrations.js';
+import { applyMigrations, migrations, sqliteSchemaStatus } from './migrations.js';
+import { assertSchemaUsable, schemaStatus, type SchemaStatus } from '../schema-version.js';
 import { createClientStore } from './client-store.js';
 import { createAccountStore, createConsentStore } from './account-store.js';
 import { createInteractionStore, createSessionStore } from './session-store.js';
@@ -16,12 +17,32 @@ import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createWriteBatch } from './write-batch.js';
 import { watchDataVersion } from './read-cache.js';
 
+const isInMemory = (path: string) => path === '' || path === ':memory:';
+
+/** Where the file's schema stands, read without migrating and without creating the file. */
+export function readSqliteSchemaStatus(path: string): SchemaStatus {
+  const location = isInMemory(path) ? ':memory:' : resolve(path);
+  if (isInMemory(path) || !existsSync(location)) {
+    return schemaStatus({ backend: 'sqlite', location, exists: false }, migrations, []);
+  }
+  const db = new Database(location, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    return sqliteSchemaStatus(db, location);
+  } finally {
+    db.close();
+  }
+}
+
 /**
- * Opens (creating if needed) the SQLite database at `path`; `:memory:` or '' is a private
- * in-memory database. `clock` stamps revocations made by port methods that take no time.
+ * Opens the SQLite database at `path`; `:memory:` or '' is a private in-memory database. With
+ * `migrate` (the default) it creates the file if needed and applies pending migrations; without,
+ * it refuses a missing file or pending migrations. A schema newer than the code is always
+ * refused (storage/schema-version.ts). `clock` stamps the migration history.
  */
-export async function openSqliteStorage(path: string, clock: Clock = systemClock): Promise<Storage> {
-  const inMemory = path === '' || path === ':memory:';
+export async function openSqliteStorage(path: string, clock: Clock = systemClock, options: { migrate?: boolean } = {}): Promise<Storage> {
+  const inMemory = isInMemory(path);
+  const migrate = options.migrate ?? true;
+  if (!migrate) assertSchemaUsable(readSqliteSchemaStatus(path), { migrate });
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(inMemory ? ':memory:' : path, { timeout: 5000 });
   try {
@@ -37,7 +58,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     // per checkpoint. The size limit truncates the WAL file once a checkpoint has reset it.
     db.pragma('wal_autocheckpoint = 10000');
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-    applyMigrations(db, clock());
+    if (migrate) applyMigrations(db, clock());
   } catch (error) {
     db.close();
     throw error;
@@ -47,8 +68,8 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
   const dataVersion = watchDataVersion(db);
 
   return {
-    clients: createClientStore(db, clock, dataVersion),
-    accounts: createAccountStore(db, clock, dataVersion),
+    clients: createClientStore(db, dataVersion),
+    accounts: createAccountStore(db, dataVersion),
     sessions: createSessionStore(db, batch),
     interactions: createInteractionStore(db, batch),
     consents: createConsentStore(db),

@@ -1,0 +1,159 @@
+// The core's revocation policy (oauth/lifecycle.ts) on each adapter: after deleting a client or an
+// account, or changing a password, what it held no longer works where a client or a resource
+// server would try it — the refresh grant, the bearer check, introspection, the code's consume,
+// the browser session and a sign-in in progress (RFC 6819 §5.2.2.4, RFC 7662 §2.2).
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { manualClock } from '../../src/lib/clock.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { createSigningKeySet, ensureSigningKey, type SigningKeySet } from '../../src/keys/signing-keys.js';
+import { changePassword, deleteAccount, deleteClient } from '../../src/oauth/lifecycle.js';
+import { newOpaqueValue, tokenPrefix } from '../../src/oauth/opaque-token.js';
+import { validateAccessToken } from '../../src/oauth/bearer-token.js';
+import { introspectToken } from '../../src/oauth/introspection.js';
+import * as refreshGrant from '../../src/oauth/grants/refresh-token.js';
+import type { GrantDeps } from '../../src/oauth/grants/index.js';
+import type { AuthenticatedRequest } from '../../src/oauth/request.js';
+import { idTokenMinter } from '../../src/oidc/id-token.js';
+import type { ClientRecord } from '../../src/storage/records.js';
+import type { ContractContext } from './contract.js';
+import { accountRecord, clientRecord, codeRecord, grantRecord, interactionRecord, nowSeconds, sessionRecord, tokenRecord, uid } from './fixtures.js';
+
+const issuer = 'https://issuer.example';
+
+export function describeLifecycleContract({ storage }: ContractContext): void {
+  describe('the revocation policy of oauth/lifecycle.ts', () => {
+    // The manual clock starts an hour ahead so that no record the fixtures stamp "now" is ahead of it.
+    const clock = manualClock(nowSeconds() + 3600);
+    let keys: SigningKeySet;
+    before(async () => {
+      await ensureSigningKey(storage().signingKeys, clock);
+      keys = createSigningKeySet(storage().signingKeys, clock, 60);
+    });
+    const lifecycle = () => ({ storage: storage(), clock });
+
+    function grantDeps(): GrantDeps {
+      return {
+        storage: storage(), keys, clock, logger: silentLogger(),
+        policy: { issuer, accessTokenTtl: 600, refreshTokenTtl: 86_400, idTokenTtl: 600, accessTokenFormat: 'opaque' },
+        mintIdToken: idTokenMinter({ issuer, ttl: 600, keys, accounts: storage().accounts }),
+      };
+    }
+
+    function tokenRequest(client: ClientRecord, params: Record<string, string>): AuthenticatedRequest {
+      return {
+        method: 'POST', url: `${issuer}/token`, params, repeated: [], client, clientAuthMethod: client.tokenEndpointAuthMethod,
+        headers: { authorization: undefined, dpop: undefined, clientCertificate: undefined },
+      };
+    }
+
+    /** A client, an account with a session, a consent, a sign-in in progress, a pending code, and a live token pair. */
+    async function issued(client = clientRecord()) {
+      const now = clock();
+      const account = accountRecord();
+      await storage().clients.insert(client);
+      await storage().accounts.insert(account);
+      const session = sessionRecord(now, { accountId: account.accountId });
+      await storage().sessions.insert(session);
+      const interaction = interactionRecord(now, { clientId: client.clientId });
+      await storage().interactions.insert(interaction);
+      await storage().interactions.setLogin(interaction.interactionId, account.accountId, now);
+      const consent = { accountId: account.accountId, clientId: client.clientId, scopes: ['offline_access'], createdAt: now, updatedAt: now };
+      await storage().consents.save(consent);
+      const grant = grantRecord({ clientId: client.clientId, accountId: account.accountId, scopes: ['offline_access'] });
+      const pending = codeRecord(grantRecord({ clientId: client.clientId, accountId: account.accountId }), now);
+      await storage().authorizationCodes.insert(pending);
+      const access = newOpaqueValue(tokenPrefix.accessToken);
+      const refresh = newOpaqueValue(tokenPrefix.refreshToken);
+      await storage().grants.insert(grant);
+      await storage().tokens.insert([
+        tokenRecord(grant, 'access_token', now, { tokenDigest: access.digest }),
+        tokenRecord(grant, 'refresh_token', now, { tokenDigest: refresh.digest, nonce: null }),
+      ]);
+      return { client, account, session, interaction, consent, pending, access: access.value, refresh: refresh.value };
+    }
+
+    const refreshes = (client: ClientRecord, refreshToken: string) =>
+      refreshGrant.handle(tokenRequest(client, { grant_type: 'refresh_token', refresh_token: refreshToken }), grantDeps());
+    const introspects = async (client: ClientRecord, token: string) =>
+      (await introspectToken(tokenRequest(client, { token }), { storage: storage(), issuer, now: clock() })).active;
+    const isInvalidGrant = { code: 'invalid_grant' };
+    const isInvalidToken = { code: 'invalid_token' };
+
+    it('works before anything is deleted, so the refusals below are the policy\'s doing', async () => {
+      const { client, access, refresh } = await issued();
+      assert.equal(await introspects(client, access), true);
+      await assert.doesNotReject(validateAccessToken(access, storage(), clock()));
+      const refreshed = await refreshes(client, refresh);
+      assert.ok(refreshed.refresh_token);
+    });
+
+    it('deleting an account ends its session and sign-ins, revokes its tokens and codes, forgets its consents (RFC 6819 §5.2.2.4)', async () => {
+      const { client, account, session, interaction, pending, access, refresh } = await issued();
+      const bystander = await issued();
+      clock.advance(1);
+
+      assert.equal(await deleteAccount(account.accountId, lifecycle()), true);
+
+      assert.equal(await storage().accounts.findById(account.accountId), null);
+      await assert.rejects(refreshes(client, refresh), isInvalidGrant);
+      await assert.rejects(validateAccessToken(access, storage(), clock()), isInvalidToken);
+      assert.equal(await introspects(client, access), false);
+      assert.equal(await storage().sessions.find(session.sessionDigest, clock()), null);
+      assert.equal(await storage().interactions.find(interaction.interactionId, clock()), null);
+      assert.equal(await storage().consents.find(account.accountId, client.clientId), null);
+      assert.equal((await storage().authorizationCodes.consume(pending.codeDigest, clock()))?.firstUse, false);
+
+      assert.equal(await introspects(bystander.client, bystander.access), true, 'another account keeps its tokens');
+      assert.notEqual(await storage().sessions.find(bystander.session.sessionDigest, clock()), null);
+      assert.equal(await deleteAccount(account.accountId, lifecycle()), false, 'a second deletion finds nothing');
+    });
+
+    it('deleting a client revokes its tokens and codes and forgets its consents, leaving the user signed in (RFC 6819 §5.2.2.4)', async () => {
+      const { client, account, session, pending, access, refresh, consent } = await issued();
+      const other = await issued();
+      await storage().consents.save({ ...consent, clientId: other.client.clientId });
+      clock.advance(1);
+
+      assert.equal(await deleteClient(client.clientId, lifecycle()), true);
+
+      assert.equal(await storage().clients.find(client.clientId), null);
+      await assert.rejects(refreshes(client, refresh), isInvalidGrant);
+      assert.equal(await introspects(other.client, access), false);
+      assert.equal((await storage().authorizationCodes.consume(pending.codeDigest, clock()))?.firstUse, false);
+      assert.equal(await storage().consents.find(account.accountId, client.clientId), null);
+      assert.notEqual(await storage().consents.find(account.accountId, other.client.clientId), null, 'consents to other clients stay');
+      assert.notEqual(await storage().sessions.find(session.sessionDigest, clock()), null, 'the browser session is the user\'s, not the client\'s');
+      assert.equal(await introspects(other.client, other.access), true);
+      assert.equal(await deleteClient(client.clientId, lifecycle()), false);
+    });
+
+    it('changing a password ends other sessions and sign-ins and revokes every token and code, keeping consents (RFC 6819 §5.2.2.4)', async () => {
+      const { client, account, session, interaction, pending, access, refresh, consent } = await issued();
+      const current = sessionRecord(clock(), { accountId: account.accountId });
+      await storage().sessions.insert(current);
+      clock.advance(1);
+
+      assert.equal(await changePassword(account.accountId, '$argon2id$new', lifecycle(), { keepSession: current.sessionDigest }), true);
+
+      assert.equal((await storage().accounts.findById(account.accountId))?.passwordHash, '$argon2id$new');
+      await assert.rejects(refreshes(client, refresh), isInvalidGrant);
+      assert.equal(await introspects(client, access), false);
+      assert.equal((await storage().authorizationCodes.consume(pending.codeDigest, clock()))?.firstUse, false);
+      assert.equal(await storage().sessions.find(session.sessionDigest, clock()), null);
+      assert.equal(await storage().interactions.find(interaction.interactionId, clock()), null);
+      assert.notEqual(await storage().sessions.find(current.sessionDigest, clock()), null, 'the browser that changed it stays signed in');
+      assert.deepEqual(await storage().consents.find(account.accountId, client.clientId), consent);
+      assert.equal(await changePassword(uid('acct'), '$argon2id$x', lifecycle()), false);
+    });
+
+    it('a code issued after a password change is not caught by the revocation', async () => {
+      const { client, account } = await issued();
+      assert.equal(await changePassword(account.accountId, '$argon2id$new', lifecycle()), true);
+      clock.advance(1);
+      const later = codeRecord(grantRecord({ clientId: client.clientId, accountId: account.accountId }), clock());
+      await storage().authorizationCodes.insert(later);
+      assert.equal((await storage().authorizationCodes.consume(later.codeDigest, clock()))?.firstUse, true);
+    });
+  });
+}
