@@ -119,6 +119,20 @@ export const migrations: readonly string[] = [
   CREATE INDEX login_failures_key ON login_failures (key, failed_at);
   CREATE INDEX signing_keys_remove_after ON signing_keys (remove_after);
   `,
+  // 2: the column holds a blob sealed by keys/key-encryption.ts, no longer a JWK (plaintext keys
+  // are sealed by the next start, which has the key-encryption key); every key change NOTIFYs
+  // listening nodes (payload: the schema), so a rotation shows in their JWKS at once.
+  `
+  ALTER TABLE signing_keys RENAME COLUMN private_jwk TO private_key;
+  CREATE FUNCTION signing_keys_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('gatehouse_signing_keys', TG_TABLE_SCHEMA);
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER signing_keys_notify AFTER INSERT OR UPDATE OR DELETE ON signing_keys
+    FOR EACH ROW EXECUTE FUNCTION signing_keys_notify();
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -15,6 +15,7 @@ import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
+import { createKeyChangeListener } from './key-change-listener.js';
 
 export { migratePostgres } from './migrations.js';
 export type { PostgresOptions } from './connection.js';
@@ -30,6 +31,7 @@ export async function openPostgresStorage(
   const settings = parseConnectionSettings(url, options);
   if (options.migrate !== false) await migratePostgres(url, options);
   const pool = createPool(settings, options);
+  const keyChanges = createKeyChangeListener(settings, options);
   // Deleting a client or account has no `now` in the port; revocations are stamped by this clock.
   const clock = options.clock ?? systemClock;
   let closed = false;
@@ -42,7 +44,7 @@ export async function openPostgresStorage(
     grants: createGrantStore(pool),
     authorizationCodes: createAuthorizationCodeStore(pool),
     tokens: createTokenStore(pool),
-    signingKeys: createSigningKeyStore(pool),
+    signingKeys: createSigningKeyStore(pool, keyChanges),
     loginThrottle: createLoginThrottleStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
@@ -51,6 +53,7 @@ export async function openPostgresStorage(
     async close() {
       if (closed) return;
       closed = true;
+      await keyChanges.close();
       await pool.end();
     },
   };

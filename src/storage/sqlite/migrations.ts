@@ -130,6 +130,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX login_failures_failed_at ON login_failures (failed_at);
     `,
   },
+  {
+    // The column holds a blob sealed by keys/key-encryption.ts, no longer a JWK; keys stored in
+    // plaintext before are sealed by the next start, which has the key-encryption key.
+    version: 2,
+    name: 'signing keys sealed at rest',
+    sql: 'ALTER TABLE signing_keys RENAME COLUMN private_jwk TO private_key;',
+  },
 ];
 
 /** Applies every migration not yet recorded in schema_migrations; returns their versions. */
