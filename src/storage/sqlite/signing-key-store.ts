@@ -88,7 +88,18 @@ export function createSigningKeyStore(db: Database, dataVersion: DataVersion): S
       return removed;
     },
     async replacePrivateKey(kid, expected, replacement) {
-      return replace.run(replacement, kid, expected).changes === 1;
+      // Sealing a plaintext key: the old bytes are zeroed in the page (secure_delete) and the WAL
+      // frames that held them are checkpointed and truncated away, not left in the file.
+      const previous = db.pragma('secure_delete', { simple: true }) as number;
+      db.pragma('secure_delete = ON');
+      let replaced: boolean;
+      try {
+        replaced = replace.run(replacement, kid, expected).changes === 1;
+      } finally {
+        db.pragma(`secure_delete = ${previous ? 'ON' : 'OFF'}`);
+      }
+      if (replaced) db.pragma('wal_checkpoint(TRUNCATE)');
+      return replaced;
     },
     watch(listener) {
       listeners.add(listener);
