@@ -7,7 +7,8 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { calculateJwkThumbprint, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
-import { runCli, tempDatabase, parseJson, assertOneLineError } from './cli-harness.js';
+import { spawn } from 'node:child_process';
+import { runCli, tempDatabase, parseJson, assertOneLineError, cleanEnv, cliPath } from './cli-harness.js';
 import { startGatehouse, freePort } from '../support/gatehouse.js';
 import { obtainTokens } from '../support/flow.js';
 import { migrations } from '../../src/storage/sqlite/migrations.js';
@@ -91,5 +92,34 @@ describe('migrating plaintext signing keys (issue 9)', () => {
       await server.close();
     }
     assert.ok(!databaseBytes(db.file).includes(privateJwk.d!), 'the private key is gone from the file and its log');
+  });
+});
+
+describe('gatehouse start on a fresh SQLite file (issue 9)', () => {
+  const db = tempDatabase();
+  after(() => db.remove());
+
+  it('logs the absolute path of the key-encryption key it generated', async () => {
+    const port = String(await freePort());
+    const child = spawn(process.execPath, [cliPath, 'start', '--port', port, '--database', db.database], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${output}`)), 60_000);
+        const read = (chunk: Buffer) => {
+          output += chunk.toString('utf8');
+          if (output.includes('Gatehouse ready')) { clearTimeout(timer); resolve(); }
+        };
+        child.stdout.on('data', read);
+        child.stderr.on('data', read);
+        child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}:\n${output}`)); });
+      });
+    } finally {
+      const exited = new Promise((resolve) => { if (child.exitCode !== null) resolve(null); else child.once('exit', resolve); });
+      child.kill('SIGTERM');
+      await exited;
+    }
+    assert.ok(output.includes(`generated a key-encryption key for the signing keys at ${db.file}.kek`), output);
+    assert.equal(statSync(`${db.file}.kek`).mode & 0o777, 0o600);
   });
 });
