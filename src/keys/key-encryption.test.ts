@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, isAbsolute } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createKeySealer, isSealed, KeyEncryptionError } from './key-encryption.js';
+import { createKeySealer, isPlaintextJwk, KeyEncryptionError } from './key-encryption.js';
 import { loadKeyEncryptionKey } from './key-encryption-key.js';
 
 const jwk = JSON.stringify({ kty: 'RSA', kid: 'k1', n: 'nnn', e: 'AQAB', d: 'secret-exponent' });
@@ -21,7 +21,8 @@ describe('sealing private keys (AES-256-GCM, NIST SP 800-38D; issue 9)', () => {
     assert.equal(kekId, sealer.kekId);
     assert.equal(Buffer.from(iv!, 'base64url').length, 12);
     assert.equal(Buffer.from(tag!, 'base64url').length, 16);
-    assert.ok(isSealed(a) && !isSealed(jwk));
+    assert.ok(isPlaintextJwk(jwk) && !isPlaintextJwk(a));
+    assert.throws(() => sealer.open('k1', 'gh2.x.y.z.w'), /not in a format this version can read/);
     assert.ok(!a.includes('secret-exponent') && !a.includes('"d"'));
     assert.equal(sealer.open('k1', a), jwk);
   });

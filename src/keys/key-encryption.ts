@@ -26,15 +26,9 @@ export interface KeySealer {
   open(kid: string, sealed: string): string;
 }
 
-/** True for a blob this module made; false for a legacy plaintext JWK (JSON text). */
-export function isSealed(stored: string): boolean {
-  return stored.startsWith(`${format}.`);
-}
-
-/** The KEK id a sealed blob names, or null when it is not one of ours. */
-export function sealedKekId(stored: string): string | null {
-  const parts = stored.split('.');
-  return parts.length === 5 && parts[0] === format ? parts[1]! : null;
+/** True for a legacy plaintext JWK (JSON text), which the next start seals; not for any blob. */
+export function isPlaintextJwk(stored: string): boolean {
+  return stored.trimStart().startsWith('{');
 }
 
 function additionalData(kid: string): Buffer {

@@ -9,7 +9,7 @@ import type { SigningKeyStore } from '../storage/ports.js';
 import type { SigningKeyRecord } from '../storage/records.js';
 import type { Clock } from '../lib/clock.js';
 import { createJwsSigner, type JwsSigner } from './jws-signer.js';
-import { isSealed, KeyEncryptionError, type KeySealer } from './key-encryption.js';
+import { isPlaintextJwk, KeyEncryptionError, type KeySealer } from './key-encryption.js';
 
 export interface SigningKeySet {
   /** The key that signs now, imported once per kid. */
@@ -61,7 +61,8 @@ export async function prepareSigningKeys(store: SigningKeyStore, clock: Clock, s
   let sealed = 0;
   // Listing as of time 0 returns every stored key, removed or not yet purged: none stays plaintext.
   for (const key of await store.list(0)) {
-    if (isSealed(key.privateKey)) continue;
+    // Only JSON is legacy plaintext: a blob of an unknown (newer) format is reported by open below.
+    if (!isPlaintextJwk(key.privateKey)) continue;
     if (await store.replacePrivateKey(key.kid, key.privateKey, sealer.seal(key.kid, key.privateKey))) sealed++;
   }
   const now = clock();
