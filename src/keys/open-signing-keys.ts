@@ -1,6 +1,7 @@
 // Startup of the key set, shared by `gatehouse start` and the key commands: find the KEK, seal
 // legacy plaintext keys, check every key opens, create the first key. Problems are one clear
 // KeyEncryptionError; what the operator must know (a KEK file generated) comes back as notices.
+import { rmSync } from 'node:fs';
 import type { SigningKeyStore } from '../storage/ports.js';
 import type { Clock } from '../lib/clock.js';
 import { KeyEncryptionError, type KeySealer } from './key-encryption.js';
@@ -29,6 +30,12 @@ export async function openSigningKeys(
     }
   } catch (error) {
     if (!(error instanceof KeyEncryptionError)) throw error;
+    if (kek.generatedFile) {
+      // A KEK made just now cannot open keys stored before: the file was lost. Leave no wrong one behind.
+      rmSync(kek.generatedFile, { force: true });
+      throw new KeyEncryptionError(`${error.message}: no key-encryption key is configured and ${kek.generatedFile} is missing; `
+        + 'restore that file or configure the key the keys were stored with (keyEncryptionKey or keyEncryptionKeyFile)', { cause: error });
+    }
     throw new KeyEncryptionError(`${error.message} (from ${kek.source}); configure the key-encryption key the keys were stored with`, { cause: error });
   }
   return { sealer: kek.sealer, notices };

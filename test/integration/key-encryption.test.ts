@@ -3,7 +3,7 @@
 // stored in plaintext by an older version are sealed on the next start and keep signing.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, statSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { calculateJwkThumbprint, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, jwtVerify } from 'jose';
@@ -54,6 +54,19 @@ describe('signing keys at rest on SQLite (issue 9)', () => {
     assertOneLineError(await runCli(['keys', 'list', '--database', db.database], { env: wrong }), 1, /configure the key-encryption key the keys were stored with/);
     assertOneLineError(await runCli(['keys', 'list', '--database', db.database], { env: { GATEHOUSE_KEY_ENCRYPTION_KEY: 'too-short' } }),
       1, /keyEncryptionKey must be 32 random bytes in base64/);
+  });
+
+  it('says the .kek file is missing when it was lost, and leaves no wrong one behind', async () => {
+    const saved = readFileSync(kekFile);
+    rmSync(kekFile);
+    try {
+      assertOneLineError(await runCli(['keys', 'list', '--database', db.database]), 1,
+        new RegExp(`was encrypted with key-encryption key .*: no key-encryption key is configured and ${kekFile.replace(/[.]/g, '\\.')} is missing`));
+      assert.ok(!existsSync(kekFile), 'no freshly generated (wrong) key was kept');
+    } finally {
+      writeFileSync(kekFile, saved, { mode: 0o600 });
+    }
+    assert.equal((await runCli(['keys', 'list', '--database', db.database])).code, 0, 'the restored file opens the keys again');
   });
 });
 
