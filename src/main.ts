@@ -4,7 +4,8 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createStorage } from './storage/create-storage.js';
 import { startPurger } from './storage/purge.js';
-import { createSigningKeySet, ensureSigningKey } from './keys/signing-keys.js';
+import { createSigningKeySet } from './keys/signing-keys.js';
+import { openSigningKeys } from './keys/open-signing-keys.js';
 import { buildApp } from './app.js';
 
 export interface RunningServer {
@@ -24,8 +25,10 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix, migrate: config.migrate,
   });
   try {
-    await ensureSigningKey(storage.signingKeys, clock);
-    const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
+    const { sealer, notices } = await openSigningKeys(storage.signingKeys, clock, config);
+    for (const notice of notices) logger[notice.level](notice.message);
+    const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
+    // On a failure below, closing the storage also stops the key set's change watch.
     const app = await buildApp({ config, storage, keys, clock, logger });
     const address = await app.listen({ port: config.port, host: config.host });
     const stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
@@ -38,6 +41,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
         closing ??= (async () => {
           stopPurger();
           await app.close();
+          keys.close();
           await storage.close();
         })();
         return closing;

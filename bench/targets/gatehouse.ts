@@ -1,5 +1,6 @@
 // The Gatehouse target: prepares a fresh SQLite database with the CLI (a first-party client, a
 // consent client, the bench user) under the given argon2id parameters, then runs `start`.
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,9 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
       const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
       const database = options.databaseUrl?.(dir) ?? `sqlite:${join(dir, 'gh.db')}`;
       const configPath = join(dir, 'config.json');
-      writeFileSync(configPath, JSON.stringify({ argon2: startOptions.argon2 }));
+      // PostgreSQL requires a key-encryption key (SQLite generates <db>.kek); the database is this run's alone.
+      const keyEncryptionKey = database.startsWith('postgres') ? randomBytes(32).toString('base64') : undefined;
+      writeFileSync(configPath, JSON.stringify({ argon2: startOptions.argon2, keyEncryptionKey }));
       const env = { ...process.env, GATEHOUSE_CONFIG: configPath, GATEHOUSE_LOG_LEVEL: 'warn' };
       const cli = (args: string[]) => run(process.execPath, [gatehouseCli, ...args, '--database', database], { env, timeout: 60_000 });
 

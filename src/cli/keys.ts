@@ -2,9 +2,14 @@
 import { parseCommand, expectPositionals, globalOptionsHelp } from './args.js';
 import { commandConfig, withStorage } from './context.js';
 import { printJson, printLine, printTable, formatTime } from './output.js';
-import { ensureSigningKey, rotateSigningKeys } from '../keys/signing-keys.js';
+import { rotateSigningKeys } from '../keys/signing-keys.js';
+import { openSigningKeys } from '../keys/open-signing-keys.js';
+import { KeyEncryptionError, type KeySealer } from '../keys/key-encryption.js';
+import type { Config } from '../config/schema.js';
+import type { Storage } from '../storage/ports.js';
 import type { SigningKeyRecord } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
+import { CommandError } from './errors.js';
 
 export const keysHelp = `Usage: gatehouse keys <command> [options]
 
@@ -27,8 +32,10 @@ ${globalOptionsHelp}`;
 const rotateHelp = `Usage: gatehouse keys rotate [--json]
 
 Adds a new signing key. It is published at once and starts signing after the key cache time
-(keyCacheTtl), so every node lists it before any node uses it; the current key stops signing
-at that moment and stays in the JWKS for keyRetirementGrace more.
+(keyCacheTtl) — every running node lists it in its JWKS within about a second, and relying
+parties' copies expire in that time — so no token is signed with a key a verifier lacks; the
+current key stops signing at that moment and stays in the JWKS for keyRetirementGrace more.
+The private key is stored encrypted with the key-encryption key (see docs/security.md).
 
 Options:
   --json   print one JSON object instead of text
@@ -55,12 +62,27 @@ function keyView(key: SigningKeyRecord, now: number) {
   };
 }
 
+/**
+ * Opens the key set as `start` does (KEK, sealing, first key). Notices go to stderr, since
+ * stdout may be JSON for a script: a generated KEK file must not pass unnoticed.
+ */
+async function openKeys(storage: Storage, config: Config): Promise<KeySealer> {
+  try {
+    const { sealer, notices } = await openSigningKeys(storage.signingKeys, systemClock, config);
+    for (const notice of notices) process.stderr.write(`note: ${notice.message}\n`);
+    return sealer;
+  } catch (error) {
+    throw error instanceof KeyEncryptionError ? new CommandError(error.message) : error;
+  }
+}
+
 async function list(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('keys list', args, { json: { type: 'boolean' } });
   if (values.help) return printLine(listHelp);
   expectPositionals('keys list', positionals, []);
-  const { keys, now } = await withStorage(commandConfig(values), async (storage) => {
-    await ensureSigningKey(storage.signingKeys, systemClock);
+  const config = commandConfig(values);
+  const { keys, now } = await withStorage(config, async (storage) => {
+    await openKeys(storage, config);
     // Read the clock after key generation, which can cross a second: a fresh key is active.
     const at = systemClock();
     return { keys: await storage.signingKeys.list(at), now: at };
@@ -80,10 +102,10 @@ async function rotate(args: string[]): Promise<void> {
   expectPositionals('keys rotate', positionals, []);
   const config = commandConfig(values);
   const fresh = await withStorage(config, async (storage) => {
-    await ensureSigningKey(storage.signingKeys, systemClock);
+    const sealer = await openKeys(storage, config);
     // Twice the cache time: every node's cache, and then every relying party's copy of the JWKS
     // (served with max-age=keyCacheTtl), has the new key before anything is signed with it.
-    return rotateSigningKeys(storage.signingKeys, systemClock, {
+    return rotateSigningKeys(storage.signingKeys, systemClock, sealer, {
       publishDelay: 2 * config.keyCacheTtl,
       retirementGrace: config.keyRetirementGrace,
     });

@@ -16,6 +16,8 @@ export const environmentVariables: Record<string, keyof ConfigInput> = {
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   GATEHOUSE_ACCESS_TOKEN_FORMAT: 'accessTokenFormat',
   GATEHOUSE_IMPLICIT_FLOW: 'implicitFlow',
+  GATEHOUSE_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
+  GATEHOUSE_KEY_ENCRYPTION_KEY_FILE: 'keyEncryptionKeyFile',
 };
 
 export class ConfigError extends Error {

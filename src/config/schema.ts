@@ -76,6 +76,14 @@ export const configSchema = z.object({
   keyRetirementGrace: seconds.default(24 * 3600),
   /** How long a node caches the signing key set before re-reading the store. */
   keyCacheTtl: seconds.default(60),
+  /**
+   * Key-encryption key sealing the private signing keys at rest (AES-256-GCM): base64 of 32
+   * random bytes. Required with PostgreSQL (the same on every node); on SQLite, without this or
+   * keyEncryptionKeyFile, one is generated beside the database file (`<db>.kek`, mode 0600).
+   */
+  keyEncryptionKey: z.string().min(1).optional(),
+  /** A file holding the key-encryption key (base64 of 32 bytes), instead of keyEncryptionKey. */
+  keyEncryptionKeyFile: z.string().min(1).optional(),
 
   /** Background purge of expired records: interval and batch size. */
   purgeInterval: seconds.default(60),

@@ -1,12 +1,15 @@
 // The signing key set: generate RS256 keys, rotate, choose the signing key, publish the JWKS.
-// Keys live in storage so every node shares them; each node caches the set for keyCacheTtl.
-// A new key is published before it signs (the caller picks the delay; the CLI uses twice the
-// cache time) so that every JWKS copy lists it before anything is signed with it.
+// Keys live in storage so every node shares them, private halves sealed by key-encryption.ts.
+// Each node caches the set for keyCacheTtl, and drops the cache as soon as the store reports a
+// change (another node's or the CLI's rotation), so a new key is published within about a second.
+// A new key signs only after its publish delay (the caller picks it; the CLI uses twice the cache
+// time), so that every JWKS copy, relying parties' included, lists it before anything it signed.
 import type { JWK } from 'jose';
 import type { SigningKeyStore } from '../storage/ports.js';
 import type { SigningKeyRecord } from '../storage/records.js';
 import type { Clock } from '../lib/clock.js';
 import { createJwsSigner, type JwsSigner } from './jws-signer.js';
+import { isPlaintextJwk, KeyEncryptionError, type KeySealer } from './key-encryption.js';
 
 export interface SigningKeySet {
   /** The key that signs now, imported once per kid. */
@@ -17,9 +20,11 @@ export interface SigningKeySet {
   publicJwksJson(): Promise<string>;
   /** Forget the cache (after a local rotation). */
   refresh(): void;
+  /** Stops watching the store for changes. */
+  close(): void;
 }
 
-export async function generateSigningKey(now: number, activatesAt = now): Promise<SigningKeyRecord> {
+export async function generateSigningKey(sealer: KeySealer, now: number, activatesAt = now): Promise<SigningKeyRecord> {
   // Loaded on first use: a start with keys in store never needs jose, and it is ~35 ms of cold start.
   const { exportJWK, generateKeyPair, calculateJwkThumbprint } = await import('jose');
   const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
@@ -30,7 +35,7 @@ export async function generateSigningKey(now: number, activatesAt = now): Promis
   return {
     kid,
     alg: 'RS256',
-    privateJwk: JSON.stringify({ ...privateJwk, ...meta }),
+    privateKey: sealer.seal(kid, JSON.stringify({ ...privateJwk, ...meta })),
     publicJwk: JSON.stringify({ ...publicJwk, ...meta }),
     createdAt: now,
     activatesAt,
@@ -39,11 +44,40 @@ export async function generateSigningKey(now: number, activatesAt = now): Promis
   };
 }
 
-/** Creates the first key when the store has none (first start). */
-export async function ensureSigningKey(store: SigningKeyStore, clock: Clock): Promise<void> {
+export interface PreparedSigningKeys {
+  /** Legacy plaintext keys this call encrypted. */
+  sealed: number;
+  /** True when the store had no key and one was created. */
+  created: boolean;
+}
+
+/**
+ * Readies the store for `sealer` on every start: encrypts keys stored in plaintext by older
+ * versions (a compare-and-set, so nodes starting together seal each once), checks that every
+ * published key opens with this KEK (KeyEncryptionError naming the problem otherwise), and
+ * creates the first key when there is none.
+ */
+export async function prepareSigningKeys(store: SigningKeyStore, clock: Clock, sealer: KeySealer): Promise<PreparedSigningKeys> {
+  let sealed = 0;
+  // Listing as of time 0 returns every stored key, removed or not yet purged: none stays plaintext.
+  for (const key of await store.list(0)) {
+    // Only JSON is legacy plaintext: a blob of an unknown (newer) format is reported by open below.
+    if (!isPlaintextJwk(key.privateKey)) continue;
+    if (await store.replacePrivateKey(key.kid, key.privateKey, sealer.seal(key.kid, key.privateKey))) sealed++;
+  }
   const now = clock();
-  if ((await store.list(now)).length > 0) return;
-  await store.insert(await generateSigningKey(now));
+  const keys = await store.list(now);
+  for (const key of keys) {
+    try {
+      sealer.open(key.kid, key.privateKey);
+    } catch (error) {
+      if (!(error instanceof KeyEncryptionError)) throw error;
+      throw new KeyEncryptionError(`cannot decrypt the stored signing keys: ${error.message}`, { cause: error });
+    }
+  }
+  if (keys.length > 0) return { sealed, created: false };
+  await store.insert(await generateSigningKey(sealer, now));
+  return { sealed, created: true };
 }
 
 /**
@@ -53,12 +87,13 @@ export async function ensureSigningKey(store: SigningKeyStore, clock: Clock): Pr
 export async function rotateSigningKeys(
   store: SigningKeyStore,
   clock: Clock,
+  sealer: KeySealer,
   { publishDelay, retirementGrace }: { publishDelay: number; retirementGrace: number },
 ): Promise<SigningKeyRecord> {
   // Key generation can take seconds on a busy machine: read the clock after it, so the publish
   // delay counts from when the key is stored, not from before (else a node that reloads its
   // cache meanwhile could still lack the key when another node starts signing with it).
-  const generated = await generateSigningKey(clock());
+  const generated = await generateSigningKey(sealer, clock());
   const now = clock();
   const fresh = { ...generated, createdAt: now, activatesAt: now + publishDelay };
   const existing = await store.list(now);
@@ -78,17 +113,30 @@ export function chooseSigningKey(keys: SigningKeyRecord[], now: number): Signing
   return candidates[0] ?? keys.filter((k) => k.activatesAt <= now).sort((a, b) => b.activatesAt - a.activatesAt)[0];
 }
 
-export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheTtl: number): SigningKeySet {
+/**
+ * The node's view of the key set: re-read after `cacheTtl` seconds, or at once when the store
+ * reports a change. Private keys are decrypted once per kid, when the key first signs.
+ */
+export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheTtl: number, sealer: KeySealer): SigningKeySet {
   let cached: { loadedAt: number; records: SigningKeyRecord[]; jwks: { keys: JWK[] }; json: string } | undefined;
+  // Bumped by every change notice: a read that started before the notice must not be kept.
+  let generation = 0;
   const signers = new Map<string, JwsSigner>();
+  const invalidate = () => {
+    generation++;
+    cached = undefined;
+  };
+  const unwatch = store.watch(invalidate);
 
   async function load() {
     const now = clock();
     if (cached && now - cached.loadedAt < cacheTtl) return cached;
+    const started = generation;
     const records = await store.list(now);
     const jwks = { keys: records.map((r) => JSON.parse(r.publicJwk) as JWK) };
-    cached = { loadedAt: now, records, jwks, json: JSON.stringify(jwks) };
-    return cached;
+    const loaded = { loadedAt: now, records, jwks, json: JSON.stringify(jwks) };
+    if (started === generation) cached = loaded;
+    return loaded;
   }
 
   return {
@@ -98,7 +146,7 @@ export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheT
       if (!record) throw new Error('no signing key is active');
       let signer = signers.get(record.kid);
       if (!signer) {
-        signer = createJwsSigner(record.kid, record.alg, JSON.parse(record.privateJwk) as JWK);
+        signer = createJwsSigner(record.kid, record.alg, JSON.parse(sealer.open(record.kid, record.privateKey)) as JWK);
         signers.set(record.kid, signer);
       }
       return signer;
@@ -109,8 +157,7 @@ export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheT
     async publicJwksJson() {
       return (await load()).json;
     },
-    refresh() {
-      cached = undefined;
-    },
+    refresh: invalidate,
+    close: unwatch,
   };
 }

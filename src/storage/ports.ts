@@ -141,6 +141,14 @@ export interface SigningKeyStore {
   /** Stops `kid` signing at `retiredAt`; its public key is published until `removeAfter`. */
   retire(kid: string, retiredAt: number, removeAfter: number): Promise<void>;
   purgeExpired(now: number, limit: number): Promise<number>;
+  /** Replaces `kid`'s private key only while it is still `expected` (compare-and-set); true when replaced. */
+  replacePrivateKey(kid: string, expected: string, replacement: string): Promise<boolean>;
+  /**
+   * Calls `listener` soon (about a second at most) after any connection, in this process or
+   * another, inserts, retires or removes a key; best effort, so callers keep a cache limit too.
+   * Returns a function that stops this listener. Closing the storage stops all of them.
+   */
+  watch(listener: () => void): () => void;
 }
 
 /**

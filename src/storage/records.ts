@@ -123,8 +123,12 @@ export interface TokenRecord {
 export interface SigningKeyRecord {
   kid: string;
   alg: string;
-  /** JWK JSON of the private key. */
-  privateJwk: string;
+  /**
+   * The private JWK sealed by keys/key-encryption.ts (AES-256-GCM under the operator's KEK);
+   * stores keep it as an opaque string. Rows written before encryption hold the plaintext JWK
+   * JSON until the next start seals them.
+   */
+  privateKey: string;
   /** JWK JSON of the public key, as published. */
   publicJwk: string;
   createdAt: number;

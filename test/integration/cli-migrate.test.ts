@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { migrations as sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
 import { migrations as postgresMigrations } from '../../src/storage/postgres/migrations.js';
 import { freePort } from '../support/free-port.js';
+import { testKeyEncryptionKey } from '../support/gatehouse.js';
 import { adminQuery, dropSchema, postgresUrl, uniqueSchema } from '../storage-contract/postgres-fixture.js';
 import { assertOneLineError, cleanEnv, cliPath, parseJson, runCli, tempDatabase } from './cli-harness.js';
 
@@ -66,7 +67,10 @@ function postgresBackend(): Backend & { dir: string } {
 /** Runs `gatehouse start`: resolves 'ready' once it logs its issuer (then stops it), or its exit code and output. */
 async function start(args: string[]): Promise<{ ready: boolean; code: number | null; output: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [cliPath, 'start', '--port', String(port), ...args], { env: cleanEnv(), stdio: 'pipe' });
+  const child = spawn(process.execPath, [cliPath, 'start', '--port', String(port), ...args], {
+    // PostgreSQL requires a key-encryption key for the signing keys; SQLite uses it too when given.
+    env: cleanEnv({ GATEHOUSE_KEY_ENCRYPTION_KEY: testKeyEncryptionKey }), stdio: 'pipe',
+  });
   let output = '';
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   try {
@@ -100,7 +104,8 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       assert.equal(text.code, 0, text.stderr);
       assert.match(text.stdout, /^VERSION\s+NAME\s+STATUS$/m);
       assert.match(text.stdout, /^1\s+.*pending$/m);
-      assert.match(text.stdout, /1 migration pending \(run 'gatehouse migrate'\)/);
+      const pendingCount = backend.codeVersion === 1 ? '1 migration' : `${backend.codeVersion} migrations`;
+      assert.ok(text.stdout.includes(`${pendingCount} pending (run 'gatehouse migrate')`), text.stdout);
       const json = parseJson<StatusJson>(await runCli(['migrate', '--status', '--json', ...db]));
       assert.equal(json.database_version, 0);
       assert.equal(json.code_version, backend.codeVersion);

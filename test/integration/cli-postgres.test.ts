@@ -3,11 +3,13 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli, assertOneLineError, parseJson } from './cli-harness.js';
 import { postgresUrl, redisUrl, uniqueSchema, dropSchema, adminQuery } from '../storage-contract/postgres-fixture.js';
+import { freePort, testKeyEncryptionKey } from '../support/gatehouse.js';
 
 describe('gatehouse on PostgreSQL', () => {
   const schema = uniqueSchema();
   const database = `${postgresUrl}?schema=${schema}`;
-  const cli = (...args: string[]) => runCli([...args, '--database', database, '--redis', redisUrl]);
+  const kek = { GATEHOUSE_KEY_ENCRYPTION_KEY: testKeyEncryptionKey };
+  const cli = (...args: string[]) => runCli([...args, '--database', database, '--redis', redisUrl], { env: kek });
   after(() => dropSchema(schema));
 
   it('migrates into the named schema', async () => {
@@ -20,7 +22,7 @@ describe('gatehouse on PostgreSQL', () => {
   it('creates and lists a client, a user and a signing key; the secret is stored only as a digest', async () => {
     const client = parseJson<{ client_id: string; client_secret: string }>(
       await cli('client', 'create', '--name', 'PG App', '--redirect-uri', 'https://pg.example/cb', '--json'));
-    const user = await runCli(['user', 'create', '--username', 'pg-user', '--password-stdin', '--database', database], { stdin: 'pg-password\n' });
+    const user = await runCli(['user', 'create', '--username', 'pg-user', '--password-stdin', '--database', database], { stdin: 'pg-password\n', env: kek });
     assert.equal(user.code, 0, user.stderr);
     const clients = parseJson<Array<{ client_id: string }>>(await cli('client', 'list', '--json'));
     assert.deepEqual(clients.map((c) => c.client_id), [client.client_id]);
@@ -33,6 +35,21 @@ describe('gatehouse on PostgreSQL', () => {
     const text = dump.map((r) => String(r.row)).join('\n');
     assert.ok(text.includes(client.client_id));
     assert.ok(!text.includes(client.client_secret));
+  });
+
+  it('stores the signing key sealed: its row holds no private key material (issue 9)', async () => {
+    const rows = await adminQuery(`SELECT row_to_json(k)::text AS row, private_key FROM ${schema}.signing_keys k`);
+    assert.equal(rows.length, 1);
+    const text = String(rows[0]!.row);
+    assert.match(String(rows[0]!.private_key), /^gh1\.[0-9a-f]{16}\./);
+    assert.ok(!text.includes('\\"d\\"') && !text.includes('"d":') && !text.includes('PRIVATE KEY'), text);
+  });
+
+  it('refuses to start or open the keys without a key-encryption key, saying which option to set (issue 9)', async () => {
+    const port = String(await freePort());
+    const started = await runCli(['start', '--port', port, '--database', database]);
+    assertOneLineError(started, 1, /key-encryption key is required with postgres: set keyEncryptionKey \(env GATEHOUSE_KEY_ENCRYPTION_KEY/);
+    assertOneLineError(await runCli(['keys', 'rotate', '--database', database]), 1, /key-encryption key is required/);
   });
 
   it('refuses a duplicate username with exit code 1', async () => {

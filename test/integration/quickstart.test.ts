@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { ScriptedBrowser } from '../support/browser.js';
-import { freePort } from '../support/gatehouse.js';
+import { freePort, testKeyEncryptionKey } from '../support/gatehouse.js';
 
 const run = promisify(execFile);
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
@@ -26,7 +26,9 @@ describe('quick start from the README, as processes', () => {
   let output = '';
 
   function env() {
-    return { ...process.env, GATEHOUSE_DATABASE_URL: database, GATEHOUSE_LOG_LEVEL: 'info' };
+    // PostgreSQL requires a key-encryption key; SQLite generates one beside the file.
+    const kek = database.startsWith('postgres') ? { GATEHOUSE_KEY_ENCRYPTION_KEY: testKeyEncryptionKey } : {};
+    return { ...process.env, GATEHOUSE_DATABASE_URL: database, GATEHOUSE_LOG_LEVEL: 'info', ...kek };
   }
 
   async function start(): Promise<ChildProcess> {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigInput } from '../../src/config/schema.js';
 import pg from 'pg';
-import { freePort } from '../support/gatehouse.js';
+import { freePort, testKeyEncryptionKey } from '../support/gatehouse.js';
 import { deleteRedisKeys, postgresUrl, redisUrl, uniqueKeyPrefix, uniqueSchema } from '../storage-contract/postgres-fixture.js';
 
 /** The compiled CLI beside this compiled file: <out>/test/multinode -> <out>/src/cli/main.js. */
@@ -144,6 +144,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const configFile = join(dir, 'gatehouse.json');
   writeFileSync(configFile, JSON.stringify({
     issuer, databaseUrl: databaseUrl.toString(), databasePoolSize: 4, logLevel: 'warn', argon2: testArgon2,
+    keyEncryptionKey: testKeyEncryptionKey,
     purgeInterval: 3600,
     ...(redisKeyPrefix ? { redisUrl, redisKeyPrefix } : {}),
     ...options.config,

@@ -113,7 +113,7 @@ export function signingKeyRecord(now: number, overrides: Partial<SigningKeyRecor
   return {
     kid,
     alg: 'RS256',
-    privateJwk: JSON.stringify({ kty: 'RSA', kid, d: 'private-part' }),
+    privateKey: `gh1.test.${kid}`,
     publicJwk: JSON.stringify({ kty: 'RSA', kid, n: 'public-part', e: 'AQAB' }),
     createdAt: now,
     activatesAt: now,

@@ -2,11 +2,15 @@
 // account, or changing a password, what it held no longer works where a client or a resource
 // server would try it — the refresh grant, the bearer check, introspection, the code's consume,
 // the browser session and a sign-in in progress (RFC 6819 §5.2.2.4, RFC 7662 §2.2).
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { createSigningKeySet, ensureSigningKey, type SigningKeySet } from '../../src/keys/signing-keys.js';
+import { randomBytes } from 'node:crypto';
+import { createSigningKeySet, prepareSigningKeys, type SigningKeySet } from '../../src/keys/signing-keys.js';
+import { createKeySealer } from '../../src/keys/key-encryption.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import type { Storage } from '../../src/storage/ports.js';
 import { changePassword, deleteAccount, deleteClient } from '../../src/oauth/lifecycle.js';
 import { newOpaqueValue, tokenPrefix } from '../../src/oauth/opaque-token.js';
 import { validateAccessToken } from '../../src/oauth/bearer-token.js';
@@ -26,10 +30,16 @@ export function describeLifecycleContract({ storage }: ContractContext): void {
     // The manual clock starts an hour ahead so that no record the fixtures stamp "now" is ahead of it.
     const clock = manualClock(nowSeconds() + 3600);
     let keys: SigningKeySet;
+    // ID tokens are signed with a key of their own store: the store under test may hold other
+    // tests' keys sealed under other key-encryption keys, and keys are not what this contract is about.
+    let keyStorage: Storage;
     before(async () => {
-      await ensureSigningKey(storage().signingKeys, clock);
-      keys = createSigningKeySet(storage().signingKeys, clock, 60);
+      keyStorage = await openSqliteStorage(':memory:');
+      const sealer = createKeySealer(randomBytes(32));
+      await prepareSigningKeys(keyStorage.signingKeys, clock, sealer);
+      keys = createSigningKeySet(keyStorage.signingKeys, clock, 60, sealer);
     });
+    after(async () => { await keyStorage?.close(); });
     const lifecycle = () => ({ storage: storage(), clock });
 
     function grantDeps(): GrantDeps {

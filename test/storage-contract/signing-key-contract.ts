@@ -32,6 +32,16 @@ export function describeSigningKeyContract({ storage, options }: ContractContext
       assert.deepEqual(await mine(now + 600, [key]), []);
     });
 
+    it('replaces a private key only while it still holds the expected value (compare-and-set, issue 9)', async () => {
+      const now = nowSeconds();
+      const key = signingKeyRecord(now, { privateKey: '{"kty":"RSA","d":"legacy"}' });
+      await storage().signingKeys.insert(key);
+      assert.equal(await storage().signingKeys.replacePrivateKey(key.kid, key.privateKey, 'gh1.sealed-by-a'), true);
+      assert.equal(await storage().signingKeys.replacePrivateKey(key.kid, key.privateKey, 'gh1.sealed-by-b'), false, 'a second node loses');
+      assert.equal(await storage().signingKeys.replacePrivateKey('no-such-kid', key.privateKey, 'x'), false);
+      assert.deepEqual(await mine(now, [key]), [{ ...key, privateKey: 'gh1.sealed-by-a' }]);
+    });
+
     it('purges removed keys at most `limit` per call and keeps published ones', async () => {
       const now = nowSeconds();
       const doomed = [1, 2, 3].map(() => signingKeyRecord(now - 1000, { retiredAt: now - 500, removeAfter: now - 10 }));

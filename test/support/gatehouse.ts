@@ -10,7 +10,9 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
 import { manualClock } from '../../src/lib/clock.js';
 import { silentLogger, type Logger } from '../../src/lib/logger.js';
-import { createSigningKeySet, ensureSigningKey, type SigningKeySet } from '../../src/keys/signing-keys.js';
+import { createSigningKeySet, type SigningKeySet } from '../../src/keys/signing-keys.js';
+import { openSigningKeys } from '../../src/keys/open-signing-keys.js';
+import type { KeySealer } from '../../src/keys/key-encryption.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
 import type { ClientRecord } from '../../src/storage/records.js';
@@ -34,6 +36,8 @@ export interface TestServer {
   config: Config;
   storage: Storage;
   keys: SigningKeySet;
+  /** Seals and opens private signing keys with the server's key-encryption key. */
+  sealer: KeySealer;
   clock: ReturnType<typeof manualClock>;
   app: FastifyInstance;
   createClient(options?: Partial<ClientRecord> & { public?: boolean }): Promise<TestClient>;
@@ -67,6 +71,12 @@ async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
   }
 }
 
+/**
+ * PostgreSQL requires a configured key-encryption key; the suite uses this one (a SQLite file
+ * gets its own generated `<db>.kek`, as in production).
+ */
+export const testKeyEncryptionKey = Buffer.alloc(32, 7).toString('base64');
+
 // Cheap argon2 parameters keep tests fast; production parameters are covered by the password unit test.
 const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
@@ -81,20 +91,22 @@ export async function startGatehouse(
     env: {},
     overrides: {
       port, host: '127.0.0.1', issuer: `http://localhost:${port}`, databaseUrl: database.url, logLevel: 'silent',
-      argon2: testArgon2, redisUrl: process.env.GATEHOUSE_TEST_REDIS_URL, ...overrides,
+      argon2: testArgon2, redisUrl: process.env.GATEHOUSE_TEST_REDIS_URL,
+      ...(database.url.startsWith('postgres') && !overrides.keyEncryptionKeyFile ? { keyEncryptionKey: testKeyEncryptionKey } : {}),
+      ...overrides,
     },
   });
   const clock = manualClock();
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock, redisKeyPrefix: `gh-test-${randomUUID()}:`,
   });
-  await ensureSigningKey(storage.signingKeys, clock);
-  const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
+  const { sealer } = await openSigningKeys(storage.signingKeys, clock, config);
+  const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
   const app = await buildApp({ config, storage, keys, clock, logger, passwords });
   await app.listen({ port, host: '127.0.0.1' });
 
   return {
-    issuer: config.issuer, config, storage, keys, clock, app,
+    issuer: config.issuer, config, storage, keys, sealer, clock, app,
     async createClient(options = {}) {
       const isPublic = options.public ?? false;
       const clientSecret = isPublic ? undefined : prefixedToken('gh_cs_');
@@ -128,6 +140,7 @@ export async function startGatehouse(
     },
     async close() {
       await app.close();
+      keys.close();
       await storage.close();
       rmSync(dir, { recursive: true, force: true });
       if ('schema' in database && database.schema) await dropSchema(process.env.GATEHOUSE_TEST_DATABASE_URL!, database.schema);

@@ -123,6 +123,7 @@ export const migrations: readonly string[] = [
   // Login throttling reserves an attempt atomically before the password check (issue 9): one row
   // per throttled key (a username or a client address) instead of one row per failure.
   `
+  -- login throttle counters
   DROP TABLE login_failures;
   CREATE TABLE login_throttle (
     key text PRIMARY KEY,
@@ -131,6 +132,21 @@ export const migrations: readonly string[] = [
     expires_at bigint NOT NULL
   );
   CREATE INDEX login_throttle_expires_at ON login_throttle (expires_at);
+  `,
+  // 3: the column holds a blob sealed by keys/key-encryption.ts, no longer a JWK (plaintext keys
+  // are sealed by the next start, which has the key-encryption key); every key change NOTIFYs
+  // listening nodes (payload: the schema), so a rotation shows in their JWKS at once.
+  `
+  -- signing keys sealed at rest
+  ALTER TABLE signing_keys RENAME COLUMN private_jwk TO private_key;
+  CREATE FUNCTION signing_keys_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('gatehouse_signing_keys', TG_TABLE_SCHEMA);
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER signing_keys_notify AFTER INSERT OR UPDATE OR DELETE ON signing_keys
+    FOR EACH ROW EXECUTE FUNCTION signing_keys_notify();
   `,
 ];
 

@@ -14,6 +14,7 @@ import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
+import { createKeyChangeListener } from './key-change-listener.js';
 
 export { migratePostgres, readPostgresSchemaStatus } from './migrations.js';
 export type { PostgresOptions } from './connection.js';
@@ -31,6 +32,7 @@ export async function openPostgresStorage(
   if (options.migrate !== false) await migratePostgres(url, options);
   else assertSchemaUsable(await readPostgresSchemaStatus(url, options), { migrate: false });
   const pool = createPool(settings, options);
+  const keyChanges = createKeyChangeListener(settings, options);
   let closed = false;
   return {
     clients: createClientStore(pool),
@@ -41,7 +43,7 @@ export async function openPostgresStorage(
     grants: createGrantStore(pool),
     authorizationCodes: createAuthorizationCodeStore(pool),
     tokens: createTokenStore(pool),
-    signingKeys: createSigningKeyStore(pool),
+    signingKeys: createSigningKeyStore(pool, keyChanges),
     loginThrottle: createLoginThrottleStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
@@ -50,6 +52,7 @@ export async function openPostgresStorage(
     async close() {
       if (closed) return;
       closed = true;
+      await keyChanges.close();
       await pool.end();
     },
   };

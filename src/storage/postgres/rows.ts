@@ -124,7 +124,7 @@ export function toSigningKey(r: Row): SigningKeyRecord {
   return {
     kid: text(r.kid),
     alg: text(r.alg),
-    privateJwk: text(r.private_jwk),
+    privateKey: text(r.private_key),
     publicJwk: text(r.public_jwk),
     createdAt: num(r.created_at),
     activatesAt: num(r.activates_at),

@@ -1,17 +1,20 @@
-// Signing keys in PostgreSQL, shared by every node so a rotation on one is seen by all.
+// Signing keys in PostgreSQL, shared by every node so a rotation on one is seen by all: a
+// trigger NOTIFYs every change, and key-change-listener.ts passes it on to watchers. The private
+// key is an opaque sealed blob (keys/key-encryption.ts).
 import type pg from 'pg';
 import type { SigningKeyStore } from '../ports.js';
 import { query } from './connection.js';
+import type { KeyChangeListener } from './key-change-listener.js';
 import { purgeBatch } from './purge.js';
 import { toSigningKey } from './rows.js';
 
-export function createSigningKeyStore(pool: pg.Pool): SigningKeyStore {
+export function createSigningKeyStore(pool: pg.Pool, changes: KeyChangeListener): SigningKeyStore {
   return {
     async insert(k) {
       await query(pool, {
-        text: `INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, activates_at, retired_at, remove_after)
+        text: `INSERT INTO signing_keys (kid, alg, private_key, public_jwk, created_at, activates_at, retired_at, remove_after)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        values: [k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.activatesAt, k.retiredAt, k.removeAfter],
+        values: [k.kid, k.alg, k.privateKey, k.publicJwk, k.createdAt, k.activatesAt, k.retiredAt, k.removeAfter],
       });
     },
     async list(now) {
@@ -30,5 +33,13 @@ export function createSigningKeyStore(pool: pg.Pool): SigningKeyStore {
       });
     },
     purgeExpired: (now, limit) => purgeBatch(pool, 'signing_keys', now, limit),
+    async replacePrivateKey(kid, expected, replacement) {
+      const { rowCount } = await query(pool, {
+        text: 'UPDATE signing_keys SET private_key = $3 WHERE kid = $1 AND private_key = $2',
+        values: [kid, expected, replacement],
+      });
+      return rowCount === 1;
+    },
+    watch: (listener) => changes.watch(listener),
   };
 }

@@ -147,6 +147,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX login_throttle_expires_at ON login_throttle (expires_at);
     `,
   },
+  {
+    // The column holds a blob sealed by keys/key-encryption.ts, no longer a JWK; keys stored in
+    // plaintext before are sealed by the next start, which has the key-encryption key.
+    version: 3,
+    name: 'signing keys sealed at rest',
+    sql: 'ALTER TABLE signing_keys RENAME COLUMN private_jwk TO private_key;',
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

@@ -66,6 +66,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
   const ping = db.prepare('SELECT 1');
   const batch = createWriteBatch(db);
   const dataVersion = watchDataVersion(db);
+  const signingKeys = createSigningKeyStore(db, dataVersion);
 
   return {
     clients: createClientStore(db, dataVersion),
@@ -76,7 +77,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     grants: createGrantStore(db, batch),
     authorizationCodes: createAuthorizationCodeStore(db, batch),
     tokens: createTokenStore(db, batch),
-    signingKeys: createSigningKeyStore(db),
+    signingKeys,
     loginThrottle: createLoginThrottleStore(db),
     async ping() {
       if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
@@ -88,6 +89,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     },
     async close() {
       if (!db.open) return;
+      signingKeys.stopWatching();
       batch.flush();
       db.close();
     },
