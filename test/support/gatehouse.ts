@@ -16,7 +16,7 @@ import type { Storage } from '../../src/storage/ports.js';
 import type { ClientRecord } from '../../src/storage/records.js';
 import { hashPassword } from '../../src/accounts/password.js';
 import { sha256Hex } from '../../src/lib/digest.js';
-import { prefixedToken, randomToken } from '../../src/lib/random.js';
+import { prefixedToken, randomIdentifier } from '../../src/lib/random.js';
 import { freePort } from './free-port.js';
 
 export { freePort };
@@ -97,7 +97,7 @@ export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Prom
       const clientSecret = isPublic ? undefined : prefixedToken('gh_cs_');
       const redirectUri = options.redirectUris?.[0] ?? 'http://localhost:8765/callback';
       const record: ClientRecord = {
-        clientId: randomToken(12),
+        clientId: randomIdentifier(12),
         clientName: 'Test client',
         secretDigest: clientSecret ? sha256Hex(clientSecret) : null,
         redirectUris: [redirectUri],
