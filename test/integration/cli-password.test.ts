@@ -82,4 +82,15 @@ describe('gatehouse user --password-stdin', () => {
     assert.match(run.output, /gatehouse: the two passwords do not match/);
     assert.ok(await verifyPassword(await storedHash('typed'), 'terminal-secret1'), 'the old password stays');
   });
+
+  it("takes '--' before a username that starts with '-', in set-password and delete (issue 9)", async () => {
+    const created = await runCli(['user', 'create', '--username=-dash', '--password-stdin', '--database', db.database], { stdin: 'dash-password-1\n' });
+    assert.equal(created.code, 0, created.stderr);
+    const changed = await runCli(['user', 'set-password', '--password-stdin', '--database', db.database, '--', '-dash'], { stdin: 'dash-password-2\n' });
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.ok(await verifyPassword(await storedHash('-dash'), 'dash-password-2'));
+    const deleted = await runCli(['user', 'delete', '--database', db.database, '--', '-dash']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(await storedHash('-dash'), '');
+  });
 });
