@@ -16,50 +16,71 @@ async function readFirstLine(input: NodeJS.ReadableStream): Promise<string> {
 }
 
 /**
- * Shows `prompt` on `output` and reads one line from the terminal in raw mode, so nothing typed is
- * echoed. Enter ends it; Backspace and Ctrl-U edit; Ctrl-C cancels; Ctrl-D on an empty line is
- * end of input.
+ * Reads lines from a terminal in raw mode, so nothing typed is echoed. Raw mode is on before any
+ * prompt shows and stays on until `close`, so typing ahead (or pasting both answers) never echoes.
+ * Enter ends a line; Backspace and Ctrl-U edit; Ctrl-C cancels; Ctrl-D on an empty line ends input.
  */
-export function promptHidden(prompt: string, input: ReadStream, output: NodeJS.WritableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let typed: string[] = [];
-    const finish = (error: Error | null) => {
+export function hiddenLineReader(input: ReadStream, output: NodeJS.WritableStream) {
+  const pending: string[] = [];
+  let waiting: (() => void) | null = null;
+  const onData = (chunk: string) => {
+    pending.push(...chunk);
+    waiting?.();
+  };
+  input.setRawMode(true);
+  input.setEncoding('utf8');
+  input.on('data', onData);
+  input.resume();
+
+  /** The next character, waiting for the terminal when none is pending. */
+  async function nextChar(): Promise<string> {
+    while (pending.length === 0) await new Promise<void>((resolve) => { waiting = resolve; });
+    waiting = null;
+    return pending.shift() ?? '';
+  }
+
+  return {
+    async line(prompt: string): Promise<string> {
+      output.write(prompt);
+      let typed: string[] = [];
+      try {
+        for (;;) {
+          const char = await nextChar();
+          if (char === '\r' || char === '\n') return typed.join('');
+          if (char === '\u0003') throw new CommandError('cancelled');
+          if (char === '\u0004') {
+            if (typed.length === 0) return '';
+          } else if (char === '\u007f' || char === '\b') {
+            typed.pop();
+          } else if (char === '\u0015') {
+            typed = [];
+          } else if (char >= ' ') {
+            typed.push(char);
+          }
+        }
+      } finally {
+        output.write('\n');
+      }
+    },
+    close(): void {
       input.removeListener('data', onData);
       input.setRawMode(false);
       input.pause();
-      output.write('\n');
-      if (error) reject(error);
-      else resolve(typed.join(''));
-    };
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === '\r' || char === '\n') return finish(null);
-        if (char === '\u0003') return finish(new CommandError('cancelled'));
-        if (char === '\u0004') {
-          if (typed.length === 0) return finish(null);
-        } else if (char === '\u007f' || char === '\b') {
-          typed.pop();
-        } else if (char === '\u0015') {
-          typed = [];
-        } else if (char >= ' ') {
-          typed.push(char);
-        }
-      }
-    };
-    output.write(prompt);
-    input.setEncoding('utf8');
-    input.setRawMode(true);
-    input.on('data', onData);
-    input.resume();
-  });
+    },
+  };
 }
 
 /** The password typed twice at a terminal; a mismatch is refused rather than stored. */
 async function promptNewPassword(input: ReadStream, output: NodeJS.WritableStream): Promise<string> {
-  const password = await promptHidden('Password: ', input, output);
-  if (password === '') return password;
-  if (await promptHidden('Repeat password: ', input, output) !== password) throw new UsageError('the two passwords do not match');
-  return password;
+  const reader = hiddenLineReader(input, output);
+  try {
+    const password = await reader.line('Password: ');
+    if (password === '') return password;
+    if (await reader.line('Repeat password: ') !== password) throw new UsageError('the two passwords do not match');
+    return password;
+  } finally {
+    reader.close();
+  }
 }
 
 export interface PasswordIo {

@@ -75,6 +75,15 @@ describe('gatehouse user --password-stdin', () => {
     assert.ok(await verifyPassword(await storedHash('typed'), 'terminal-secret1'));
   });
 
+  it('echoes nothing when both answers are pasted at once, ahead of the second prompt', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
+    const run = await runOnTerminal(['user', 'create', '--username', 'pasted', '--password-stdin', '--database', db.database],
+      ['pasted-secret-9\rpasted-secret-9\r']);
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /Repeat password: /);
+    assert.doesNotMatch(run.output, /pasted-secret/, 'nothing typed appears on the terminal');
+    assert.ok(await verifyPassword(await storedHash('pasted'), 'pasted-secret-9'));
+  });
+
   it('refuses two different passwords on a terminal and stores nothing', { skip: !hasScript && 'util-linux script is not installed' }, async () => {
     const run = await runOnTerminal(['user', 'set-password', 'typed', '--password-stdin', '--database', db.database],
       ['another-password\r', 'another-passwort\r']);
