@@ -2,6 +2,7 @@
 // grant types (RFC 7591 §2) and scope syntax (RFC 6749 §3.3). Pure: no storage, no output.
 import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { randomIdentifier } from '../lib/random.js';
+import { isLoopbackHost } from '../lib/loopback.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
 import { supportedClientAuthMethods } from '../oauth/client-authentication.js';
 
@@ -27,9 +28,6 @@ export interface ClientRegistration {
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
 export type ClientChanges = Partial<ClientRegistration>;
 
-// RFC 8252 §7.3/§8.3: native apps listen on loopback with http; nothing else may use plain http.
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Why `uri` cannot be registered, or null when it can. Stored and later matched exactly as given. */
 export function redirectUriProblem(uri: string, publicClient: boolean): string | null {
   let url: URL;
@@ -43,7 +41,8 @@ export function redirectUriProblem(uri: string, publicClient: boolean): string |
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'https' || scheme === 'http') {
     if (!uri.toLowerCase().startsWith(`${scheme}://`)) return 'is not an absolute URI';
-    if (scheme === 'http' && !loopbackHosts.has(url.hostname)) {
+    // RFC 8252 §7.3/§8.3: native apps listen on loopback with http; nothing else may use plain http.
+    if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
       return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
     }
     return null;

@@ -2,8 +2,7 @@
 // scheme, host, optional port and path, and no query or fragment. Plain http is allowed on a
 // loopback host (a developer's own machine, as RFC 8252 §7.3 does for redirects), and elsewhere
 // only with the explicit development flag `allowHttpIssuer`.
-
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+import { isLoopbackHost } from '../lib/loopback.js';
 
 /** Why `issuer` cannot be used, or null when it can. */
 export function issuerProblem(issuer: string, allowHttpIssuer: boolean): string | null {
@@ -21,7 +20,7 @@ export function issuerProblem(issuer: string, allowHttpIssuer: boolean): string 
     return 'must not have a query or fragment (OIDC Discovery §3)';
   }
   if (url.username || url.password) return 'must not contain user information';
-  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && !allowHttpIssuer) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowHttpIssuer) {
     return 'must use https (OIDC Discovery §3); http is allowed on localhost, 127.0.0.1 and [::1], '
       + 'or anywhere with allowHttpIssuer (GATEHOUSE_ALLOW_HTTP_ISSUER=true, for development only)';
   }

@@ -2,19 +2,9 @@
 // '-', through the compiled bin against a SQLite file a running server also uses.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, assertOneLineError, tempDatabase, parseJson } from './cli-harness.js';
+import { runCli, assertOneLineError, tempDatabase, parseJson, type ClientJson } from './cli-harness.js';
 import { startGatehouse, type TestServer } from '../support/gatehouse.js';
 import { clientRecord } from '../storage-contract/fixtures.js';
-
-interface ClientJson {
-  client_id: string;
-  client_secret?: string;
-  client_name: string;
-  redirect_uris: string[];
-  grant_types: string[];
-  scope: string;
-  token_endpoint_auth_method: string;
-}
 
 describe('gatehouse client update, rotate-secret and --auth-method', () => {
   const db = tempDatabase();

@@ -60,3 +60,14 @@ export function parseJson<T>(result: CliResult): T {
   assert.equal(result.code, 0, `exit code (stderr: ${result.stderr})`);
   return JSON.parse(result.stdout) as T;
 }
+
+/** `client create --json` output (RFC 7591 §3.2.1 names); `client_secret` only when one was made. */
+export interface ClientJson {
+  client_id: string;
+  client_secret?: string;
+  client_name: string;
+  redirect_uris: string[];
+  grant_types: string[];
+  scope: string;
+  token_endpoint_auth_method: string;
+}
