@@ -3,6 +3,7 @@ import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createStorage } from './storage/create-storage.js';
+import { databaseLocation } from './storage/database-location.js';
 import { startPurger } from './storage/purge.js';
 import { createSigningKeySet } from './keys/signing-keys.js';
 import { openSigningKeys } from './keys/open-signing-keys.js';
@@ -20,10 +21,13 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
+  // The absolute path: a relative sqlite:./data/… opens a different file in another folder.
+  const database = databaseLocation(config.databaseUrl);
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock,
     poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix, migrate: config.migrate,
   });
+  if (database.willCreate) logger.info({ database: database.description }, `Created a new database at ${database.description}`);
   try {
     const { sealer, notices } = await openSigningKeys(storage.signingKeys, clock, config);
     for (const notice of notices) logger[notice.level](notice.message);
@@ -32,7 +36,8 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     const app = await buildApp({ config, storage, keys, clock, logger });
     const address = await app.listen({ port: config.port, host: config.host });
     const stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
-    logger.info({ issuer: config.issuer, address }, `Gatehouse ready: issuer ${config.issuer} listening on ${address}`);
+    logger.info({ issuer: config.issuer, address, database: database.description },
+      `Gatehouse ready: issuer ${config.issuer} listening on ${address}, database ${database.description}`);
     let closing: Promise<void> | undefined;
     return {
       issuer: config.issuer,

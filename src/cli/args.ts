@@ -36,7 +36,10 @@ function describeParseError(error: Error & { code?: string }): string {
   const option = /'(-[^' ]+)/.exec(error.message)?.[1];
   switch (error.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option '${option ?? error.message}'`;
+      // A single dash is often an argument, e.g. an old client id: '--' ends the options.
+      return option?.startsWith('--') === false
+        ? `unknown option '${option}' (put '--' before an argument that starts with '-')`
+        : `unknown option '${option ?? error.message}'`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       return option ? `option '${option}' needs a value` : error.message;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { redirectUriProblem, registerClient, defaultGrantTypes, defaultScope } from './client-metadata.js';
+import {
+  redirectUriProblem, registerClient, updateClient, rotateClientSecret, defaultGrantTypes, defaultScope,
+} from './client-metadata.js';
 import { sha256Hex } from '../lib/digest.js';
 
 describe('redirectUriProblem', () => {
@@ -27,7 +29,7 @@ describe('redirectUriProblem', () => {
 });
 
 describe('registerClient', () => {
-  const base = { name: ' App ', redirectUris: ['https://a.example/cb', 'https://a.example/cb'], publicClient: false, grantTypes: defaultGrantTypes, scope: defaultScope, skipConsent: false };
+  const base = { name: ' App ', redirectUris: ['https://a.example/cb', 'https://a.example/cb'], authMethod: 'client_secret_basic' as const, grantTypes: defaultGrantTypes, scope: defaultScope, skipConsent: false };
 
   it('returns the secret once and keeps only its SHA-256 in the record', () => {
     const { client, clientSecret } = registerClient(base, 1000);
@@ -41,7 +43,7 @@ describe('registerClient', () => {
   });
 
   it('gives public clients no secret and the auth method none', () => {
-    const { client, clientSecret } = registerClient({ ...base, publicClient: true }, 1000);
+    const { client, clientSecret } = registerClient({ ...base, authMethod: 'none' }, 1000);
     assert.equal(clientSecret, null);
     assert.equal(client.secretDigest, null);
     assert.equal(client.tokenEndpointAuthMethod, 'none');
@@ -50,5 +52,44 @@ describe('registerClient', () => {
   it('refuses refresh_token without authorization_code and an empty scope', () => {
     assert.throws(() => registerClient({ ...base, grantTypes: ['refresh_token'] }, 0), /needs authorization_code/);
     assert.throws(() => registerClient({ ...base, scope: '  ' }, 0), /at least one scope/);
+  });
+
+  it('registers client_secret_post and refuses an unknown auth method (RFC 7591 §2)', () => {
+    const { client, clientSecret } = registerClient({ ...base, authMethod: 'client_secret_post' }, 0);
+    assert.equal(client.tokenEndpointAuthMethod, 'client_secret_post');
+    assert.ok(clientSecret?.startsWith('gh_cs_'));
+    assert.throws(() => registerClient({ ...base, authMethod: 'private_key_jwt' as 'none' }, 0), /unsupported token endpoint auth method 'private_key_jwt'/);
+  });
+});
+
+describe('updateClient', () => {
+  const base = { name: 'App', redirectUris: ['https://a.example/cb'], authMethod: 'client_secret_basic' as const, grantTypes: defaultGrantTypes, scope: defaultScope, skipConsent: false };
+
+  it('changes only what is given, keeps id, creation time and secret, and re-applies the registration rules', () => {
+    const { client } = registerClient(base, 1000);
+    const { client: updated, clientSecret } = updateClient(client, { name: 'Renamed', scope: 'openid', authMethod: 'client_secret_post' });
+    assert.equal(clientSecret, null);
+    assert.deepEqual(updated, { ...client, clientName: 'Renamed', scopes: ['openid'], tokenEndpointAuthMethod: 'client_secret_post' });
+    assert.throws(() => updateClient(client, { redirectUris: ['http://evil.example/cb'] }), /must use https/);
+    assert.throws(() => updateClient(client, { redirectUris: [] }), /needs at least one --redirect-uri/);
+  });
+
+  it('gives a public client made confidential a new secret, and drops the secret of one made public', () => {
+    const { client: publicClient } = registerClient({ ...base, authMethod: 'none' }, 0);
+    const { client: confidential, clientSecret } = updateClient(publicClient, { authMethod: 'client_secret_basic' });
+    assert.ok(clientSecret?.startsWith('gh_cs_'));
+    assert.equal(confidential.secretDigest, sha256Hex(clientSecret ?? ''));
+    assert.equal(updateClient(confidential, { authMethod: 'none' }).client.secretDigest, null);
+  });
+});
+
+describe('rotateClientSecret', () => {
+  it('returns a new secret once and keeps only its digest; public clients have none to rotate', () => {
+    const { client, clientSecret: old } = registerClient({ name: 'A', redirectUris: ['https://a.example/cb'], authMethod: 'client_secret_basic', grantTypes: defaultGrantTypes, scope: defaultScope, skipConsent: false }, 0);
+    const { client: rotated, clientSecret } = rotateClientSecret(client);
+    assert.notEqual(clientSecret, old);
+    assert.equal(rotated.secretDigest, sha256Hex(clientSecret));
+    assert.deepEqual({ ...rotated, secretDigest: null }, { ...client, secretDigest: null });
+    assert.throws(() => rotateClientSecret({ ...client, tokenEndpointAuthMethod: 'none', secretDigest: null }), /no secret to rotate/);
   });
 });

@@ -1,8 +1,10 @@
 // Client registration rules: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7–8, RFC 9700 §2.1),
 // grant types (RFC 7591 §2) and scope syntax (RFC 6749 §3.3). Pure: no storage, no output.
-import type { ClientRecord } from '../storage/records.js';
-import { randomToken } from '../lib/random.js';
+import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
+import { randomIdentifier } from '../lib/random.js';
+import { isLoopbackHost } from '../lib/loopback.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
+import { supportedClientAuthMethods } from '../oauth/client-authentication.js';
 
 export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
@@ -16,14 +18,15 @@ export class InvalidClientMetadataError extends Error {
 export interface ClientRegistration {
   name: string;
   redirectUris: string[];
-  publicClient: boolean;
+  /** How the client authenticates at the token endpoint; `none` makes it a public client. */
+  authMethod: TokenEndpointAuthMethod;
   grantTypes: string[];
   scope: string;
   skipConsent: boolean;
 }
 
-// RFC 8252 §7.3/§8.3: native apps listen on loopback with http; nothing else may use plain http.
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Fields `gatehouse client update` may change; absent ones keep their value. */
+export type ClientChanges = Partial<ClientRegistration>;
 
 /** Why `uri` cannot be registered, or null when it can. Stored and later matched exactly as given. */
 export function redirectUriProblem(uri: string, publicClient: boolean): string | null {
@@ -38,7 +41,8 @@ export function redirectUriProblem(uri: string, publicClient: boolean): string |
   const scheme = url.protocol.slice(0, -1);
   if (scheme === 'https' || scheme === 'http') {
     if (!uri.toLowerCase().startsWith(`${scheme}://`)) return 'is not an absolute URI';
-    if (scheme === 'http' && !loopbackHosts.has(url.hostname)) {
+    // RFC 8252 §7.3/§8.3: native apps listen on loopback with http; nothing else may use plain http.
+    if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
       return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
     }
     return null;
@@ -75,38 +79,76 @@ function checkGrantTypes(grantTypes: string[], publicClient: boolean): string[] 
   return unique;
 }
 
-/**
- * Validates a registration and builds the record. A confidential client gets a fresh secret,
- * returned here once; the record keeps only its SHA-256.
- */
-export function registerClient(input: ClientRegistration, now: number): { client: ClientRecord; clientSecret: string | null } {
-  const name = input.name.trim();
-  if (name === '') throw new InvalidClientMetadataError('client name must not be empty');
-  const grantTypes = checkGrantTypes(input.grantTypes, input.publicClient);
+function checkAuthMethod(method: string): TokenEndpointAuthMethod {
+  if (!(supportedClientAuthMethods as readonly string[]).includes(method)) {
+    throw new InvalidClientMetadataError(`unsupported token endpoint auth method '${method}' (use ${supportedClientAuthMethods.join(', ')})`);
+  }
+  return method as TokenEndpointAuthMethod;
+}
+
+/** Validates a registration: every field the record derives from it, but no id and no secret. */
+function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | 'secretDigest' | 'createdAt'> {
+  const clientName = input.name.trim();
+  if (clientName === '') throw new InvalidClientMetadataError('client name must not be empty');
+  const tokenEndpointAuthMethod = checkAuthMethod(input.authMethod);
+  const publicClient = tokenEndpointAuthMethod === 'none';
+  const grantTypes = checkGrantTypes(input.grantTypes, publicClient);
   const scopes = parseScope(input.scope);
   const redirectUris = [...new Set(input.redirectUris)];
   for (const uri of redirectUris) {
-    const problem = redirectUriProblem(uri, input.publicClient);
+    const problem = redirectUriProblem(uri, publicClient);
     if (problem) throw new InvalidClientMetadataError(`redirect URI '${uri}' ${problem}`);
   }
   const usesRedirects = grantTypes.includes('authorization_code');
   if (usesRedirects && redirectUris.length === 0) {
     throw new InvalidClientMetadataError('authorization_code needs at least one --redirect-uri');
   }
-  const secret = input.publicClient ? null : newOpaqueValue(tokenPrefix.clientSecret);
-  const client: ClientRecord = {
-    clientId: randomToken(16),
-    clientName: name,
-    secretDigest: secret?.digest ?? null,
-    redirectUris,
-    grantTypes,
-    responseTypes: usesRedirects ? ['code'] : [],
-    scopes,
-    skipConsent: input.skipConsent,
-    tokenEndpointAuthMethod: input.publicClient ? 'none' : 'client_secret_basic',
-    createdAt: now,
+  return {
+    clientName, redirectUris, grantTypes, responseTypes: usesRedirects ? ['code'] : [], scopes,
+    skipConsent: input.skipConsent, tokenEndpointAuthMethod,
   };
+}
+
+/**
+ * Validates a registration and builds the record. A confidential client gets a fresh secret,
+ * returned here once; the record keeps only its SHA-256.
+ */
+export function registerClient(input: ClientRegistration, now: number): { client: ClientRecord; clientSecret: string | null } {
+  const fields = validated(input);
+  const secret = fields.tokenEndpointAuthMethod === 'none' ? null : newOpaqueValue(tokenPrefix.clientSecret);
+  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
+}
+
+/** The registration a stored client was made from, so an update can start from it. */
+function registrationOf(client: ClientRecord): ClientRegistration {
+  return {
+    name: client.clientName, redirectUris: client.redirectUris, authMethod: client.tokenEndpointAuthMethod,
+    grantTypes: client.grantTypes, scope: client.scopes.join(' '), skipConsent: client.skipConsent,
+  };
+}
+
+/**
+ * Applies `changes` to a stored client under the same rules as a registration. Id, creation time
+ * and secret stay, except that a public client made confidential gets a fresh secret (returned
+ * once) and a client made public loses its secret.
+ */
+export function updateClient(client: ClientRecord, changes: ClientChanges): { client: ClientRecord; clientSecret: string | null } {
+  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const fields = validated({ ...registrationOf(client), ...defined });
+  const needsSecret = fields.tokenEndpointAuthMethod !== 'none';
+  const secret = needsSecret && client.secretDigest === null ? newOpaqueValue(tokenPrefix.clientSecret) : null;
+  const secretDigest = needsSecret ? (secret?.digest ?? client.secretDigest) : null;
+  return { client: { ...client, ...fields, secretDigest }, clientSecret: secret?.value ?? null };
+}
+
+/** The client with a fresh secret (returned once): the old one stops working when it is stored. */
+export function rotateClientSecret(client: ClientRecord): { client: ClientRecord; clientSecret: string } {
+  if (client.tokenEndpointAuthMethod === 'none') {
+    throw new InvalidClientMetadataError(`client '${client.clientId}' is public (auth method none): it has no secret to rotate`);
+  }
+  const secret = newOpaqueValue(tokenPrefix.clientSecret);
+  return { client: { ...client, secretDigest: secret.digest }, clientSecret: secret.value };
 }
 
 /** The wire view of a client (RFC 7591 §2 names), never including any secret. */

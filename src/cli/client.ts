@@ -1,20 +1,24 @@
-// `gatehouse client create|list|delete`: registering and removing OAuth clients.
+// `gatehouse client create|list|update|rotate-secret|delete`: registering, changing and removing OAuth clients.
 import { parseCommand, expectPositionals, required, globalOptionsHelp } from './args.js';
 import { commandConfig, withStorage } from './context.js';
 import { CommandError, UsageError } from './errors.js';
 import { printJson, printLine, printTable, formatTime } from './output.js';
 import {
-  registerClient, clientMetadata, InvalidClientMetadataError, defaultGrantTypes, defaultScope,
+  registerClient, updateClient, rotateClientSecret, clientMetadata, InvalidClientMetadataError,
+  defaultGrantTypes, defaultScope, type ClientChanges,
 } from './client-metadata.js';
+import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
 import { deleteClient } from '../oauth/lifecycle.js';
 
 export const clientHelp = `Usage: gatehouse client <command> [options]
 
 Commands:
-  create   register a client and print its id (and secret, once)
-  list     list registered clients
-  delete   delete a client and revoke every grant it holds
+  create          register a client and print its id (and secret, once)
+  list            list registered clients
+  update          change a client's name, redirect URIs, grants, scopes, consent or auth method
+  rotate-secret   give a confidential client a new secret (shown once); the old one stops working
+  delete          delete a client and revoke every grant it holds
 
 Run 'gatehouse client <command> --help' for the options of each.`;
 
@@ -28,7 +32,9 @@ Options:
   --redirect-uri URI    exact redirect URI; repeat for several. https, or http on localhost,
                         127.0.0.1 or [::1]; public clients may also use a private-use scheme
                         such as com.example.app:/callback
-  --public              public client (no secret; PKCE required; auth method none)
+  --auth-method M       how the client authenticates at the token endpoint:
+                        client_secret_basic (default), client_secret_post, or none (public)
+  --public              public client: the same as --auth-method none (no secret; PKCE required)
   --grant-type G        authorization_code, refresh_token or client_credentials; repeat for
                         several (default: authorization_code and refresh_token)
   --scope "S1 S2"       scopes the client may request (default: "${defaultScope}")
@@ -46,18 +52,88 @@ Options:
 
 ${globalOptionsHelp}`;
 
+const updateHelp = `Usage: gatehouse client update CLIENT_ID [options]
+
+Changes what is given and keeps the rest, under the same rules as 'client create'. Grants and
+tokens already issued stay valid; use 'client rotate-secret' to replace a leaked secret.
+
+Options:
+  --name NAME           new display name
+  --redirect-uri URI    the redirect URIs, replacing the registered ones; repeat for several
+  --grant-type G        the grant types, replacing the registered ones; repeat for several
+  --scope "S1 S2"       the scopes the client may request, replacing the registered ones
+  --skip-consent        never show the consent page
+  --require-consent     show the consent page again
+  --auth-method M       client_secret_basic, client_secret_post or none. Making a public client
+                        confidential prints its new secret once; making it public drops its secret
+  --json                print one JSON object instead of text
+
+Use '--' before a CLIENT_ID that starts with '-'.
+
+${globalOptionsHelp}`;
+
+const rotateSecretHelp = `Usage: gatehouse client rotate-secret CLIENT_ID [--json]
+
+Gives a confidential client a new secret, printed once. The old secret stops working at once
+(only the new one's SHA-256 digest is stored); tokens already issued stay valid.
+
+Options:
+  --json   print { "client_id", "client_secret" } instead of text
+
+Use '--' before a CLIENT_ID that starts with '-'.
+
+${globalOptionsHelp}`;
+
 const deleteHelp = `Usage: gatehouse client delete CLIENT_ID
 
 Deletes the client, revokes every grant, code and token issued to it and forgets the consents
-given to it.
+given to it. Use '--' before a CLIENT_ID that starts with '-': gatehouse client delete -- -K3x…
 
 ${globalOptionsHelp}`;
+
+/** The registration rules' refusals are usage errors: the command line named a bad value. */
+function checkedMetadata<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidClientMetadataError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** --auth-method, reconciled with --public (its older spelling for none). */
+function authMethodOption(values: { 'auth-method'?: string | undefined; public?: boolean | undefined }): TokenEndpointAuthMethod | undefined {
+  const method = values['auth-method'];
+  if (values.public && method !== undefined && method !== 'none') {
+    throw new UsageError(`--public means --auth-method none, not '${method}' (see 'gatehouse client create --help')`);
+  }
+  return values.public ? 'none' : method as TokenEndpointAuthMethod | undefined;
+}
+
+function printSecret(clientSecret: string, what: string): void {
+  printLine(`  client_secret:  ${clientSecret}`);
+  printLine(`  The ${what} is shown only this once: Gatehouse stores just its digest. Save it now.`);
+}
+
+function printClient(client: ClientRecord): void {
+  printLine(`  redirect_uris:  ${client.redirectUris.join(' ') || '-'}`);
+  printLine(`  grant_types:    ${client.grantTypes.join(' ')}`);
+  printLine(`  scope:          ${client.scopes.join(' ')}`);
+  printLine(`  auth method:    ${client.tokenEndpointAuthMethod}${client.skipConsent ? '  (consent skipped)' : ''}`);
+}
+
+/** The wire view, with the secret right after the id when there is one to show. */
+function jsonView(client: ClientRecord, clientSecret: string | null) {
+  const { client_id, ...rest } = clientMetadata(client);
+  return clientSecret === null ? { client_id, ...rest } : { client_id, client_secret: clientSecret, ...rest };
+}
 
 async function create(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client create', args, {
     name: { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true },
     public: { type: 'boolean' },
+    'auth-method': { type: 'string' },
     'grant-type': { type: 'string', multiple: true },
     scope: { type: 'string' },
     'skip-consent': { type: 'boolean' },
@@ -65,39 +141,22 @@ async function create(args: string[]): Promise<void> {
   });
   if (values.help) return printLine(createHelp);
   expectPositionals('client create', positionals, []);
-  const publicClient = values.public ?? false;
-  let registration;
-  try {
-    registration = registerClient({
-      name: required('client create', 'name', values.name),
-      redirectUris: values['redirect-uri'] ?? [],
-      publicClient,
-      grantTypes: values['grant-type'] ?? defaultGrantTypes,
-      scope: values.scope ?? defaultScope,
-      skipConsent: values['skip-consent'] ?? false,
-    }, systemClock());
-  } catch (error) {
-    if (error instanceof InvalidClientMetadataError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { client, clientSecret } = registration;
+  const authMethod = authMethodOption(values) ?? 'client_secret_basic';
+  const { client, clientSecret } = checkedMetadata(() => registerClient({
+    name: required('client create', 'name', values.name),
+    redirectUris: values['redirect-uri'] ?? [],
+    authMethod,
+    grantTypes: values['grant-type'] ?? defaultGrantTypes,
+    scope: values.scope ?? defaultScope,
+    skipConsent: values['skip-consent'] ?? false,
+  }, systemClock()));
   await withStorage(commandConfig(values), (storage) => storage.clients.insert(client));
 
-  const metadata = clientMetadata(client);
-  if (values.json) {
-    const { client_id, ...rest } = metadata;
-    return printJson(clientSecret === null ? metadata : { client_id, client_secret: clientSecret, ...rest });
-  }
-  printLine(`Created ${publicClient ? 'public' : 'confidential'} client '${client.clientName}'.`);
+  if (values.json) return printJson(jsonView(client, clientSecret));
+  printLine(`Created ${clientSecret === null ? 'public' : 'confidential'} client '${client.clientName}'.`);
   printLine(`  client_id:      ${client.clientId}`);
-  if (clientSecret !== null) {
-    printLine(`  client_secret:  ${clientSecret}`);
-    printLine('  The secret is shown only this once: Gatehouse stores just its digest. Save it now.');
-  }
-  printLine(`  redirect_uris:  ${client.redirectUris.join(' ') || '-'}`);
-  printLine(`  grant_types:    ${client.grantTypes.join(' ')}`);
-  printLine(`  scope:          ${metadata.scope}`);
-  printLine(`  auth method:    ${client.tokenEndpointAuthMethod}${client.skipConsent ? '  (consent skipped)' : ''}`);
+  if (clientSecret !== null) printSecret(clientSecret, 'secret');
+  printClient(client);
 }
 
 async function list(args: string[]): Promise<void> {
@@ -117,6 +176,68 @@ async function list(args: string[]): Promise<void> {
   );
 }
 
+async function update(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('client update', args, {
+    name: { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true },
+    'grant-type': { type: 'string', multiple: true },
+    scope: { type: 'string' },
+    'skip-consent': { type: 'boolean' },
+    'require-consent': { type: 'boolean' },
+    'auth-method': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return printLine(updateHelp);
+  const [clientId = ''] = expectPositionals('client update', positionals, ['CLIENT_ID']);
+  if (values['skip-consent'] && values['require-consent']) {
+    throw new UsageError(`use either --skip-consent or --require-consent, not both (see 'gatehouse client update --help')`);
+  }
+  const changes: ClientChanges = {
+    name: values.name,
+    redirectUris: values['redirect-uri'],
+    grantTypes: values['grant-type'],
+    scope: values.scope,
+    skipConsent: values['skip-consent'] ? true : values['require-consent'] ? false : undefined,
+    authMethod: values['auth-method'] as TokenEndpointAuthMethod | undefined,
+  };
+  if (Object.values(changes).every((v) => v === undefined)) {
+    throw new UsageError(`nothing to change: give at least one option (see 'gatehouse client update --help')`);
+  }
+  const { client, clientSecret } = await withStorage(commandConfig(values), async (storage) => {
+    const current = await storage.clients.find(clientId);
+    if (!current) throw new CommandError(`unknown client '${clientId}'`);
+    const updated = checkedMetadata(() => updateClient(current, changes));
+    if (!(await storage.clients.update(updated.client))) throw new CommandError(`unknown client '${clientId}'`);
+    return updated;
+  });
+  if (values.json) return printJson(jsonView(client, clientSecret));
+  printLine(`Updated client '${client.clientName}' (${client.clientId}).`);
+  if (clientSecret !== null) printSecret(clientSecret, 'new secret');
+  printClient(client);
+}
+
+async function rotateSecret(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('client rotate-secret', args, { json: { type: 'boolean' } });
+  if (values.help) return printLine(rotateSecretHelp);
+  const [clientId = ''] = expectPositionals('client rotate-secret', positionals, ['CLIENT_ID']);
+  const { clientSecret } = await withStorage(commandConfig(values), async (storage) => {
+    const current = await storage.clients.find(clientId);
+    if (!current) throw new CommandError(`unknown client '${clientId}'`);
+    let rotated;
+    try {
+      rotated = rotateClientSecret(current);
+    } catch (error) {
+      if (error instanceof InvalidClientMetadataError) throw new CommandError(error.message);
+      throw error;
+    }
+    if (!(await storage.clients.update(rotated.client))) throw new CommandError(`unknown client '${clientId}'`);
+    return rotated;
+  });
+  if (values.json) return printJson({ client_id: clientId, client_secret: clientSecret });
+  printLine(`New secret for client '${clientId}'; the previous secret no longer works.`);
+  printSecret(clientSecret, 'new secret');
+}
+
 async function remove(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client delete', args, {});
   if (values.help) return printLine(deleteHelp);
@@ -126,4 +247,6 @@ async function remove(args: string[]): Promise<void> {
   printLine(`Deleted client '${clientId}', revoked its grants and forgot its consents.`);
 }
 
-export const clientCommands: Record<string, (args: string[]) => Promise<void>> = { create, list, delete: remove };
+export const clientCommands: Record<string, (args: string[]) => Promise<void>> = {
+  create, list, update, 'rotate-secret': rotateSecret, delete: remove,
+};

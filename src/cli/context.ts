@@ -7,6 +7,9 @@ import type { Storage } from '../storage/ports.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { systemClock } from '../lib/clock.js';
 import { CommandError } from './errors.js';
+import { databaseLocation, redactUrl } from '../storage/database-location.js';
+
+export { redactUrl };
 import type { GlobalValues } from './args.js';
 
 /** Builds the Config; global flags and `overrides` win over the environment and the file. */
@@ -31,8 +34,13 @@ export function commandLogger(config: Config): Logger {
   return createLogger(verbose ? config.logLevel : 'warn', pino.destination(2));
 }
 
-/** Opens storage (applying migrations unless `migrate` is off), runs `use`, and always closes it so the process can exit. */
+/**
+ * Opens storage (applying migrations unless `migrate` is off), runs `use`, and always closes it so
+ * the process can exit. A command that creates a new SQLite file says so on stderr with its
+ * absolute path: run from another folder, a relative sqlite:./data/… is a different, empty database.
+ */
 export async function withStorage<T>(config: Config, use: (storage: Storage) => Promise<T>): Promise<T> {
+  const location = databaseLocation(config.databaseUrl);
   let storage: Storage;
   try {
     storage = await createStorage({
@@ -48,6 +56,7 @@ export async function withStorage<T>(config: Config, use: (storage: Storage) => 
   } catch (error) {
     throw new CommandError(`cannot open ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`);
   }
+  if (location.willCreate) process.stderr.write(`gatehouse: created a new database at ${location.description}\n`);
   try {
     return await use(storage);
   } finally {
@@ -61,13 +70,3 @@ function oneLine(message: string): string {
   return rest.length === 0 ? head : `${head} ${rest.join('; ')}`;
 }
 
-/** The URL without a password, safe to print. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.protocol === 'sqlite:' ? url : parsed.toString();
-  } catch {
-    return url;
-  }
-}

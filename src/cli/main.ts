@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `gatehouse` command: dispatches to one module per command group and turns every failure
 // into one line on stderr with exit code 2 (usage) or 1 (anything else), never a stack trace.
+import { readFileSync } from 'node:fs';
 import { globalOptionsHelp } from './args.js';
 import { UsageError, exitCodes } from './errors.js';
 
@@ -8,14 +9,21 @@ const mainHelp = `Usage: gatehouse <command> [options]
 
 Commands:
   start     serve the authorization server
-  client    manage OAuth clients: create, list, delete
+  client    manage OAuth clients: create, list, update, rotate-secret, delete
   user      manage accounts: create, list, delete, set-password, unlock
   keys      manage signing keys: list, rotate
   migrate   create or upgrade the database schema
 
-Run 'gatehouse <command> --help' for the options of each.
+Run 'gatehouse <command> --help' for the options of each; 'gatehouse --version' prints the version.
+Put '--' before an argument that starts with '-': gatehouse client delete -- -K3x…
 
 ${globalOptionsHelp}`;
+
+/** The version in package.json (dist/src/cli/main.js sits three folders below it). */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `gatehouse ${pkg.version}`;
+}
 
 type Command = (args: string[]) => Promise<void>;
 
@@ -34,6 +42,7 @@ async function resolve(argv: string[]): Promise<{ run: Command; args: string[] }
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError(`missing command (see 'gatehouse --help')`);
   if (isHelp(name)) return { help: mainHelp };
+  if (name === '--version' || name === '-V') return { help: version() };
   if (name === 'start') return { run: (await import('./start.js')).start, args: rest };
   if (name === 'migrate') return { run: (await import('./migrate.js')).migrate, args: rest };
   const group = Object.hasOwn(groups, name) ? await groups[name]?.() : undefined;

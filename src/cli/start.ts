@@ -12,11 +12,17 @@ creates a signing key on first start, logs one line with the issuer URL when rea
 SIGTERM or SIGINT finishes in-flight requests and exits 0.
 
 Options:
-  --port N        TCP port (env GATEHOUSE_PORT, default 3000; 0 picks a free port)
+  --port N        TCP port (env GATEHOUSE_PORT, default 3000; 0 picks a free port and then
+                  needs --issuer, since no stable issuer can be derived from it)
   --host H        interface to bind (env GATEHOUSE_HOST, default 127.0.0.1)
-  --issuer URL    public issuer URL (env GATEHOUSE_ISSUER, default http://localhost:<port>)
+  --issuer URL    public issuer URL (env GATEHOUSE_ISSUER, default http://localhost:<port>): https,
+                  or http on localhost, 127.0.0.1 or [::1]
   --no-migrate    do not migrate the schema; refuse to start while a migration is pending
                   (config "migrate": false does the same; run 'gatehouse migrate' first)
+  --allow-http-issuer   development only: accept an http issuer on any host
+                  (env GATEHOUSE_ALLOW_HTTP_ISSUER=true)
+
+The ready line names the database by its absolute path; a new SQLite file is announced.
 
 ${globalOptionsHelp}`;
 
@@ -30,11 +36,13 @@ function parsePort(value: string | undefined): number | undefined {
 export async function start(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('start', args, {
     port: { type: 'string' }, host: { type: 'string' }, issuer: { type: 'string' }, 'no-migrate': { type: 'boolean' },
+    'allow-http-issuer': { type: 'boolean' },
   });
   if (values.help) return printLine(startHelp);
   expectPositionals('start', positionals, []);
   const config = commandConfig(values, {
     port: parsePort(values.port), host: values.host, issuer: values.issuer, migrate: values['no-migrate'] ? false : undefined,
+    allowHttpIssuer: values['allow-http-issuer'],
   });
   const server = await startServer(config);
 

@@ -26,7 +26,8 @@ Commands:
 
 Run 'gatehouse user <command> --help' for the options of each.`;
 
-const passwordOptionsHelp = `  --password-stdin      read the password from the first line of stdin (recommended)
+const passwordOptionsHelp = `  --password-stdin      read the password from the first line of stdin (recommended); on a
+                        terminal, prompt for it twice without echo
   --password P          the password itself (visible in shell history and the process list)
 Passwords need at least 8 characters; they are stored as argon2id hashes.`;
 

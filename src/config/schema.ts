@@ -3,6 +3,11 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const seconds = z.coerce.number().int().positive();
+/**
+ * A boolean option: JSON true or false only. Coercion would make the strings "false" and "no"
+ * true; the environment's true/false/1/0 are converted in load.ts.
+ */
+const flag = z.boolean({ invalid_type_error: 'must be true or false (a JSON boolean, not a string)' });
 
 export const configSchema = z.object({
   /** TCP port the server listens on. */
@@ -11,6 +16,8 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   /** Public issuer URL (https in production). Defaults to http://localhost:<port>. */
   issuer: z.string().url().optional(),
+  /** Development only: accept a plain http issuer on a host other than localhost (OIDC requires https). */
+  allowHttpIssuer: flag.default(false),
   /** sqlite:<path>, sqlite::memory: or postgres://… */
   databaseUrl: z.string().min(1).default('sqlite:./data/gatehouse.db'),
   /** Optional redis://… for short-lived records (sessions, interactions, codes, throttling). */
@@ -24,7 +31,7 @@ export const configSchema = z.object({
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-* from a reverse proxy (only behind one you run). */
-  trustProxy: z.coerce.boolean().default(false),
+  trustProxy: flag.default(false),
 
   /** Authorization code life (RFC 6749 §4.1.2 recommends at most 10 minutes; we use 60 s). */
   authorizationCodeTtl: seconds.default(60),
@@ -40,7 +47,7 @@ export const configSchema = z.object({
   accessTokenFormat: z.enum(['opaque', 'jwt']).default('opaque'),
 
   /** Legacy implicit flow (response_type=id_token / id_token token): off unless enabled. */
-  implicitFlow: z.coerce.boolean().default(false),
+  implicitFlow: flag.default(false),
   /** Access token life in the implicit flow (short: the browser sees it). */
   implicitAccessTokenTtl: seconds.default(300),
   /** The only scopes the implicit flow may grant. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { prefixedToken, randomToken } from './random.js';
+import { prefixedToken, randomIdentifier, randomToken } from './random.js';
 
 describe('random values', () => {
   it('carry the requested entropy as base64url, across pool refills and beyond the pool size', () => {
@@ -24,5 +24,17 @@ describe('random values', () => {
 
   it('prefix values with their type', () => {
     assert.match(prefixedToken('gh_at_'), /^gh_at_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('make identifiers that start with a letter or digit, never an option-like "-" (issue 9)', () => {
+    // 5 000 draws: with plain base64url about 156 would start with '-' or '_'.
+    const ids = Array.from({ length: 5000 }, () => randomIdentifier(16));
+    for (const id of ids) {
+      assert.match(id, /^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+      assert.equal(Buffer.from(id, 'base64url').length, 16);
+    }
+    assert.equal(new Set(ids).size, ids.length);
+    // Every allowed first character stays possible: the rule removes two, not more.
+    assert.ok(new Set(ids.map((id) => id[0])).size > 55);
   });
 });

@@ -24,6 +24,19 @@ export function randomToken(bytes = 32): string {
   return takeRandomBytes(bytes).toString('base64url');
 }
 
+/**
+ * A random identifier people may type as a command argument (a client id): base64url carrying
+ * `bytes` bytes, redrawn while it starts with '-' or '_', so it is never read as an option
+ * (`gatehouse client delete -K…`) and never starts with punctuation. Redrawing keeps the values
+ * uniform over the identifiers that start with a letter or digit (62 of 64 first characters).
+ */
+export function randomIdentifier(bytes = 16): string {
+  for (;;) {
+    const value = randomToken(bytes);
+    if (/^[A-Za-z0-9]/.test(value)) return value;
+  }
+}
+
 /** A random value with a readable type prefix, e.g. `gh_at_…`, so leaked values are recognisable. */
 export function prefixedToken(prefix: string, bytes = 32): string {
   return `${prefix}${randomToken(bytes)}`;

@@ -14,6 +14,12 @@ export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
   find(clientId: string): Promise<ClientRecord | null>;
   list(): Promise<ClientRecord[]>;
+  /**
+   * Replaces every field of the stored client but `clientId` and `createdAt` (name, redirect URIs,
+   * grants, scopes, consent, auth method, secret digest). Grants and tokens already issued stay.
+   * False when the client does not exist.
+   */
+  update(client: ClientRecord): Promise<boolean>;
   /** Deletes the client's row only (oauth/lifecycle.ts revokes what it held). False when it did not exist. */
   delete(clientId: string): Promise<boolean>;
 }

@@ -4,17 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { runCli, assertOneLineError, tempDatabase, parseJson } from './cli-harness.js';
-
-interface ClientJson {
-  client_id: string;
-  client_secret?: string;
-  client_name: string;
-  redirect_uris: string[];
-  grant_types: string[];
-  scope: string;
-  token_endpoint_auth_method: string;
-}
+import { runCli, assertOneLineError, tempDatabase, parseJson, type ClientJson } from './cli-harness.js';
 
 describe('gatehouse client', () => {
   const db = tempDatabase();

@@ -21,9 +21,9 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-export function runCli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(options.env), stdio: 'pipe' });
+    const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(options.env), stdio: 'pipe', cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
@@ -59,4 +59,15 @@ export function tempDatabase(): { dir: string; file: string; database: string; r
 export function parseJson<T>(result: CliResult): T {
   assert.equal(result.code, 0, `exit code (stderr: ${result.stderr})`);
   return JSON.parse(result.stdout) as T;
+}
+
+/** `client create --json` output (RFC 7591 §3.2.1 names); `client_secret` only when one was made. */
+export interface ClientJson {
+  client_id: string;
+  client_secret?: string;
+  client_name: string;
+  redirect_uris: string[];
+  grant_types: string[];
+  scope: string;
+  token_endpoint_auth_method: string;
 }

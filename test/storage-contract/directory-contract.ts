@@ -42,6 +42,30 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.deepEqual(listed.find((c) => c.clientId === b.clientId), b);
     });
 
+    it('updates every field of a client but its id and creation time, and reads the update at once (issue 9)', async () => {
+      const client = clientRecord();
+      await storage().clients.insert(client);
+      assert.deepEqual(await storage().clients.find(client.clientId), client); // a cached read, where one exists
+      const changed = {
+        ...client, clientName: 'Renamed', secretDigest: null, redirectUris: ['https://new.example/cb', 'com.example.app:/cb'],
+        grantTypes: ['authorization_code'], responseTypes: ['code'], scopes: ['openid'], skipConsent: true,
+        tokenEndpointAuthMethod: 'none' as const,
+      };
+      assert.equal(await storage().clients.update({ ...changed, createdAt: client.createdAt + 999 }), true);
+      assert.deepEqual(await storage().clients.find(client.clientId), changed);
+      assert.deepEqual((await storage().clients.list()).find((c) => c.clientId === client.clientId), changed);
+      assert.equal(await storage().clients.update(clientRecord()), false, 'an unknown client is not created');
+    });
+
+    it('rotating the secret digest replaces the old one: only the new digest is stored (issue 9)', async () => {
+      const client = clientRecord();
+      await storage().clients.insert(client);
+      await storage().clients.find(client.clientId);
+      const secretDigest = 'f'.repeat(64);
+      assert.equal(await storage().clients.update({ ...client, secretDigest }), true);
+      assert.equal((await storage().clients.find(client.clientId))?.secretDigest, secretDigest);
+    });
+
     it('deletes only the client row: what it held is revoked by the core policy, not by the adapter', async () => {
       const now = nowSeconds();
       const client = clientRecord();

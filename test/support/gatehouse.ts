@@ -19,7 +19,7 @@ import type { ClientRecord } from '../../src/storage/records.js';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { PasswordVerifier } from '../../src/accounts/password-verifier.js';
 import { sha256Hex } from '../../src/lib/digest.js';
-import { prefixedToken, randomToken } from '../../src/lib/random.js';
+import { prefixedToken, randomIdentifier } from '../../src/lib/random.js';
 import { freePort } from './free-port.js';
 
 export { freePort };
@@ -112,7 +112,7 @@ export async function startGatehouse(
       const clientSecret = isPublic ? undefined : prefixedToken('gh_cs_');
       const redirectUri = options.redirectUris?.[0] ?? 'http://localhost:8765/callback';
       const record: ClientRecord = {
-        clientId: randomToken(12),
+        clientId: randomIdentifier(12),
         clientName: 'Test client',
         secretDigest: clientSecret ? sha256Hex(clientSecret) : null,
         redirectUris: [redirectUri],

@@ -25,6 +25,15 @@ export function createClientStore(pool: pg.Pool): ClientStore {
       const { rows } = await query(pool, { text: 'SELECT * FROM clients ORDER BY created_at, client_id' });
       return rows.map(toClient);
     },
+    async update(c: ClientRecord) {
+      const result = await query(pool, {
+        text: `UPDATE clients SET client_name = $2, secret_digest = $3, redirect_uris = $4, grant_types = $5,
+          response_types = $6, scopes = $7, skip_consent = $8, token_endpoint_auth_method = $9 WHERE client_id = $1`,
+        values: [c.clientId, c.clientName, c.secretDigest, c.redirectUris, c.grantTypes,
+          c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod],
+      });
+      return (result.rowCount ?? 0) > 0;
+    },
     async delete(clientId) {
       const result = await query(pool, { text: 'DELETE FROM clients WHERE client_id = $1', values: [clientId] });
       return (result.rowCount ?? 0) > 0;

@@ -41,21 +41,32 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
       @skipConsent, @tokenEndpointAuthMethod, @createdAt)`);
   const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
   const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
+  const update = db.prepare(`UPDATE clients SET client_name = @clientName, secret_digest = @secretDigest,
+      redirect_uris = @redirectUris, grant_types = @grantTypes, response_types = @responseTypes, scopes = @scopes,
+      skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod
+    WHERE client_id = @clientId`);
   const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
 
   const cache = createReadCache<ClientRecord>(dataVersion);
 
+  const toRow = (client: ClientRecord) => ({
+    ...client,
+    redirectUris: toJson(client.redirectUris),
+    grantTypes: toJson(client.grantTypes),
+    responseTypes: toJson(client.responseTypes),
+    scopes: toJson(client.scopes),
+    skipConsent: toFlag(client.skipConsent),
+  });
+
   return {
     async insert(client) {
       cache.clear();
-      insertUnique(() => insert.run({
-        ...client,
-        redirectUris: toJson(client.redirectUris),
-        grantTypes: toJson(client.grantTypes),
-        responseTypes: toJson(client.responseTypes),
-        scopes: toJson(client.scopes),
-        skipConsent: toFlag(client.skipConsent),
-      }), `client ${client.clientId}`);
+      insertUnique(() => insert.run(toRow(client)), `client ${client.clientId}`);
+    },
+    async update(client) {
+      cache.clear();
+      const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod } = toRow(client);
+      return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod }).changes > 0;
     },
     async find(clientId) {
       return cache.get(clientId, () => {
