@@ -17,7 +17,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'));
   const clock = options.clock ?? systemClock;
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock,

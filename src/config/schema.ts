@@ -11,6 +11,8 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   /** Public issuer URL (https in production). Defaults to http://localhost:<port>. */
   issuer: z.string().url().optional(),
+  /** URL of the operator's documentation for developers: linked from the root page, advertised as service_documentation (RFC 8414 §2). */
+  serviceDocumentation: z.string().url().optional(),
   /** sqlite:<path>, sqlite::memory: or postgres://… */
   databaseUrl: z.string().min(1).default('sqlite:./data/gatehouse.db'),
   /** Optional redis://… for short-lived records (sessions, interactions, codes, throttling). */
@@ -21,6 +23,8 @@ export const configSchema = z.object({
   redisKeyPrefix: z.string().default('gatehouse:'),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` lines, or `pretty` (one readable line per event). Default: pretty on a terminal, json otherwise. */
+  logFormat: z.enum(['json', 'pretty']).optional(),
   /** Trust X-Forwarded-* from a reverse proxy (only behind one you run). */
   trustProxy: z.coerce.boolean().default(false),
 
