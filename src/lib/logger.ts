@@ -16,12 +16,15 @@ const redactPaths = [
 
 /**
  * `format` is `json` (one JSON object per line, the default) or `pretty` (time, level, message,
- * key=value); `destination` is stdout unless given.
+ * key=value); `destination` is stdout (pino's own fast writer) unless given.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
-  const out = destination ?? process.stdout;
-  const stream = format === 'pretty' ? { write: (line: string) => out.write(prettyLine(line)) } : out;
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, base: undefined }, stream as pino.DestinationStream);
+  let stream = destination;
+  if (format === 'pretty') {
+    const out = destination ?? pino.destination(1);
+    stream = { write: (line: string) => out.write(prettyLine(line)) };
+  }
+  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, base: undefined }, stream);
 }
 
 const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
