@@ -1,16 +1,14 @@
 // `import { createGatehouse } from 'gatehouse'`: Gatehouse embedded in an application's own
 // node:http server or Fastify app, from one typed configuration. See docs/embedding.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { loadConfig, ConfigError } from './config/load.js';
 import type { Config, ConfigInput } from './config/schema.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
-import { createStorage } from './storage/create-storage.js';
 import type { Storage } from './storage/ports.js';
-import { startPurger } from './storage/purge.js';
-import { createSigningKeySet, ensureSigningKey } from './keys/signing-keys.js';
-import { buildApp, gatehouseClientErrorHandler, serverDeps } from './app.js';
+import { openGatehouse } from './main.js';
+import { gatehouseClientErrorHandler } from './app.js';
 import { registerGatehouse } from './http/register.js';
 import type { ClientErrorHandler } from './http/client-error.js';
 
@@ -61,48 +59,29 @@ export async function createGatehouse(input: GatehouseConfig, options: Gatehouse
     throw new ConfigError(`invalid configuration:\n  issuer: an issuer with a path (${issuerPath}) cannot be embedded yet; use the origin's root, e.g. ${new URL(config.issuer).origin}`);
   }
   const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? 'json');
-  const clock = options.clock ?? systemClock;
-  const storage = await createStorage({
-    databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock,
-    poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix,
-  });
-  let app: FastifyInstance;
+  const routeOptions = { landingPage: options.landingPage ?? true };
+  // The same app `gatehouse start` serves, never listening: node:http requests go to its router.
+  const opened = await openGatehouse(config, logger, options.clock ?? systemClock, routeOptions);
   try {
-    await ensureSigningKey(storage.signingKeys, clock);
-    const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
-    const appDeps = { config, storage, keys, clock, logger };
-    const deps = serverDeps(appDeps);
-    const routeOptions = { landingPage: options.landingPage ?? true };
-    // The same app `gatehouse start` serves, never listening: node:http requests go to its router.
-    app = await buildApp(appDeps, routeOptions, deps);
-    await app.ready();
-    const stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
-
-    const fastifyPlugin: FastifyPluginAsync = async (instance) => {
+    await opened.app.ready();
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  opened.startPurging();
+  const { deps } = opened;
+  return {
+    issuer: config.issuer,
+    config,
+    storage: opened.storage,
+    handle: opened.app.routing as (request: IncomingMessage, response: ServerResponse) => void,
+    clientErrorHandler: gatehouseClientErrorHandler(deps, routeOptions),
+    async fastifyPlugin(instance) {
       if (instance.prefix !== '') {
         throw new ConfigError(`Gatehouse serves the issuer's paths (${config.issuer}); register it without a prefix, not under '${instance.prefix}'`);
       }
       registerGatehouse(instance, deps, routeOptions);
-    };
-    let closing: Promise<void> | undefined;
-    return {
-      issuer: config.issuer,
-      config,
-      storage,
-      handle: app.routing as (request: IncomingMessage, response: ServerResponse) => void,
-      clientErrorHandler: gatehouseClientErrorHandler(deps, routeOptions),
-      fastifyPlugin,
-      close() {
-        closing ??= (async () => {
-          stopPurger();
-          await app.close();
-          await storage.close();
-        })();
-        return closing;
-      },
-    };
-  } catch (error) {
-    await storage.close();
-    throw error;
-  }
+    },
+    close: opened.close,
+  };
 }

@@ -3,9 +3,12 @@ import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createStorage } from './storage/create-storage.js';
+import type { Storage } from './storage/ports.js';
 import { startPurger } from './storage/purge.js';
 import { createSigningKeySet, ensureSigningKey } from './keys/signing-keys.js';
-import { buildApp } from './app.js';
+import { buildApp, serverDeps, type AppOptions } from './app.js';
+import type { ServerDeps } from './http/server-deps.js';
+import type { FastifyInstance } from 'fastify';
 
 export interface RunningServer {
   /** The issuer URL it serves. */
@@ -16,9 +19,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'));
-  const clock = options.clock ?? systemClock;
+export interface OpenGatehouse {
+  app: FastifyInstance;
+  deps: ServerDeps;
+  storage: Storage;
+  /** Starts the background purge of expired records. */
+  startPurging(): void;
+  /** Stops the purge, closes the app (draining what it serves), closes storage; once. */
+  close(): Promise<void>;
+}
+
+/** Storage, the first signing key and the app, not yet listening: shared by `start` and `createGatehouse`. */
+export async function openGatehouse(config: Config, logger: Logger, clock: Clock, options: AppOptions = {}): Promise<OpenGatehouse> {
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock,
     poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix,
@@ -26,14 +38,16 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   try {
     await ensureSigningKey(storage.signingKeys, clock);
     const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
-    const app = await buildApp({ config, storage, keys, clock, logger });
-    const address = await app.listen({ port: config.port, host: config.host });
-    const stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
-    logger.info({ issuer: config.issuer, address }, `Gatehouse ready: issuer ${config.issuer} listening on ${address}`);
+    const appDeps = { config, storage, keys, clock, logger };
+    const deps = serverDeps(appDeps);
+    const app = await buildApp(appDeps, options, deps);
+    let stopPurger = () => {};
     let closing: Promise<void> | undefined;
     return {
-      issuer: config.issuer,
-      url: address,
+      app, deps, storage,
+      startPurging() {
+        stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
+      },
       close() {
         closing ??= (async () => {
           stopPurger();
@@ -47,4 +61,19 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     await storage.close();
     throw error;
   }
+}
+
+export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'));
+  const opened = await openGatehouse(config, logger, options.clock ?? systemClock);
+  let address: string;
+  try {
+    address = await opened.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  opened.startPurging();
+  logger.info({ issuer: config.issuer, address }, `Gatehouse ready: issuer ${config.issuer} listening on ${address}`);
+  return { issuer: config.issuer, url: address, close: opened.close };
 }
