@@ -13,28 +13,37 @@ export interface FlowClient {
 export interface FlowResult {
   config: oidc.Configuration;
   tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+  browser: ScriptedBrowser;
   callback: URL;
   code: string;
 }
 
-export async function openidClientCodeFlow(issuer: string, client: FlowClient, user: { username: string; password: string }): Promise<FlowResult> {
-  const config = await oidc.discovery(new URL(issuer), client.clientId, undefined, oidc.ClientSecretBasic(client.clientSecret!),
-    { execute: [oidc.allowInsecureRequests] });
-  const verifier = oidc.randomPKCECodeVerifier();
+/** Steps 1-6 for a discovered client: authorize, log in and approve when asked, exchange the code. */
+export async function codeFlowLogin(config: oidc.Configuration, redirectUri: string, user: { username: string; password: string },
+  browser = new ScriptedBrowser()): Promise<FlowResult> {
+  const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: client.redirectUri, scope: 'openid profile email offline_access', state, nonce,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    redirect_uri: redirectUri, scope: 'openid profile email offline_access', state, nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
   });
-  const browser = new ScriptedBrowser();
+  // Steps 1-3: redirect to Gatehouse, log in, approve; the browser is sent back with a code.
   let page = await browser.navigate(url.toString());
-  page = await browser.submitForm(page, { username: user.username, password: user.password });
-  if (!page.leftTo) page = await browser.submitForm(page, { decision: 'approve' });
-  assert.ok(page.leftTo, `sent back to the client (last page: ${page.status} ${page.body.slice(0, 200)})`);
+  if (page.body.includes('name="password"')) page = await browser.submitForm(page, { username: user.username, password: user.password });
+  if (page.body.includes('name="decision"')) page = await browser.submitForm(page, { decision: 'approve' });
+  assert.ok(page.leftTo, `expected a redirect to the client, got ${page.status} ${page.body.slice(0, 200)}`);
+  // Steps 4-6: the Client-Server exchanges the code with its secret.
   const callback = new URL(page.leftTo);
   const tokens = await oidc.authorizationCodeGrant(config, callback, {
-    pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
+    pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
   });
-  return { config, tokens, callback, code: callback.searchParams.get('code')! };
+  return { config, tokens, browser, callback, code: callback.searchParams.get('code')! };
+}
+
+/** Discovery with client_secret_basic, then the whole flow. */
+export async function openidClientCodeFlow(issuer: string, client: FlowClient, user: { username: string; password: string }): Promise<FlowResult> {
+  const config = await oidc.discovery(new URL(issuer), client.clientId, undefined, oidc.ClientSecretBasic(client.clientSecret!),
+    { execute: [oidc.allowInsecureRequests] });
+  return codeFlowLogin(config, client.redirectUri, user);
 }
