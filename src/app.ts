@@ -47,7 +47,7 @@ export interface AppOptions {
 /** The answer to requests Node's parser refuses (431 and 400), for Gatehouse's routes. */
 export function gatehouseClientErrorHandler(deps: ServerDeps, routeOptions: RouteOptions): ClientErrorHandler {
   return clientErrorHandler({
-    channelOf: channelOf(routeTable(deps, routeOptions)), basePath: '',
+    channelOf: channelOf(routeTable(deps, routeOptions)),
     hsts: deps.config.issuer.startsWith('https:'), logger: deps.logger,
   });
 }

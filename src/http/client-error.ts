@@ -14,8 +14,6 @@ export type ClientErrorHandler = (error: Error & { code?: string; rawPacket?: un
 export interface ClientErrorOptions {
   /** The channel of the route a path belongs to, or null for an unknown path. */
   channelOf(path: string): Channel | null;
-  /** Path of the issuer (empty at the origin's root), stripped before channelOf. */
-  basePath: string;
   hsts: boolean;
   logger: Logger;
 }
@@ -27,7 +25,7 @@ function requestPath(rawPacket: unknown): string | null {
   return match ? match[1]! : null;
 }
 
-export function clientErrorHandler({ channelOf, basePath, hsts, logger }: ClientErrorOptions): ClientErrorHandler {
+export function clientErrorHandler({ channelOf, hsts, logger }: ClientErrorOptions): ClientErrorHandler {
   return function onClientError(error, socket) {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
@@ -37,8 +35,7 @@ export function clientErrorHandler({ channelOf, basePath, hsts, logger }: Client
       return;
     }
     const path = requestPath(error.rawPacket);
-    const local = path !== null && basePath !== '' && path.startsWith(basePath) ? path.slice(basePath.length) || '/' : path;
-    const json = local !== null && channelOf(local) === 'json';
+    const json = path !== null && channelOf(path) === 'json';
     const description = status === 431 ? messages.tooLarge.headers : status === 408 ? 'the request took too long to arrive' : messages.unparsable;
     const headers: Record<string, string> = { ...baseSecurityHeaders(hsts), 'cache-control': 'no-store', connection: 'close' };
     let body: string;
