@@ -6,11 +6,11 @@ import type { Logger } from './lib/logger.js';
 import { randomToken } from './lib/random.js';
 import type { SigningKeySet } from './keys/signing-keys.js';
 import type { Storage } from './storage/ports.js';
-import { parseWireParameters } from './http/form.js';
-import { registerRoutes, type Channel } from './http/routes.js';
+import { channelOf, routeTable, type RouteOptions } from './http/routes.js';
 import type { ServerDeps } from './http/server-deps.js';
-import { applyBaseSecurityHeaders, htmlPageHeaders } from './http/security-headers.js';
-import { sendJsonError, toOAuthError } from './http/error-response.js';
+import { bodyLimit } from './http/body-limit.js';
+import { clientErrorHandler, type ClientErrorHandler } from './http/client-error.js';
+import { registerGatehouse } from './http/register.js';
 import { idTokenHintVerifier, idTokenMinter } from './oidc/id-token.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
@@ -42,52 +42,34 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords }: 
   };
 }
 
-export async function buildApp(appDeps: AppDeps): Promise<FastifyInstance> {
-  const deps = serverDeps(appDeps);
+export interface AppOptions {
+  /** Serve the page at the issuer's root (default true). */
+  landingPage?: boolean;
+}
+
+/** The answer to requests Node's parser refuses (431 and 400), for Gatehouse's routes. */
+export function gatehouseClientErrorHandler(deps: ServerDeps, routeOptions: RouteOptions): ClientErrorHandler {
+  return clientErrorHandler({
+    channelOf: channelOf(routeTable(deps, routeOptions)),
+    hsts: deps.config.issuer.startsWith('https:'), logger: deps.logger,
+  });
+}
+
+/** Gatehouse's own Fastify server: server-level options, the 431 answer, the 404 answer. */
+export async function buildApp(appDeps: AppDeps, options: AppOptions = {}, deps = serverDeps(appDeps)): Promise<FastifyInstance> {
+  const routeOptions = { landingPage: options.landingPage ?? true };
   const app = Fastify({
     loggerInstance: appDeps.logger,
     // Request lines would carry query strings; we log our own, without them.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: appDeps.config.trustProxy,
-    bodyLimit: 64 * 1024,
+    bodyLimit,
     genReqId: () => randomToken(9),
     return503OnClosing: true,
+    clientErrorHandler: gatehouseClientErrorHandler(deps, routeOptions),
   }) as unknown as FastifyInstance;
 
-  // Only form bodies are accepted (RFC 6749 §3.2); anything else is rejected as invalid_request.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, parseWireParameters(body as string));
-  });
-
-  // Every request would otherwise get a pino child logger (and its redaction setup); our log
-  // calls carry the request id themselves.
-  app.setChildLoggerFactory((logger) => logger);
-
-  const hsts = appDeps.config.issuer.startsWith('https:');
-  // Callback-style hooks: no promise per request on the hot path.
-  app.addHook('onRequest', (_request, reply, done) => {
-    applyBaseSecurityHeaders(reply, hsts);
-    done();
-  });
-  if (appDeps.logger.isLevelEnabled('debug')) {
-    app.addHook('onResponse', (request, reply, done) => {
-      request.log.debug({ reqId: request.id, method: request.method, route: request.routeOptions.url, status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime) }, 'request');
-      done();
-    });
-  }
-
-  app.setErrorHandler(async (error, request, reply) => {
-    const oauthError = toOAuthError(error, request);
-    const channel = (request.routeOptions.config as { channel?: Channel } | undefined)?.channel;
-    if (channel === 'html') {
-      return htmlPageHeaders(reply).code(oauthError.status).send(errorPage('Something went wrong', oauthError.description, oauthError.code));
-    }
-    return sendJsonError(reply, oauthError);
-  });
+  registerGatehouse(app, deps, routeOptions);
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' }));
-
-  registerRoutes(app, deps);
   return app;
 }

@@ -3,11 +3,14 @@ import type { Config } from './config/schema.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createStorage } from './storage/create-storage.js';
+import type { Storage } from './storage/ports.js';
 import { databaseLocation } from './storage/database-location.js';
 import { startPurger } from './storage/purge.js';
 import { createSigningKeySet } from './keys/signing-keys.js';
 import { openSigningKeys } from './keys/open-signing-keys.js';
-import { buildApp } from './app.js';
+import { buildApp, serverDeps, type AppOptions } from './app.js';
+import type { ServerDeps } from './http/server-deps.js';
+import type { FastifyInstance } from 'fastify';
 
 export interface RunningServer {
   /** The issuer URL it serves. */
@@ -18,9 +21,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const clock = options.clock ?? systemClock;
+export interface OpenGatehouse {
+  app: FastifyInstance;
+  deps: ServerDeps;
+  storage: Storage;
+  /** The database as an operator reads it: an absolute path, or a URL without its password. */
+  database: string;
+  /** Starts the background purge of expired records. */
+  startPurging(): void;
+  /** Stops the purge, closes the app (draining what it serves), closes storage; once. */
+  close(): Promise<void>;
+}
+
+/** Storage, the signing keys and the app, not yet listening: shared by `start` and `createGatehouse`. */
+export async function openGatehouse(config: Config, logger: Logger, clock: Clock, options: AppOptions = {}): Promise<OpenGatehouse> {
   // The absolute path: a relative sqlite:./data/… opens a different file in another folder.
   const database = databaseLocation(config.databaseUrl);
   const storage = await createStorage({
@@ -31,17 +45,18 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
   try {
     const { sealer, notices } = await openSigningKeys(storage.signingKeys, clock, config);
     for (const notice of notices) logger[notice.level](notice.message);
-    const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
     // On a failure below, closing the storage also stops the key set's change watch.
-    const app = await buildApp({ config, storage, keys, clock, logger });
-    const address = await app.listen({ port: config.port, host: config.host });
-    const stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
-    logger.info({ issuer: config.issuer, address, database: database.description },
-      `Gatehouse ready: issuer ${config.issuer} listening on ${address}, database ${database.description}`);
+    const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
+    const appDeps = { config, storage, keys, clock, logger };
+    const deps = serverDeps(appDeps);
+    const app = await buildApp(appDeps, options, deps);
+    let stopPurger = () => {};
     let closing: Promise<void> | undefined;
     return {
-      issuer: config.issuer,
-      url: address,
+      app, deps, storage, database: database.description,
+      startPurging() {
+        stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
+      },
       close() {
         closing ??= (async () => {
           stopPurger();
@@ -56,4 +71,20 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     await storage.close();
     throw error;
   }
+}
+
+export async function startServer(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json'));
+  const opened = await openGatehouse(config, logger, options.clock ?? systemClock);
+  let address: string;
+  try {
+    address = await opened.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  opened.startPurging();
+  logger.info({ issuer: config.issuer, address, database: opened.database },
+    `Gatehouse ready: issuer ${config.issuer} listening on ${address}, database ${opened.database}`);
+  return { issuer: config.issuer, url: address, close: opened.close };
 }

@@ -18,6 +18,7 @@ export const environmentVariables: Record<string, keyof ConfigInput> = {
   GATEHOUSE_DATABASE_POOL_SIZE: 'databasePoolSize',
   GATEHOUSE_REDIS_KEY_PREFIX: 'redisKeyPrefix',
   GATEHOUSE_LOG_LEVEL: 'logLevel',
+  GATEHOUSE_LOG_FORMAT: 'logFormat',
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
   GATEHOUSE_ACCESS_TOKEN_FORMAT: 'accessTokenFormat',
   GATEHOUSE_IMPLICIT_FLOW: 'implicitFlow',

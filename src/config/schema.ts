@@ -18,6 +18,8 @@ export const configSchema = z.object({
   issuer: z.string().url().optional(),
   /** Development only: accept a plain http issuer on a host other than localhost (OIDC requires https). */
   allowHttpIssuer: flag.default(false),
+  /** URL of the operator's documentation for developers: linked from the root page, advertised as service_documentation (RFC 8414 §2). */
+  serviceDocumentation: z.string().url().optional(),
   /** sqlite:<path>, sqlite::memory: or postgres://… */
   databaseUrl: z.string().min(1).default('sqlite:./data/gatehouse.db'),
   /** Optional redis://… for short-lived records (sessions, interactions, codes, throttling). */
@@ -30,6 +32,8 @@ export const configSchema = z.object({
   migrate: z.boolean().default(true),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` lines, or `pretty` (one readable line per event). Default: pretty on a terminal, json otherwise. */
+  logFormat: z.enum(['json', 'pretty']).optional(),
   /** Trust X-Forwarded-* from a reverse proxy (only behind one you run). */
   trustProxy: flag.default(false),
 

@@ -7,6 +7,7 @@ import type { ServerDeps } from '../http/server-deps.js';
 import { parseWireParameters, queryOf, type WireParameters } from '../http/form.js';
 import { htmlPageHeaders } from '../http/security-headers.js';
 import { toOAuthError } from '../http/error-response.js';
+import { noteClient } from '../http/request-log.js';
 import { randomToken } from '../lib/random.js';
 import { AuthorizationPageError, resolveTrustedRedirect, type TrustedRedirect } from '../oauth/authorization-request.js';
 import { authorizationErrorResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
@@ -34,6 +35,7 @@ export function authorizeEndpoint(deps: ServerDeps) {
       const status = error instanceof AuthorizationPageError ? 400 : oauthError.status;
       return htmlPageHeaders(reply).code(status).send(requestErrorPage(oauthError.description, oauthError.code));
     }
+    noteClient(request, trusted.client.clientId);
 
     try {
       // 3-6. response_type, response_mode, scope, PKCE, then nonce, prompt, max_age, hints.

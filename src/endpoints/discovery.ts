@@ -5,7 +5,9 @@ import type { ServerDeps } from '../http/server-deps.js';
 import { openIdProviderMetadata } from '../oidc/metadata.js';
 
 export function discoveryEndpoint(deps: ServerDeps) {
-  const body = JSON.stringify(openIdProviderMetadata({ issuer: deps.config.issuer, implicitFlow: deps.config.implicitFlow }));
+  const body = JSON.stringify(openIdProviderMetadata({
+    issuer: deps.config.issuer, implicitFlow: deps.config.implicitFlow, serviceDocumentation: deps.config.serviceDocumentation,
+  }));
   return async function discovery(_request: FastifyRequest, reply: FastifyReply) {
     return reply.header('Cache-Control', 'public, max-age=300').header('Access-Control-Allow-Origin', '*')
       .type('application/json').send(body);

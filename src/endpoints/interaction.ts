@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
 import { htmlPageHeaders } from '../http/security-headers.js';
 import { toOAuthError } from '../http/error-response.js';
+import { noteClient } from '../http/request-log.js';
 import { OAuthError } from '../oauth/errors.js';
 import { matchRedirectUri } from '../oauth/redirect-uri.js';
 import type { AuthenticationRequest } from '../oidc/authentication-request.js';
@@ -74,6 +75,7 @@ async function load(request: FastifyRequest<Params>, reply: FastifyReply, deps: 
     await sendGone(request, reply, deps);
     return null;
   }
+  if (interaction.params.client_id) noteClient(request, interaction.params.client_id);
   try {
     return { interaction, request: await validateStoredRequest(interaction.params, deps) };
   } catch (error) {

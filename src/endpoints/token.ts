@@ -5,6 +5,7 @@ import type { ServerDeps } from '../http/server-deps.js';
 import { formRequest } from '../http/oauth-request.js';
 import { sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
+import { noteClient } from '../http/request-log.js';
 import { authenticateClient } from '../oauth/client-authentication.js';
 import { exchangeGrant } from '../oauth/grants/index.js';
 
@@ -17,6 +18,7 @@ export function tokenEndpoint(deps: ServerDeps) {
   return async function token(request: FastifyRequest, reply: FastifyReply) {
     try {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: true });
+      noteClient(request, authenticated.client.clientId);
       const response = await exchangeGrant(authenticated, grantDeps);
       return noStore(reply).send(response);
     } catch (error) {

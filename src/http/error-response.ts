@@ -6,8 +6,17 @@ import { OAuthError } from '../oauth/errors.js';
 import { InvalidClientError } from '../oauth/client-authentication.js';
 import { StorageUnavailableError } from '../storage/ports.js';
 import { noStore } from './security-headers.js';
+import { bodyLimit } from './body-limit.js';
+import { noteClient } from './request-log.js';
+import { messages } from '../interaction/views/messages.js';
 
 export function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
+  if (error instanceof InvalidClientError) {
+    // Who tried, how, and why it failed: for the operator only; the client reads one uniform answer.
+    const { clientId, method, reason } = error.failure;
+    if (clientId !== undefined) noteClient(request, clientId);
+    request.log.warn({ reqId: request.id, client: clientId, method, reason }, 'client authentication failed');
+  }
   if (error instanceof OAuthError) return error;
   if (error instanceof StorageUnavailableError) {
     request.log.warn({ reqId: request.id, err: error.message }, 'storage unavailable');
@@ -15,8 +24,10 @@ export function toOAuthError(error: unknown, request: FastifyRequest): OAuthErro
   }
   const status = (error as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Framework-level rejections: bad content type, body too large, malformed body.
-    return new OAuthError('invalid_request', 'the request could not be parsed', { cause: error, status: status === 413 ? 413 : 400 });
+    // Framework-level rejections: body too large (RFC 9110 §15.5.14), bad content type, malformed body.
+    if (status === 413) return new OAuthError('invalid_request', messages.tooLarge.body(`${bodyLimit / 1024} KiB`), { cause: error, status: 413 });
+    const description = status === 415 ? messages.badMediaType : messages.unparsable;
+    return new OAuthError('invalid_request', description, { cause: error, status: 400 });
   }
   request.log.error({ reqId: request.id, err: error }, 'unexpected error');
   return new OAuthError('server_error', `an unexpected error occurred (request ${request.id})`, { cause: error });

@@ -1,6 +1,9 @@
-// The route table, on one screen.
-import type { FastifyInstance } from 'fastify';
+// The route table, on one screen: every path, the methods it answers and the channel its errors
+// use. A known path asked with another method answers 405 with `Allow` (RFC 9110 §15.5.6).
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { ServerDeps } from './server-deps.js';
+import { bodyLimit } from './body-limit.js';
+import { htmlPageHeaders, noStore } from './security-headers.js';
 import { authorizeEndpoint } from '../endpoints/authorize.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
@@ -10,27 +13,84 @@ import { discoveryEndpoint } from '../endpoints/discovery.js';
 import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoint } from '../endpoints/health.js';
 import { assetsEndpoint } from '../endpoints/assets.js';
+import { landingEndpoint } from '../endpoints/landing.js';
 import { consentSubmit, interactionPage, loginSubmit } from '../endpoints/interaction.js';
+import { errorPage } from '../interaction/views/error.js';
+import { messages } from '../interaction/views/messages.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';
 
-export function registerRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  const json = { config: { channel: 'json' as Channel } };
-  const html = { config: { channel: 'html' as Channel } };
-  const discovery = discoveryEndpoint(deps);
+type Method = 'GET' | 'POST';
 
-  app.get('/.well-known/openid-configuration', json, discovery);
-  app.get('/.well-known/oauth-authorization-server', json, discovery);
-  app.get('/jwks', json, jwksEndpoint(deps));
-  app.route({ method: ['GET', 'POST'], url: '/authorize', ...html, handler: authorizeEndpoint(deps) });
-  app.get('/interaction/:id', html, interactionPage(deps));
-  app.post('/interaction/:id/login', html, loginSubmit(deps));
-  app.post('/interaction/:id/consent', html, consentSubmit(deps));
-  app.post('/token', json, tokenEndpoint(deps));
-  app.route({ method: ['GET', 'POST'], url: '/userinfo', ...json, handler: userinfoEndpoint(deps) });
-  app.post('/introspect', json, introspectEndpoint(deps));
-  app.post('/revoke', json, revokeEndpoint(deps));
-  app.get('/healthz', json, healthEndpoint(deps));
-  app.get('/assets/:file', html, assetsEndpoint());
+export interface Route {
+  path: string;
+  channel: Channel;
+  methods: Partial<Record<Method, RouteHandlerMethod>>;
+}
+
+export interface RouteOptions {
+  /** The page at the issuer's root; off when a host application owns `/`. */
+  landingPage: boolean;
+}
+
+export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
+  const discovery = discoveryEndpoint(deps) as RouteHandlerMethod;
+  const authorize = authorizeEndpoint(deps) as RouteHandlerMethod;
+  const userinfo = userinfoEndpoint(deps) as RouteHandlerMethod;
+  const h = (handler: unknown) => handler as RouteHandlerMethod;
+  return [
+    ...(options.landingPage ? [{ path: '/', channel: 'html' as const, methods: { GET: h(landingEndpoint(deps)) } }] : []),
+    { path: '/.well-known/openid-configuration', channel: 'json', methods: { GET: discovery } },
+    { path: '/.well-known/oauth-authorization-server', channel: 'json', methods: { GET: discovery } },
+    { path: '/jwks', channel: 'json', methods: { GET: h(jwksEndpoint(deps)) } },
+    { path: '/authorize', channel: 'html', methods: { GET: authorize, POST: authorize } },
+    { path: '/interaction/:id', channel: 'html', methods: { GET: h(interactionPage(deps)) } },
+    { path: '/interaction/:id/login', channel: 'html', methods: { POST: h(loginSubmit(deps)) } },
+    { path: '/interaction/:id/consent', channel: 'html', methods: { POST: h(consentSubmit(deps)) } },
+    { path: '/token', channel: 'json', methods: { POST: h(tokenEndpoint(deps)) } },
+    { path: '/userinfo', channel: 'json', methods: { GET: userinfo, POST: userinfo } },
+    { path: '/introspect', channel: 'json', methods: { POST: h(introspectEndpoint(deps)) } },
+    { path: '/revoke', channel: 'json', methods: { POST: h(revokeEndpoint(deps)) } },
+    { path: '/healthz', channel: 'json', methods: { GET: h(healthEndpoint(deps)) } },
+    { path: '/assets/:file', channel: 'html', methods: { GET: h(assetsEndpoint()) } },
+  ];
+}
+
+// Fastify answers HEAD for every GET route itself.
+const everyMethod = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+export function registerRoutes(app: FastifyInstance, deps: ServerDeps, options: RouteOptions): void {
+  for (const route of routeTable(deps, options)) {
+    const config = { channel: route.channel };
+    const methods = Object.keys(route.methods) as Method[];
+    for (const method of methods) {
+      app.route({ method, url: route.path, config, bodyLimit, handler: route.methods[method]! });
+    }
+    const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    const others = everyMethod.filter((method) => !allowed.includes(method));
+    const allow = allowed.join(', ');
+    app.route({ method: others, url: route.path, config, bodyLimit, handler: methodNotAllowed(route.channel, allow) });
+  }
+}
+
+/** RFC 9110 §15.5.6: 405 names the methods the resource supports in `Allow`. */
+function methodNotAllowed(channel: Channel, allow: string) {
+  return async function notAllowed(request: FastifyRequest, reply: FastifyReply) {
+    const text = messages.methodNotAllowed.text(request.method, allow);
+    reply.header('Allow', allow);
+    if (channel === 'html') return htmlPageHeaders(reply).code(405).send(errorPage(messages.methodNotAllowed.title, text));
+    return noStore(reply).code(405).send({ error: 'invalid_request', error_description: text });
+  };
+}
+
+/** The channel of the route a path (without query) belongs to, or null when none matches. */
+export function channelOf(routes: readonly Route[]): (path: string) => Channel | null {
+  const patterns = routes.map((route) => ({ segments: route.path.split('/'), channel: route.channel }));
+  return (path) => {
+    const segments = path.split('/');
+    const found = patterns.find((pattern) => pattern.segments.length === segments.length
+      && pattern.segments.every((segment, i) => (segment.startsWith(':') ? segments[i] !== '' : segment === segments[i])));
+    return found ? found.channel : null;
+  };
 }

@@ -19,14 +19,23 @@ export function applyBaseSecurityHeaders(reply: FastifyReply, hsts: boolean): vo
  * redirected to afterwards (browsers apply form-action to the redirect after a POST).
  */
 export function htmlPageHeaders(reply: FastifyReply, formTargets: readonly string[] = []): FastifyReply {
-  const formAction = ["'self'", ...formTargets].join(' ');
-  reply.header('Content-Security-Policy', [
-    "default-src 'none'", "style-src 'self'", "img-src 'self' data:", "script-src 'self'",
-    `form-action ${formAction}`, "frame-ancestors 'none'", "base-uri 'none'",
-  ].join('; '));
+  reply.header('Content-Security-Policy', contentSecurityPolicy(formTargets));
   reply.header('Cache-Control', 'no-store');
   reply.header('Pragma', 'no-cache');
   return reply.type('text/html; charset=utf-8');
+}
+
+export function contentSecurityPolicy(formTargets: readonly string[] = []): string {
+  const formAction = ["'self'", ...formTargets].join(' ');
+  return [
+    "default-src 'none'", "style-src 'self'", "img-src 'self' data:", "script-src 'self'",
+    `form-action ${formAction}`, "frame-ancestors 'none'", "base-uri 'none'",
+  ].join('; ');
+}
+
+/** The headers every response carries, as a plain object (for answers written outside Fastify). */
+export function baseSecurityHeaders(hsts: boolean): Record<string, string> {
+  return hsts ? baseHeadersWithHsts : baseHeaders;
 }
 
 export function noStore(reply: FastifyReply): FastifyReply {

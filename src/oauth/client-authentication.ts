@@ -2,7 +2,7 @@
 // §3.2.1; OIDC Core §9): a table of methods keyed by `token_endpoint_auth_method`, one file each
 // under client-auth-methods/. A request uses exactly one method, and it must be the one the
 // client registered.
-import type { TokenEndpointAuthMethod } from '../storage/records.js';
+import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { InvalidClientError, OAuthError } from './errors.js';
 import { refuseRepeatedParameters, type AuthenticatedRequest, type OAuthRequest } from './request.js';
 import type { ClientAuthDeps, ClientAuthMethod, PresentedCredentials } from './client-auth-methods/method.js';
@@ -23,6 +23,12 @@ export const supportedClientAuthMethods: readonly TokenEndpointAuthMethod[] = [.
 // The methods a request uses by presenting a credential; `none` is what one presenting none uses.
 const credentialMethods = [...methods.values()].filter((method) => method !== none);
 
+function failureReason(client: ClientRecord | null, verified: boolean, method: TokenEndpointAuthMethod): string {
+  if (!client) return 'unknown client';
+  if (client.tokenEndpointAuthMethod !== method) return `registered for ${client.tokenEndpointAuthMethod}`;
+  return verified ? 'refused' : 'wrong secret';
+}
+
 export async function authenticateClient(
   request: OAuthRequest,
   deps: ClientAuthDeps,
@@ -41,7 +47,8 @@ export async function authenticateClient(
   }
   credentials ??= none.presented(request);
   if (credentials === undefined || credentials.clientId === '') {
-    throw new InvalidClientError('client authentication is required', method.challengesBasic);
+    throw new InvalidClientError('client authentication is required', method.challengesBasic,
+      { method: method.name, reason: 'no client credentials presented' });
   }
 
   const client = await deps.clients.find(credentials.clientId);
@@ -49,9 +56,14 @@ export async function authenticateClient(
   // registered one costs the same as a wrong secret, and all three read alike.
   const verified = await method.verify(credentials, client, deps);
   if (!client || !verified || client.tokenEndpointAuthMethod !== method.name) {
-    throw new InvalidClientError('client authentication failed', method.challengesBasic);
+    throw new InvalidClientError('client authentication failed', method.challengesBasic, {
+      clientId: credentials.clientId, method: method.name, reason: failureReason(client, verified, method.name),
+    });
   }
-  if (method === none && !allowPublic) throw new InvalidClientError('public clients may not use this endpoint', false);
+  if (method === none && !allowPublic) {
+    throw new InvalidClientError('public clients may not use this endpoint', false,
+      { clientId: client.clientId, method: method.name, reason: 'public client at an endpoint for confidential clients' });
+  }
   return {
     method: request.method, url: request.url, headers: request.headers, params: request.params, repeated: request.repeated,
     client, clientAuthMethod: method.name,

@@ -53,9 +53,18 @@ export function isOAuthError(value: unknown): value is OAuthError {
   return value instanceof OAuthError;
 }
 
+/** Why a client authentication failed, for the log only (the client reads one uniform answer). */
+export interface ClientAuthFailure {
+  /** The client id presented, if any (never a secret). */
+  clientId?: string;
+  /** The `token_endpoint_auth_method` the request used. */
+  method?: string;
+  reason: string;
+}
+
 /** invalid_client that tells the renderer to add `WWW-Authenticate: Basic` (RFC 6749 §5.2). */
 export class InvalidClientError extends OAuthError {
-  constructor(description: string, readonly usedBasic: boolean) {
+  constructor(description: string, readonly usedBasic: boolean, readonly failure: ClientAuthFailure = { reason: description }) {
     super('invalid_client', description);
   }
 }

@@ -5,9 +5,11 @@ import { supportedGrantTypes } from './grants/index.js';
 export interface MetadataPolicy {
   issuer: string;
   implicitFlow: boolean;
+  /** Advertised as service_documentation when the operator configured one. */
+  serviceDocumentation?: string | undefined;
 }
 
-export function authorizationServerMetadata({ issuer, implicitFlow }: MetadataPolicy): Record<string, unknown> {
+export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocumentation }: MetadataPolicy): Record<string, unknown> {
   // Introspection needs a credential (RFC 7662 §2.1); that public clients may also revoke by
   // client_id alone (RFC 7009 §2.1) stays unadvertised, as before.
   const authMethods = supportedClientAuthMethods.filter((method) => method !== 'none');
@@ -27,5 +29,6 @@ export function authorizationServerMetadata({ issuer, implicitFlow }: MetadataPo
     revocation_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    ...(serviceDocumentation ? { service_documentation: serviceDocumentation } : {}),
   };
 }

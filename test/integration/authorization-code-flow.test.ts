@@ -5,6 +5,7 @@ import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 import { ScriptedBrowser } from '../support/browser.js';
+import { codeFlowLogin } from '../support/openid-flow.js';
 
 describe('authorization code flow with openid-client (OIDC Core §3.1)', () => {
   let server: TestServer;
@@ -18,25 +19,7 @@ describe('authorization code flow with openid-client (OIDC Core §3.1)', () => {
   });
   after(() => server.close());
 
-  async function login(config: oidc.Configuration, browser = new ScriptedBrowser()) {
-    const codeVerifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: client.redirectUri, scope: 'openid profile email offline_access', state, nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
-    });
-    // Steps 1-3: redirect to Gatehouse, log in, approve; the browser is sent back with a code.
-    let page = await browser.navigate(url.toString());
-    if (page.body.includes('name="password"')) page = await browser.submitForm(page, { username: user.username, password: user.password });
-    if (page.body.includes('name="decision"')) page = await browser.submitForm(page, { decision: 'approve' });
-    assert.ok(page.leftTo, `expected a redirect to the client, got ${page.status}`);
-    // Steps 4-6: the Client-Server exchanges the code with its secret.
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.leftTo), {
-      pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
-    });
-    return { tokens, browser, callback: new URL(page.leftTo) };
-  }
+  const login = (config: oidc.Configuration, browser?: ScriptedBrowser) => codeFlowLogin(config, client.redirectUri, user, browser);
 
   it('completes login, consent and code exchange with client_secret_basic, PKCE, state and nonce', async () => {
     const config = await oidc.discovery(new URL(server.issuer), client.clientId, undefined,

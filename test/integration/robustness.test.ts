@@ -18,7 +18,7 @@ describe('robustness against malformed requests', () => {
 
   const form = 'application/x-www-form-urlencoded';
   const cases: Array<{ name: string; path: string; method?: string; headers?: Record<string, string>; body?: string; status: number; error?: string }> = [
-    { name: 'GET /token', path: '/token', status: 404 },
+    { name: 'GET /token (RFC 9110 §15.5.6: 405, see http-answers.test.ts)', path: '/token', status: 405, error: 'invalid_request' },
     { name: 'an empty token request', path: '/token', method: 'POST', headers: { 'content-type': form }, body: '', status: 401, error: 'invalid_client' },
     { name: 'a JSON token request', path: '/token', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', status: 400, error: 'invalid_request' },
     { name: 'a token request without content type', path: '/token', method: 'POST', body: 'grant_type=x', status: 400, error: 'invalid_request' },

@@ -107,37 +107,8 @@ export async function startGatehouse(
 
   return {
     issuer: config.issuer, config, storage, keys, sealer, clock, app,
-    async createClient(options = {}) {
-      const isPublic = options.public ?? false;
-      const clientSecret = isPublic ? undefined : prefixedToken('gh_cs_');
-      const redirectUri = options.redirectUris?.[0] ?? 'http://localhost:8765/callback';
-      const record: ClientRecord = {
-        clientId: randomIdentifier(12),
-        clientName: 'Test client',
-        secretDigest: clientSecret ? sha256Hex(clientSecret) : null,
-        redirectUris: [redirectUri],
-        grantTypes: ['authorization_code', 'refresh_token', ...(isPublic ? [] : ['client_credentials'])],
-        responseTypes: ['code'],
-        scopes: ['openid', 'profile', 'email', 'offline_access', 'api:read'],
-        skipConsent: false,
-        tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
-        createdAt: clock(),
-        ...options,
-      };
-      await storage.clients.insert(record);
-      return { clientId: record.clientId, clientSecret, redirectUri: record.redirectUris[0]!, record };
-    },
-    async createUser(options = {}) {
-      const username = options.username ?? `user-${randomUUID().slice(0, 8)}`;
-      const password = options.password ?? 'correct horse battery staple';
-      const accountId = randomUUID();
-      await storage.accounts.insert({
-        accountId, username, passwordHash: await hashPassword(password, testArgon2),
-        email: options.email ?? `${username}@example.com`, emailVerified: true, name: options.name ?? 'Test User',
-        createdAt: clock(), updatedAt: clock(),
-      });
-      return { accountId, username, password };
-    },
+    createClient: (options = {}) => seedClient(storage, clock, options),
+    createUser: (options = {}) => seedUser(storage, clock, options),
     async close() {
       await app.close();
       keys.close();
@@ -146,4 +117,40 @@ export async function startGatehouse(
       if ('schema' in database && database.schema) await dropSchema(process.env.GATEHOUSE_TEST_DATABASE_URL!, database.schema);
     },
   };
+}
+
+/** Registers a client straight in storage (a confidential client_secret_basic one by default). */
+export async function seedClient(storage: Storage, clock: () => number, options: Partial<ClientRecord> & { public?: boolean } = {}): Promise<TestClient> {
+  const { public: isPublicOption, ...fields } = options;
+  const isPublic = isPublicOption ?? false;
+  const clientSecret = isPublic ? undefined : prefixedToken('gh_cs_');
+  const redirectUri = fields.redirectUris?.[0] ?? 'http://localhost:8765/callback';
+  const record: ClientRecord = {
+    clientId: randomIdentifier(12),
+    clientName: 'Test client',
+    secretDigest: clientSecret ? sha256Hex(clientSecret) : null,
+    redirectUris: [redirectUri],
+    grantTypes: ['authorization_code', 'refresh_token', ...(isPublic ? [] : ['client_credentials'])],
+    responseTypes: ['code'],
+    scopes: ['openid', 'profile', 'email', 'offline_access', 'api:read'],
+    skipConsent: false,
+    tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
+    createdAt: clock(),
+    ...fields,
+  };
+  await storage.clients.insert(record);
+  return { clientId: record.clientId, clientSecret, redirectUri: record.redirectUris[0]!, record };
+}
+
+/** Creates an account straight in storage, with cheap argon2 parameters. */
+export async function seedUser(storage: Storage, clock: () => number, options: { username?: string; password?: string; email?: string; name?: string } = {}) {
+  const username = options.username ?? `user-${randomUUID().slice(0, 8)}`;
+  const password = options.password ?? 'correct horse battery staple';
+  const accountId = randomUUID();
+  await storage.accounts.insert({
+    accountId, username, passwordHash: await hashPassword(password, testArgon2),
+    email: options.email ?? `${username}@example.com`, emailVerified: true, name: options.name ?? 'Test User',
+    createdAt: clock(), updatedAt: clock(),
+  });
+  return { accountId, username, password };
 }

@@ -18,6 +18,10 @@ body { margin: 0; min-height: 100vh; display: grid; place-items: center; padding
   border-radius: 12px; padding: 2rem; box-shadow: 0 6px 24px rgba(0,0,0,.08); }
 .brand { margin: 0 0 1rem; font-weight: 700; letter-spacing: .04em; color: var(--accent); text-transform: uppercase; font-size: .8rem; }
 h1 { margin: 0 0 .25rem; font-size: 1.5rem; line-height: 1.25; }
+h2 { margin: 1.25rem 0 .25rem; font-size: 1.1rem; }
+.links { padding-left: 1.25rem; margin: 0 0 1rem; }
+.links li { margin: .35rem 0; }
+a { color: var(--accent); }
 .lead { margin: 0 0 1.25rem; color: var(--muted); }
 .muted { color: var(--muted); font-size: .9rem; }
 .stack { display: grid; gap: .4rem; }

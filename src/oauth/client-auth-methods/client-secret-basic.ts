@@ -11,20 +11,24 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
+function malformed(): InvalidClientError {
+  return new InvalidClientError('malformed Authorization header', true, { method: 'client_secret_basic', reason: 'malformed Authorization header' });
+}
+
 function presented(request: OAuthRequest): PresentedCredentials | undefined {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   // At the token endpoint an Authorization header can only be client authentication.
   const match = basicCredentials.exec(header);
-  if (!match) throw new InvalidClientError('malformed Authorization header', true);
+  if (!match) throw malformed();
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon === -1) throw new InvalidClientError('malformed Authorization header', true);
+  if (colon === -1) throw malformed();
   let credentials: PresentedCredentials;
   try {
     credentials = { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
-    throw new InvalidClientError('malformed Authorization header', true);
+    throw malformed();
   }
   const bodyClientId = request.params.client_id;
   if (bodyClientId !== undefined && bodyClientId !== credentials.clientId) {

@@ -1,0 +1,29 @@
+// The wording of Gatehouse's own answers outside a sign-in (landing page, wrong method, too
+// large), in one catalogue so it can be reviewed, and later translated, in one place.
+
+export const messages = {
+  landing: {
+    title: 'Gatehouse',
+    heading: 'Gatehouse sign-in service',
+    lead: 'This is an OpenID Connect provider. Applications send you here to sign in; there is nothing to do on this page.',
+    issuerLabel: 'Issuer',
+    forDevelopers: 'For developers',
+    discovery: 'OpenID Provider configuration (discovery)',
+    oauthMetadata: 'OAuth 2.0 authorization server metadata',
+    jwks: 'Public signing keys (JWKS)',
+    documentation: 'Documentation',
+    documentationHint: 'Gatehouse documentation: README.md and docs/ in the Gatehouse distribution.',
+  },
+  methodNotAllowed: {
+    title: 'Method not allowed',
+    text: (method: string, allowed: string) => `${method} is not allowed here; this address accepts ${allowed}.`,
+  },
+  tooLarge: {
+    title: 'Request too large',
+    body: (limit: string) => `the request body is too large (at most ${limit})`,
+    headers: 'the request line or its headers are too large (the address may be far too long); go back to the application and start again',
+  },
+  badMediaType: 'the request body must be application/x-www-form-urlencoded',
+  unparsable: 'the request could not be parsed',
+  somethingWrong: 'Something went wrong',
+} as const;
