@@ -6,6 +6,7 @@ import type { AuthorizationCodeRecord, GrantRecord, TokenRecord } from '../recor
 import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
 import { prepareTokenInsert } from './token-store.js';
 import type { WriteBatch } from './write-batch.js';
+import { purgeInSlices } from './purge-slices.js';
 
 interface GrantRow {
   grant_id: string;
@@ -68,7 +69,7 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
       await batch.run(() => revoke(grantId, now));
     },
     async purgeUnused(createdBefore, limit) {
-      return purgeUnused.run(createdBefore, limit).changes;
+      return purgeInSlices((before, rows) => purgeUnused.run(before, rows).changes, createdBefore, limit);
     },
   };
 }
@@ -152,7 +153,7 @@ export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): A
       return insertUnique(() => redeem.immediate(codeDigest, now, grant, tokens), 'grant or token');
     },
     async purgeExpired(now, limit) {
-      return purge.run(now, limit).changes;
+      return purgeInSlices((at, rows) => purge.run(at, rows).changes, now, limit);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { SigningKeyStore } from '../ports.js';
 import type { SigningKeyRecord } from '../records.js';
 import { insertUnique } from './sqlite-values.js';
+import { purgeInSlices } from './purge-slices.js';
 
 interface SigningKeyRow {
   kid: string;
@@ -51,7 +52,7 @@ export function createSigningKeyStore(db: Database): SigningKeyStore {
       retire.run(retiredAt, removeAfter, kid);
     },
     async purgeExpired(now, limit) {
-      return purge.run(now, limit).changes;
+      return purgeInSlices((at, rows) => purge.run(at, rows).changes, now, limit);
     },
   };
 }

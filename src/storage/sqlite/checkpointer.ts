@@ -1,0 +1,58 @@
+// Runs WAL checkpoints off the event loop, on a worker thread with its own connection
+// (checkpoint-worker.ts). The server's connection sets `wal_autocheckpoint = 0`, so no commit
+// ever pays for a checkpoint inline; if the worker cannot run, the connection falls back to
+// SQLite's own automatic checkpoints, so the WAL stays bounded either way.
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
+import type { CheckpointMessage, CheckpointWorkerData } from './checkpoint-worker.js';
+
+export interface CheckpointOptions {
+  /** How often the worker checkpoints passively, in ms. */
+  interval: number;
+  /** WAL size, in pages, at which the worker empties it (a short exclusive checkpoint). */
+  maxWalPages: number;
+}
+
+export const defaultCheckpointOptions: CheckpointOptions = { interval: 250, maxWalPages: 8192 };
+
+export interface Checkpointer {
+  /** Stops the worker and waits until its connection is closed. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the worker. Until it is ready the connection keeps checkpointing inline (a CLI command
+ * that is done sooner never waits for the thread); from then on it never does.
+ */
+export function startCheckpointer(db: Database, path: string, options: CheckpointOptions, hooks: {
+  /** The worker let go of the write lock after emptying the WAL. */
+  onTruncated(walPages: number): void;
+}): Checkpointer {
+  const fallback = () => { if (db.open) db.pragma('wal_autocheckpoint = 1000'); };
+  const data: CheckpointWorkerData = { path, ...options };
+  const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: data });
+  let exited = false;
+  const exit = once(worker, 'exit').finally(() => { exited = true; fallback(); });
+  worker.on('error', () => { /* the exit handler falls back to inline checkpoints */ });
+  exit.catch(() => { /* the worker failed: inline checkpoints again */ });
+  worker.on('message', (message: CheckpointMessage) => {
+    if (message.type === 'ready') { if (db.open && !exited) db.pragma('wal_autocheckpoint = 0'); }
+    else if (message.type === 'truncated') hooks.onTruncated(message.walPages);
+    else { fallback(); void worker.terminate(); }
+  });
+  // The worker must not keep a process alive that has nothing else to do (a CLI command).
+  worker.unref();
+  return {
+    async stop() {
+      if (exited) return;
+      worker.postMessage('stop');
+      const timer = setTimeout(() => void worker.terminate(), 5000);
+      try {
+        await exit.catch(() => undefined);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
