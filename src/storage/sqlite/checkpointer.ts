@@ -12,6 +12,8 @@ export interface CheckpointOptions {
   interval: number;
   /** WAL size, in pages, at which the worker empties it (a short exclusive checkpoint). */
   maxWalPages: number;
+  /** Called once the worker has taken over checkpointing (for tests and metrics). */
+  onReady?: () => void;
 }
 
 export const defaultCheckpointOptions: CheckpointOptions = { interval: 250, maxWalPages: 8192 };
@@ -30,14 +32,20 @@ export function startCheckpointer(db: Database, path: string, options: Checkpoin
   onTruncated(walPages: number): void;
 }): Checkpointer {
   const fallback = () => { if (db.open) db.pragma('wal_autocheckpoint = 1000'); };
-  const data: CheckpointWorkerData = { path, ...options };
+  const data: CheckpointWorkerData = { path, interval: options.interval, maxWalPages: options.maxWalPages };
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: data });
   let exited = false;
+  let ready = false;
   const exit = once(worker, 'exit').finally(() => { exited = true; fallback(); });
   worker.on('error', () => { /* the exit handler falls back to inline checkpoints */ });
   exit.catch(() => { /* the worker failed: inline checkpoints again */ });
   worker.on('message', (message: CheckpointMessage) => {
-    if (message.type === 'ready') { if (db.open && !exited) db.pragma('wal_autocheckpoint = 0'); }
+    if (message.type === 'ready') {
+      if (!db.open || exited) return;
+      ready = true;
+      db.pragma('wal_autocheckpoint = 0');
+      options.onReady?.();
+    }
     else if (message.type === 'truncated') hooks.onTruncated(message.walPages);
     else { fallback(); void worker.terminate(); }
   });
@@ -46,7 +54,9 @@ export function startCheckpointer(db: Database, path: string, options: Checkpoin
   return {
     async stop() {
       if (exited) return;
-      worker.postMessage('stop');
+      // A worker still starting holds no transaction: no need to wait for it.
+      if (ready) worker.postMessage('stop');
+      else void worker.terminate();
       const timer = setTimeout(() => void worker.terminate(), 5000);
       try {
         await exit.catch(() => undefined);
