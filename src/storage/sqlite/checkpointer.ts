@@ -16,7 +16,7 @@ export interface CheckpointOptions {
   onReady?: () => void;
 }
 
-export const defaultCheckpointOptions: CheckpointOptions = { interval: 250, maxWalPages: 8192 };
+export const defaultCheckpointOptions: CheckpointOptions = { interval: 1000, maxWalPages: 8192 };
 
 export interface Checkpointer {
   /** Stops the worker and waits until its connection is closed. */
