@@ -37,15 +37,20 @@ describe('SQLite checkpoints on a worker thread', () => {
     const path = join(dir, 'bounded.db');
     let ready!: () => void;
     const workerReady = new Promise<void>((resolve) => { ready = resolve; });
-    const storage = await openSqliteStorage(path, undefined, { checkpoints: { interval: 20, maxWalPages, onReady: ready } });
+    let truncations = 0;
+    const storage = await openSqliteStorage(path, undefined, {
+      checkpoints: { interval: 20, maxWalPages, onReady: ready, onTruncated: () => { truncations++; } },
+    });
     try {
       // Generous deadline; the timer also keeps this process alive (the worker is unref'd).
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([workerReady, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the checkpoint worker did not start')), 30_000); })]);
       clearTimeout(timer);
-      // 3000 commits write about 50 MB of WAL frames: unchecked, the file grows far past the bound.
+      // 3000 commits write about 50 MB of WAL frames: unchecked, the file grows to all of it (test below).
       const largest = await writeTokens(path, storage, 3000);
-      assert.ok(largest < 8 * 1024 * 1024, `the WAL grew to ${largest} bytes (bound ${maxWalPages} pages)`);
+      assert.ok(truncations >= 3, `the worker emptied the WAL ${truncations} times`);
+      // Generous: between two ticks of a worker on a loaded machine the WAL grows by what was written meanwhile.
+      assert.ok(largest < 25 * 1024 * 1024, `the WAL grew to ${largest} bytes (bound ${maxWalPages} pages)`);
     } finally {
       await storage.close();
     }
@@ -57,7 +62,7 @@ describe('SQLite checkpoints on a worker thread', () => {
     const storage = await openSqliteStorage(path, undefined, { checkpoints: false });
     try {
       const largest = await writeTokens(path, storage, 3000);
-      assert.ok(largest >= 8 * 1024 * 1024, `only ${largest} bytes of WAL`);
+      assert.ok(largest >= 35 * 1024 * 1024, `only ${largest} bytes of WAL`);
     } finally {
       await storage.close();
     }

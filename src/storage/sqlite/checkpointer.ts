@@ -14,6 +14,8 @@ export interface CheckpointOptions {
   maxWalPages: number;
   /** Called once the worker has taken over checkpointing (for tests and metrics). */
   onReady?: () => void;
+  /** Called after each time the worker emptied the WAL, with the pages it held (for tests and metrics). */
+  onTruncated?: (walPages: number) => void;
 }
 
 export const defaultCheckpointOptions: CheckpointOptions = { interval: 1000, maxWalPages: 8192 };
@@ -46,7 +48,10 @@ export function startCheckpointer(db: Database, path: string, options: Checkpoin
       db.pragma('wal_autocheckpoint = 0');
       options.onReady?.();
     }
-    else if (message.type === 'truncated') hooks.onTruncated(message.walPages);
+    else if (message.type === 'truncated') {
+      hooks.onTruncated(message.walPages);
+      options.onTruncated?.(message.walPages);
+    }
     else { fallback(); void worker.terminate(); }
   });
   // The worker must not keep a process alive that has nothing else to do (a CLI command).
