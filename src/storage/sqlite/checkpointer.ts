@@ -33,7 +33,7 @@ export function startCheckpointer(db: Database, path: string, options: Checkpoin
   /** The worker let go of the write lock after emptying the WAL. */
   onTruncated(walPages: number): void;
 }): Checkpointer {
-  const fallback = () => { if (db.open) db.pragma('wal_autocheckpoint = 1000'); };
+  const fallback = () => { if (db.open) db.pragma('wal_autocheckpoint = 10000'); };
   const data: CheckpointWorkerData = { path, interval: options.interval, maxWalPages: options.maxWalPages };
   const worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: data });
   let exited = false;
@@ -47,12 +47,13 @@ export function startCheckpointer(db: Database, path: string, options: Checkpoin
       ready = true;
       db.pragma('wal_autocheckpoint = 0');
       options.onReady?.();
-    }
-    else if (message.type === 'truncated') {
+    } else if (message.type === 'truncated') {
       hooks.onTruncated(message.walPages);
       options.onTruncated?.(message.walPages);
+    } else {
+      fallback();
+      void worker.terminate();
     }
-    else { fallback(); void worker.terminate(); }
   });
   // The worker must not keep a process alive that has nothing else to do (a CLI command).
   worker.unref();
