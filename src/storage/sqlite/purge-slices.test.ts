@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { openSqliteStorage } from './sqlite-storage.js';
-import { purgeInSlices, purgeSliceRows } from './purge-slices.js';
+import { purgeInSlices, purgeSliceRows, sweepWindowRows } from './purge-slices.js';
 import { grantRecord, nowSeconds, tokenRecord } from '../../../test/storage-contract/fixtures.js';
 
 describe('SQLite purge in slices', () => {
@@ -33,6 +33,33 @@ describe('SQLite purge in slices', () => {
       assert.ok(steps.size >= 1000 / purgeSliceRows - 2, `saw ${steps.size} intermediate states: ${[...new Set(left)].join(', ')}`);
       for (const t of expired) assert.equal(await storage.tokens.find(t.tokenDigest), null);
       for (const t of live) assert.equal((await storage.tokens.find(t.tokenDigest))?.tokenDigest, t.tokenDigest);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('walks the grants a window at a time to find unused ones, the loop free between windows, and keeps grants in use (issue 9)', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    try {
+      const now = nowSeconds();
+      const old = now - 7200;
+      const used = Array.from({ length: 2000 }, () => grantRecord({ createdAt: old }));
+      const unused = Array.from({ length: 30 }, () => grantRecord({ createdAt: old }));
+      const recent = grantRecord({ createdAt: now });
+      await Promise.all([...used, ...unused, recent].map((g) => storage.grants.insert(g)));
+      await storage.tokens.insert(used.map((g) => tokenRecord(g, 'refresh_token', now)));
+
+      let turns = 0;
+      let done = false;
+      const count = () => { turns++; if (!done) setImmediate(count); };
+      setImmediate(count);
+      const purged = await storage.grants.purgeUnused(now - 3600, 500);
+      done = true;
+      assert.equal(purged, unused.length);
+      // Before, one statement scanned all 2031 grants under the write lock with the loop stopped.
+      assert.ok(turns >= used.length / sweepWindowRows - 1, `only ${turns} event-loop turns during the sweep`);
+      for (const g of unused) assert.equal(await storage.grants.find(g.grantId), null);
+      for (const g of [...used, recent]) assert.notEqual(await storage.grants.find(g.grantId), null);
     } finally {
       await storage.close();
     }
