@@ -83,7 +83,7 @@ const result: RunResult = {
   finishedAt: new Date().toISOString(),
   machine: machineInfo(root),
   settings: { rounds: options.rounds, durationMs: options.durationMs, warmupMs: options.warmupMs, users: options.users, connections: options.connections, pinned: pin, soakOps: options.soakOps },
-  scenarios: scenarios.map((s) => ({ name: s.name, operation: s.operation, ceiling: s.ceiling, variant: s.variant })),
+  scenarios: scenarios.map((s) => ({ name: s.name, operation: s.operation, ceiling: s.ceiling, variant: s.variant, writes: s.writes })),
   ...outcome,
 };
 

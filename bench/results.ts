@@ -38,7 +38,8 @@ export interface RunResult {
   finishedAt: string;
   machine: MachineInfo;
   settings: { rounds: number; durationMs: number; warmupMs: number; users: number; connections: number; pinned: boolean; soakOps: number };
-  scenarios: Array<{ name: string; operation: string; ceiling: string; variant: string }>;
+  /** `writes` is absent in runs saved before it was recorded. */
+  scenarios: Array<{ name: string; operation: string; ceiling: string; variant: string; writes?: boolean }>;
   targets: TargetSummary[];
   ceilings: Ceilings[];
   samples: Sample[];

@@ -16,7 +16,7 @@ const run: RunResult = {
   startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:10:00.000Z',
   machine: { cpu: 'cpu', cores: 2, memoryGb: 4, kernel: 'k', node: '20', versions: {}, commit: 'abc' },
   settings: { rounds: 1, durationMs: 5000, warmupMs: 1000, users: 4, connections: 8, pinned: true, soakOps: 10 },
-  scenarios: [{ name: 'flow-sso', operation: 'a flow', ceiling: 'rs256', variant: 'argon2' }],
+  scenarios: [{ name: 'flow-sso', operation: 'a flow', ceiling: 'rs256', variant: 'argon2', writes: true }],
   targets: [target('gatehouse', 'Gatehouse'), target('reference', 'oidc-provider')],
   ceilings: [{ rs256: 1000, rs256Jose: 800, argon2: 50, hello: 20000 }],
   samples: [
@@ -29,7 +29,18 @@ describe('renderMarkdown', () => {
   it('prints ops/s, the ratio to the reference and the fraction of the ceiling', () => {
     const md = renderMarkdown(run, { chartPath: 'img/bench-ops.svg', notes: 'n' });
     assert.match(md, /\| flow-sso \| 750 \| 300 \| 2\.50× \| RS256 signatures\/s 1,000 \| 75 % \| 30 % \|/);
-    assert.match(md, /No errors; every server kept its core busy/);
+    assert.match(md, /No errors; every write scenario kept p99 within 3× p50, every server kept its core busy/);
+  });
+
+  it('prints p50, p99, their ratio and whether a write scenario keeps p99 within 3× of p50 (issue 9)', () => {
+    const md = renderMarkdown(run, { chartPath: 'x.svg', notes: 'n' });
+    assert.match(md, /\| flow-sso \| Gatehouse \| closed-loop \| 1\.0 \| 2\.0 \| 2\.0× \| ✓ \| 0 \/ 3750 \| 95 % \|/);
+    const spiky = { ...run, samples: run.samples.map((s) => ({ ...s, measurement: { ...s.measurement, p50Ms: 3, p99Ms: 150 } })) };
+    const spikyMd = renderMarkdown(spiky, { chartPath: 'x.svg', notes: 'n' });
+    assert.match(spikyMd, /\| 3\.0 \| 150\.0 \| 50\.0× \| ✗ \|/);
+    assert.match(spikyMd, /p99 beyond 3× p50 on a write scenario: `flow-sso` on Gatehouse \(50\.0×\)/);
+    const reads = { ...run, scenarios: [{ ...run.scenarios[0]!, writes: false }] };
+    assert.match(renderMarkdown(reads, { chartPath: 'x.svg', notes: 'n' }), /\| 2\.0× \| – \|/);
   });
 
   it('lists the jose signing rate beside the node:crypto ceiling, and skips it for runs that lack it', () => {

@@ -14,6 +14,14 @@ const ceilingLabel: Record<string, string> = {
   rs256: 'RS256 signatures/s', rs256Jose: 'RS256 signatures/s through jose', argon2: 'argon2id verifications/s', hello: 'Fastify hello req/s',
 };
 
+/** The issue 9 bound on write scenarios: p99 at most this many times p50. */
+export const writeTailBound = 3;
+
+/** p99 ÷ p50, or NaN when p50 is 0 (autocannon reports whole milliseconds). */
+export function tailRatio(p50Ms: number, p99Ms: number): number {
+  return p50Ms > 0 ? p99Ms / p50Ms : NaN;
+}
+
 export function keptNotes(existing: string | undefined): string {
   if (!existing) return defaultNotes;
   const start = existing.indexOf(notesStart);
@@ -49,23 +57,33 @@ export function renderMarkdown(result: RunResult, { chartPath, notes }: { chartP
   lines.push('', `![ops/s per scenario](${chartPath})`, '', 'What one operation is:', '');
   for (const scenario of result.scenarios) lines.push(`- \`${scenario.name}\`: ${scenario.operation}.`);
 
-  lines.push('', '## Latency and resources', '', '| scenario | server | client | p50 ms | p99 ms | errors / ops | server CPU | peak RSS MB (process so far) | generator CPU (max) |', '| --- | --- | --- | ---:| ---:| ---:| ---:| ---:| ---:|');
+  lines.push('', '## Latency and resources', '', `Write scenarios are held to p99 within ${writeTailBound}× of p50: ✓ within, ✗ beyond; – for read-only scenarios.`, '',
+    `| scenario | server | client | p50 ms | p99 ms | p99 ÷ p50 | write p99 ≤ ${writeTailBound}× p50 | errors / ops | server CPU | peak RSS MB (process so far) | generator CPU (max) |`,
+    '| --- | --- | --- | ---:| ---:| ---:|:---:| ---:| ---:| ---:| ---:|');
   const problems: string[] = [];
   const unsaturated: string[] = [];
+  const longTails: string[] = [];
   for (const scenario of result.scenarios) {
     for (const target of result.targets) {
       const f = figuresFor(result, scenario.name, target.name);
+      const ratio = tailRatio(f.p50Ms, f.p99Ms);
+      let bound = '–';
+      if (scenario.writes) {
+        bound = ratio <= writeTailBound ? '✓' : '✗';
+        if (bound === '✗') longTails.push(`\`${scenario.name}\` on ${target.label} (${n(ratio, 1)}×)`);
+      } else if (scenario.writes === undefined) bound = 'n/a';
       const busy = f.generatorCpuMax >= 0.9;
       if (busy) problems.push(`- \`${scenario.name}\` on ${target.label}: the load generator reached ${pct(f.generatorCpuMax)} of its core, so this figure may be the generator's limit.`);
       if (f.serverCpu < 0.8) unsaturated.push(`\`${scenario.name}\` on ${target.label} (${pct(f.serverCpu)})`);
       if (f.errors) problems.push(`- \`${scenario.name}\` on ${target.label}: ${f.errors} errors (${f.errorSamples.join('; ')}).`);
-      lines.push(`| ${scenario.name} | ${target.label} | ${f.client} | ${n(f.p50Ms, 1)} | ${n(f.p99Ms, 1)} | ${f.errors} / ${f.ops} | ${pct(f.serverCpu)} | ${n(f.peakRssMb)} | ${pct(f.generatorCpuMax)}${busy ? ' ⚠' : ''} |`);
+      lines.push(`| ${scenario.name} | ${target.label} | ${f.client} | ${n(f.p50Ms, 1)} | ${n(f.p99Ms, 1)} | ${n(ratio, 1)}× | ${bound} | ${f.errors} / ${f.ops} | ${pct(f.serverCpu)} | ${n(f.peakRssMb)} | ${pct(f.generatorCpuMax)}${busy ? ' ⚠' : ''} |`);
     }
   }
+  if (longTails.length) problems.push(`- p99 beyond ${writeTailBound}× p50 on a write scenario: ${longTails.join(', ')}.`);
   if (unsaturated.length) {
     problems.push(`- Below 80 % of its core, so not the server's CPU limit (it waited on I/O, a database or locks, or shared core 0 with other work): ${unsaturated.join(', ')}.`);
   }
-  lines.push('', problems.length ? problems.join('\n') : 'No errors; every server kept its core busy and the load generator stayed below 90 % of its own.');
+  lines.push('', problems.length ? problems.join('\n') : `No errors; every write scenario kept p99 within ${writeTailBound}× p50, every server kept its core busy and the load generator stayed below 90 % of its own.`);
 
   lines.push('', '## Ceilings (one core, same run)', '', '| ceiling | median | per round |', '| --- | ---:| --- |');
   for (const name of ['rs256', 'rs256Jose', 'argon2', 'hello'] as const) {

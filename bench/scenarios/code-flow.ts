@@ -10,6 +10,7 @@ function freshFlow(name: string, variant: Scenario['variant'], ceiling: Scenario
     operation: `fresh browser: authorize, login (${hashing}), consent, code, token (Basic, PKCE S256), ID token verified`,
     variant,
     ceiling,
+    writes: true,
     async prepare({ rp, target }) {
       // prompt=consent so both servers show the consent page on every flow (OIDC Core §3.1.2.1),
       // whatever they remember of earlier grants.
@@ -32,6 +33,7 @@ export const flowSso: Scenario = {
   operation: 'live browser session: authorize, code, token (Basic, PKCE S256), ID token verified',
   variant: 'argon2',
   ceiling: 'rs256',
+  writes: true,
   async prepare({ rp, target }) {
     return loop({
       newUser: async () => (await loginFresh(rp, target.firstParty)).browser,

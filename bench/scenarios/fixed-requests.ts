@@ -11,6 +11,7 @@ export const clientCredentials: Scenario = {
   operation: 'POST /token grant_type=client_credentials (Basic)',
   variant: 'argon2',
   ceiling: 'hello',
+  writes: true,
   async prepare({ rp, target }) {
     const { origin, path } = endpoint(rp.discovery.token_endpoint);
     const authorization = basicAuthorization(target.firstParty.clientId, target.firstParty.clientSecret);
@@ -30,6 +31,7 @@ export const introspect: Scenario = {
   operation: 'POST /introspect of a user access token (Basic), active:true checked',
   variant: 'argon2',
   ceiling: 'hello',
+  writes: false,
   async prepare({ rp, target }) {
     const { tokens } = await loginFresh(rp, target.firstParty);
     const { origin, path } = endpoint(rp.discovery.introspection_endpoint);
@@ -50,6 +52,7 @@ export const userinfo: Scenario = {
   operation: 'GET /userinfo with a Bearer access token, sub checked',
   variant: 'argon2',
   ceiling: 'hello',
+  writes: false,
   async prepare({ rp, target }) {
     const { tokens } = await loginFresh(rp, target.firstParty);
     const { origin, path } = endpoint(rp.discovery.userinfo_endpoint);
@@ -69,6 +72,7 @@ export const discovery: Scenario = {
   operation: 'GET /.well-known/openid-configuration',
   variant: 'argon2',
   ceiling: 'hello',
+  writes: false,
   async prepare({ target }) {
     return {
       kind: 'fixed',
@@ -82,6 +86,7 @@ export const jwks: Scenario = {
   operation: 'GET the jwks_uri',
   variant: 'argon2',
   ceiling: 'hello',
+  writes: false,
   async prepare({ rp }) {
     const { origin, path } = endpoint(rp.discovery.jwks_uri);
     return { kind: 'fixed', fixed: { origin, requests: [{ method: 'GET', path }], verifyBody: (body) => body.includes('"keys"') } };

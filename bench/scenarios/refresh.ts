@@ -9,6 +9,7 @@ export const refresh: Scenario = {
   operation: 'refresh_token grant with rotation; new refresh token and ID token verified',
   variant: 'argon2',
   ceiling: 'rs256',
+  writes: true,
   async prepare({ rp, target }) {
     const client = target.firstParty;
     return loop({

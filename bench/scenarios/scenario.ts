@@ -29,6 +29,8 @@ export interface Scenario {
   operation: string;
   variant: ServerVariant;
   ceiling: CeilingName;
+  /** Whether an operation writes to storage: the report holds these to p99 within 3× of p50 (issue 9). */
+  writes: boolean;
   prepare(context: ScenarioContext): Promise<Workload>;
 }
 

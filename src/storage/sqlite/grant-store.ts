@@ -6,6 +6,7 @@ import type { AuthorizationCodeRecord, GrantRecord, TokenRecord } from '../recor
 import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
 import { prepareTokenInsert } from './token-store.js';
 import type { WriteBatch } from './write-batch.js';
+import { purgeInSlices, sweepInWindows, sweepWindowRows } from './purge-slices.js';
 
 interface GrantRow {
   grant_id: string;
@@ -44,8 +45,11 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
   const revokeTokens = db.prepare<[number, string]>(
     'UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
 
-  const purgeUnused = db.prepare<[number, number]>(`DELETE FROM grants WHERE grant_id IN (
-    SELECT g.grant_id FROM grants g WHERE g.created_at < ?
+  // No index finds unused grants, so the purge walks the table a window of keys at a time.
+  const windowEnd = db.prepare<[string, number], string | null>(`SELECT max(grant_id) FROM
+    (SELECT grant_id FROM grants WHERE grant_id > ? ORDER BY grant_id LIMIT ?)`).pluck();
+  const purgeUnusedIn = db.prepare<[string, string, number, number]>(`DELETE FROM grants WHERE grant_id IN (
+    SELECT g.grant_id FROM grants g WHERE g.grant_id > ? AND g.grant_id <= ? AND g.created_at < ?
       AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.grant_id = g.grant_id)
       AND NOT EXISTS (SELECT 1 FROM authorization_codes c WHERE c.grant_id = g.grant_id)
     LIMIT ?)`);
@@ -90,7 +94,11 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
       await batch.run(() => revokeByAccount(accountId, now));
     },
     async purgeUnused(createdBefore, limit) {
-      return purgeUnused.run(createdBefore, limit).changes;
+      return sweepInWindows(
+        (after) => windowEnd.get(after, sweepWindowRows) ?? null,
+        (after, last, rows) => purgeUnusedIn.run(after, last, createdBefore, rows).changes,
+        limit,
+      );
     },
   };
 }
@@ -174,7 +182,7 @@ export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): A
       return insertUnique(() => redeem.immediate(codeDigest, now, grant, tokens), 'grant or token');
     },
     async purgeExpired(now, limit) {
-      return purge.run(now, limit).changes;
+      return purgeInSlices((at, rows) => purge.run(at, rows).changes, now, limit);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { InteractionStore, SessionStore } from '../ports.js';
 import type { InteractionRecord, SessionRecord } from '../records.js';
 import { insertUnique, toJson } from './sqlite-values.js';
 import type { WriteBatch } from './write-batch.js';
+import { purgeInSlices } from './purge-slices.js';
 
 interface SessionRow {
   session_digest: string;
@@ -48,7 +49,7 @@ export function createSessionStore(db: Database, batch: WriteBatch): SessionStor
       await batch.run(() => removeByAccount.run(accountId, exceptSessionDigest ?? ''));
     },
     async purgeExpired(now, limit) {
-      return purge.run(now, limit).changes;
+      return purgeInSlices((at, rows) => purge.run(at, rows).changes, now, limit);
     },
   };
 }
@@ -108,7 +109,7 @@ export function createInteractionStore(db: Database, batch: WriteBatch): Interac
       await batch.run(() => removeByAccount.run(accountId));
     },
     async purgeExpired(now, limit) {
-      return purge.run(now, limit).changes;
+      return purgeInSlices((at, rows) => purge.run(at, rows).changes, now, limit);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { SigningKeyStore } from '../ports.js';
 import type { SigningKeyRecord } from '../records.js';
 import type { DataVersion } from './read-cache.js';
 import { insertUnique } from './sqlite-values.js';
+import { purgeInSlices } from './purge-slices.js';
 
 /** How often watchers poll PRAGMA data_version (ms): one cheap statement, no table read. */
 const watchInterval = 250;
@@ -83,7 +84,7 @@ export function createSigningKeyStore(db: Database, dataVersion: DataVersion): S
       notify();
     },
     async purgeExpired(now, limit) {
-      const removed = purge.run(now, limit).changes;
+      const removed = await purgeInSlices((at, rows) => purge.run(at, rows).changes, now, limit);
       if (removed > 0) notify();
       return removed;
     },

@@ -5,6 +5,7 @@ import type { RotateResult, TokenStore } from '../ports.js';
 import type { TokenKind, TokenRecord } from '../records.js';
 import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
 import type { WriteBatch } from './write-batch.js';
+import { purgeInSlices } from './purge-slices.js';
 
 interface TokenRow {
   token_digest: string;
@@ -97,7 +98,7 @@ export function createTokenStore(db: Database, batch: WriteBatch): TokenStore {
       await batch.run(() => revoke.run(now, tokenDigest));
     },
     async purgeExpired(now, limit) {
-      return purge.run(now, limit).changes;
+      return purgeInSlices((at, rows) => purge.run(at, rows).changes, now, limit);
     },
   };
 }
