@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config, ConfigInput } from '../../src/config/schema.js';
 import { manualClock } from '../../src/lib/clock.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createSigningKeySet, ensureSigningKey, type SigningKeySet } from '../../src/keys/signing-keys.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
@@ -69,7 +69,11 @@ async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
 // Cheap argon2 parameters keep tests fast; production parameters are covered by the password unit test.
 const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
-export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Promise<TestServer> {
+/**
+ * `options.logger` replaces the silent logger, e.g. `createLogger('trace', stream)` to read what
+ * Gatehouse writes to its log.
+ */
+export async function startGatehouse(overrides: Partial<ConfigInput> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const port = await freePort();
   const database = overrides.databaseUrl ? { url: overrides.databaseUrl } : testDatabaseUrl(dir);
@@ -81,7 +85,7 @@ export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Prom
     },
   });
   const clock = manualClock();
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock, redisKeyPrefix: `gh-test-${randomUUID()}:`,
   });
@@ -117,7 +121,7 @@ export async function startGatehouse(overrides: Partial<ConfigInput> = {}): Prom
       const password = options.password ?? 'correct horse battery staple';
       const accountId = randomUUID();
       await storage.accounts.insert({
-        accountId, username, passwordHash: await hashPassword(password, testArgon2),
+        accountId, username, passwordHash: await hashPassword(password, config.argon2),
         email: options.email ?? `${username}@example.com`, emailVerified: true, name: options.name ?? 'Test User',
         createdAt: clock(), updatedAt: clock(),
       });
