@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { dropSchema, startGatehouse, testDatabaseUrl } from '../support/gatehouse.js';
+import { startGatehouse } from '../support/gatehouse.js';
 import { obtainTokens, runAuthorization, tokenRequest } from '../support/flow.js';
 import { rotateSigningKeys } from '../../src/keys/signing-keys.js';
 
@@ -22,10 +22,7 @@ async function introspect(issuer: string, token: string, clientId: string, secre
 describe('durability and keys', () => {
   it('keeps clients, users, keys, grants and live tokens across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-restart-'));
-    // Both servers open the same database: a SQLite file here, or a PostgreSQL schema of its own
-    // (never the shared server's default schema, which other test runs may be using).
-    const database = testDatabaseUrl(dir);
-    const databaseUrl = database.url;
+    const databaseUrl = process.env.GATEHOUSE_TEST_DATABASE_URL ?? `sqlite:${join(dir, 'gatehouse.db')}`;
     try {
       const first = await startGatehouse({ databaseUrl });
       const client = await first.createClient();
@@ -49,7 +46,6 @@ describe('durability and keys', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      if (database.schema) await dropSchema(process.env.GATEHOUSE_TEST_DATABASE_URL!, database.schema);
     }
   });
 

@@ -45,7 +45,7 @@ export interface TestServer {
  * The database the suite runs on: GATEHOUSE_TEST_DATABASE_URL (e.g. postgres://…) when set,
  * so the whole suite can run against PostgreSQL with one variable; a temp SQLite file otherwise.
  */
-export function testDatabaseUrl(dir: string): { url: string; schema?: string } {
+function testDatabaseUrl(dir: string): { url: string; schema?: string } {
   const shared = process.env.GATEHOUSE_TEST_DATABASE_URL;
   if (!shared) return { url: `sqlite:${join(dir, 'gatehouse.db')}` };
   // Each test server gets its own PostgreSQL schema, dropped on close, so files run in parallel.
@@ -55,7 +55,7 @@ export function testDatabaseUrl(dir: string): { url: string; schema?: string } {
   return { url: url.toString(), schema };
 }
 
-export async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
+async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: sharedUrl });
   await client.connect();
