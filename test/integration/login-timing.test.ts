@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { defaultArgon2 } from '../../src/accounts/password.js';
+import { defaultArgon2, hashPassword } from '../../src/accounts/password.js';
 import { ScriptedBrowser } from '../support/browser.js';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 import { authorizeUrl, pkcePair } from '../support/flow.js';
@@ -42,7 +42,16 @@ describe('login timing', () => {
 
   it('spends a password verification on an unknown username, as on a wrong password (OWASP; no account enumeration by timing)', async (t) => {
     const pairs = 5;
-    const users = await Promise.all(Array.from({ length: pairs + 1 }, () => server.createUser()));
+    // Accounts hashed with the server's own (production-sized) parameters, as `user create` does:
+    // a wrong password then costs what the dummy verification of an unknown name must cost.
+    const users = await Promise.all(Array.from({ length: pairs + 1 }, async () => {
+      const username = `known-${randomUUID().slice(0, 8)}`;
+      await server.storage.accounts.insert({
+        accountId: randomUUID(), username, passwordHash: await hashPassword('the-right-password', server.config.argon2),
+        email: null, emailVerified: false, name: null, createdAt: server.clock(), updatedAt: server.clock(),
+      });
+      return { username };
+    }));
     // Warm-up (JIT, the dummy hash made on first use): not measured.
     await failedLogin(users[pairs]!.username);
     await failedLogin(`nobody-${randomUUID()}`);
@@ -52,6 +61,7 @@ describe('login timing', () => {
       known.push(await failedLogin(users[i]!.username));
       unknown.push(await failedLogin(`nobody-${randomUUID()}`));
     }
+    assert.ok(median(known) >= 5, `a wrong password costs a production-sized verification (else this test measures nothing): ${known.map(Math.round).join('/')} ms`);
     const detail = `CPU per login: wrong password ${known.map(Math.round).join('/')} ms, unknown user ${unknown.map(Math.round).join('/')} ms`;
     t.diagnostic(detail);
     // Without the dummy verification an unknown name costs a few ms of CPU against tens for a wrong

@@ -121,7 +121,7 @@ export async function startGatehouse(overrides: Partial<ConfigInput> = {}, optio
       const password = options.password ?? 'correct horse battery staple';
       const accountId = randomUUID();
       await storage.accounts.insert({
-        accountId, username, passwordHash: await hashPassword(password, config.argon2),
+        accountId, username, passwordHash: await hashPassword(password, testArgon2),
         email: options.email ?? `${username}@example.com`, emailVerified: true, name: options.name ?? 'Test User',
         createdAt: clock(), updatedAt: clock(),
       });
