@@ -15,7 +15,6 @@ import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
 import type { ClientRecord } from '../../src/storage/records.js';
 import { hashPassword } from '../../src/accounts/password.js';
-import type { PasswordVerifier } from '../../src/accounts/password-verifier.js';
 import { sha256Hex } from '../../src/lib/digest.js';
 import { prefixedToken, randomToken } from '../../src/lib/random.js';
 import { freePort } from './free-port.js';
@@ -70,10 +69,11 @@ async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
 // Cheap argon2 parameters keep tests fast; production parameters are covered by the password unit test.
 const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
-export async function startGatehouse(
-  overrides: Partial<ConfigInput> = {},
-  { passwords, logger = silentLogger() }: { passwords?: PasswordVerifier; logger?: Logger } = {},
-): Promise<TestServer> {
+/**
+ * `options.logger` replaces the silent logger, e.g. `createLogger('trace', stream)` to read what
+ * Gatehouse writes to its log.
+ */
+export async function startGatehouse(overrides: Partial<ConfigInput> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const port = await freePort();
   const database = overrides.databaseUrl ? { url: overrides.databaseUrl } : testDatabaseUrl(dir);
@@ -85,13 +85,12 @@ export async function startGatehouse(
     },
   });
   const clock = manualClock();
+  const logger = options.logger ?? silentLogger();
   const storage = await createStorage({
     databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, logger, clock, redisKeyPrefix: `gh-test-${randomUUID()}:`,
   });
   await ensureSigningKey(storage.signingKeys, clock);
   const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl);
-  // `passwords` (a verifier to use instead of the configured one) is wired into buildApp on main.
-  void passwords;
   const app = await buildApp({ config, storage, keys, clock, logger });
   await app.listen({ port, host: '127.0.0.1' });
 
