@@ -23,6 +23,8 @@ let browser: Browser;
 /** A fresh browser profile that records every URL it requests and every page it receives. */
 async function openContext(): Promise<{ context: BrowserContext; page: Page; urls: string[]; documents: Promise<string>[] }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 820 }, locale: 'en-GB' });
+  // Playwright's 30 s default wait is a budget a busy machine can exceed; waits here are for events.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   const urls: string[] = [];
   const documents: Promise<string>[] = [];

@@ -98,6 +98,8 @@ describe('two sign-ins in one browser (RFC 6749 §10.12, RFC 9700 §4.7)', () =>
         ? await server.createClient({ redirectUris: [`${appOrigin}/b/callback`], clientName: 'App B' })
         : first;
       const context = await browser.newContext({ locale: 'en-GB' });
+      // Playwright's 30 s default wait is a budget a busy machine can exceed; waits here are for events.
+      context.setDefaultTimeout(120_000);
       try {
         const a = await startSignIn(await context.newPage(), first);
         const b = await startSignIn(await context.newPage(), second);
@@ -124,6 +126,8 @@ describe('two sign-ins in one browser (RFC 6749 §10.12, RFC 9700 §4.7)', () =>
   it('leads Back from the application to a page that says the sign-in finished and links to the application', async () => {
     const client = await server.createClient({ redirectUris: [`${appOrigin}/c/callback`], clientName: 'App C' });
     const context = await browser.newContext({ locale: 'en-GB' });
+    // Playwright's 30 s default wait is a budget a busy machine can exceed; waits here are for events.
+    context.setDefaultTimeout(120_000);
     try {
       const tab = await startSignIn(await context.newPage(), client);
       await redeem(tab, await finishSignIn(tab));

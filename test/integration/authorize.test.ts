@@ -121,7 +121,9 @@ describe('authorization endpoint', () => {
     assert.ok(new URL(silent.headers.get('location')!).searchParams.get('code'));
     const forced = await run.browser.navigate(authorizeUrl(server, client, { ...withPkce, prompt: 'login' }));
     assert.match(forced.body, /name="password"/);
-    const expired = await run.browser.navigate(authorizeUrl(server, client, { ...withPkce, max_age: '0' }));
+    // OIDC Core §3.1.2.1: re-authenticate when the elapsed time is *greater* than max_age; none has passed yet.
+    const sameSecond = await run.browser.navigate(authorizeUrl(server, client, { ...withPkce, max_age: '0' }));
+    assert.ok(sameSecond.leftTo && new URL(sameSecond.leftTo).searchParams.get('code'), 'max_age=0 within the login second is met');
     server.clock.advance(2);
     try {
       const again = await run.browser.navigate(authorizeUrl(server, client, { ...withPkce, max_age: '1' }));
@@ -129,7 +131,6 @@ describe('authorization endpoint', () => {
     } finally {
       server.clock.advance(-2);
     }
-    assert.ok(expired.body.includes('name="password"') || expired.leftTo);
   });
 
   it('honours prompt=consent even when consent was remembered (OIDC Core §3.1.2.1)', async () => {
@@ -141,7 +142,17 @@ describe('authorization endpoint', () => {
   it('remembers consent per user and client, and skip-consent clients never ask', async () => {
     const first = await runAuthorization(server, client, user, withPkce);
     const second = await first.browser.navigate(authorizeUrl(server, client, withPkce));
-    assert.ok(second.leftTo, 'no consent page the second time');
+    assert.ok(second.leftTo && new URL(second.leftTo).searchParams.get('code'), 'no consent page the second time');
+    const otherClient = await server.createClient({ redirectUris: ['https://app.example.com/callback'] });
+    const sameUserOtherClient = await first.browser.navigate(authorizeUrl(server, otherClient, withPkce));
+    assert.equal(sameUserOtherClient.leftTo, undefined, 'another client is asked for again');
+    assert.match(sameUserOtherClient.body, /name="decision"/);
+    const otherUser = await server.createUser();
+    const otherBrowser = new ScriptedBrowser();
+    const otherLogin = await otherBrowser.navigate(authorizeUrl(server, client, withPkce));
+    const otherUserSameClient = await otherBrowser.submitForm(otherLogin, { username: otherUser.username, password: otherUser.password });
+    assert.equal(otherUserSameClient.leftTo, undefined, 'another user is asked for the same client');
+    assert.match(otherUserSameClient.body, /name="decision"/);
     const trusted = await server.createClient({ skipConsent: true, redirectUris: ['https://app.example.com/callback'] });
     const browser = new ScriptedBrowser();
     const login = await browser.navigate(authorizeUrl(server, trusted, withPkce));
@@ -177,6 +188,7 @@ describe('authorization endpoint', () => {
     assert.equal(wrong.status, 401);
     assert.equal(unknown.status, 401);
     assert.equal(wrong.leftTo, undefined);
+    assert.equal(unknown.leftTo, undefined);
     const message = (body: string) => /role="alert"[^>]*>([^<]+)</.exec(body)?.[1];
     assert.equal(message(wrong.body), message(unknown.body));
   });
@@ -205,7 +217,7 @@ describe('authorization endpoint', () => {
     assert.equal(elsewhere.leftTo, undefined);
   });
 
-  it('forbids framing and inline script on the login page, and sets a HttpOnly SameSite=Lax session cookie with a new id on each login (RFC 9700 §4.16)', async () => {
+  it('forbids framing and inline script on the login page, and sets a HttpOnly SameSite=Lax session cookie (RFC 9700 §4.16)', async () => {
     const browser = new ScriptedBrowser();
     const login = await browser.navigate(authorizeUrl(server, client, withPkce));
     assert.equal(login.headers.get('x-frame-options'), 'DENY');
@@ -214,18 +226,53 @@ describe('authorization endpoint', () => {
     assert.doesNotMatch(csp, /unsafe-inline/);
     assert.equal(login.headers.get('cache-control'), 'no-store');
     assert.doesNotMatch(login.body, /<script>|style=/);
-    const response = await fetch(new URL(/action="([^"]+)"/.exec(login.body)![1]!, server.issuer), {
-      method: 'POST', redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookieHeader() },
-      body: new URLSearchParams({ csrf_token: /name="csrf_token" value="([^"]+)"/.exec(login.body)![1]!, username: user.username, password: user.password }).toString(),
-    });
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('gh_session='));
-    assert.ok(cookie);
+    const afterLogin = await browser.submitForm(login, { username: user.username, password: user.password });
+    assert.ok(afterLogin.leftTo || afterLogin.body.includes('name="decision"'), 'the login succeeded');
+    const cookie = browser.setCookieLines.find((c) => c.startsWith('gh_session='));
+    assert.ok(cookie, 'the login set the session cookie');
     assert.match(cookie, /HttpOnly/);
     assert.match(cookie, /SameSite=Lax/);
-    const firstId = cookie.split(';')[0];
-    const run = await runAuthorization(server, client, user, { ...withPkce, prompt: 'login' }, browser);
-    assert.ok(run.callback);
-    assert.notEqual(browser.cookieHeader().match(/gh_session=[^;]+/)?.[0], firstId);
+    assert.match(cookie, /Path=\//);
+  });
+
+  describe('a session id that was in the browser before login is never the one after it (session fixation: OWASP ASVS 4.0 V3.2.1, OWASP Session Management Cheat Sheet "renew the session ID")', () => {
+    /** What /authorize?prompt=none answers a browser that holds only this session cookie (OIDC Core §3.1.2.6). */
+    async function silentAuthorization(sessionValue: string): Promise<{ code: string | null; error: string | null }> {
+      const browser = new ScriptedBrowser();
+      browser.plantCookie('gh_session', sessionValue);
+      const page = await browser.request(authorizeUrl(server, client, { ...withPkce, prompt: 'none' }));
+      const query = errorRedirect(page.headers.get('location'));
+      return { code: query.get('code'), error: query.get('error') };
+    }
+
+    it('replaces a session id an attacker planted in the browser before login', async () => {
+      const planted = 'planted-by-an-attacker-0123456789abcdefghij';
+      const browser = new ScriptedBrowser();
+      browser.plantCookie('gh_session', planted);
+      const run = await runAuthorization(server, client, user, withPkce, browser);
+      assert.ok(run.callback?.searchParams.get('code'), 'the victim signed in');
+      const afterLogin = browser.cookie('gh_session');
+      assert.ok(afterLogin, 'the browser holds a session');
+      assert.notEqual(afterLogin, planted, 'login issued a new session id');
+      assert.equal((await silentAuthorization(planted)).error, 'login_required', 'the planted id does not carry the login');
+      assert.ok((await silentAuthorization(afterLogin)).code, 'the new id does');
+    });
+
+    it('gives a new id on every login, and the session the browser held before (another user\'s) ends', async () => {
+      const attacker = await server.createUser();
+      const attackerRun = await runAuthorization(server, client, attacker, withPkce);
+      const attackerSession = attackerRun.browser.cookie('gh_session');
+      assert.ok(attackerSession && (await silentAuthorization(attackerSession)).code, 'the attacker holds a live session');
+
+      const victim = new ScriptedBrowser();
+      victim.plantCookie('gh_session', attackerSession);
+      const run = await runAuthorization(server, client, user, { ...withPkce, prompt: 'login' }, victim);
+      assert.ok(run.callback?.searchParams.get('code'), 'the victim signed in');
+      const victimSession = victim.cookie('gh_session');
+      assert.ok(victimSession);
+      assert.notEqual(victimSession, attackerSession, 'login issued a new session id');
+      assert.equal((await silentAuthorization(attackerSession)).error, 'login_required', 'the id held before login is no longer a session');
+      assert.ok((await silentAuthorization(victimSession)).code);
+    });
   });
 });

@@ -74,6 +74,12 @@ describe('durability and keys', () => {
       const jwks = createRemoteJWKSet(new URL(`${server.issuer}/jwks`));
       await jwtVerify(after.id_token as string, jwks, { issuer: server.issuer, currentDate: new Date(server.clock() * 1000) });
       await jwtVerify(during.id_token as string, jwks, { issuer: server.issuer, currentDate: new Date(server.clock() * 1000) });
+      assert.ok((await server.keys.publicJwks()).keys.some((k) => k.kid === oldKid), 'the old key stays published through its grace period');
+      server.clock.advance(3600);
+      server.keys.refresh();
+      const retired = (await server.keys.publicJwks()).keys.map((k) => k.kid);
+      assert.ok(!retired.includes(oldKid!), 'the old key leaves the JWKS once it has retired');
+      assert.ok(retired.includes(fresh.kid));
     } finally {
       await server.close();
     }
@@ -94,6 +100,19 @@ describe('durability and keys', () => {
       assert.equal(typeof payload.jti, 'string');
       const info = await fetch(`${server.issuer}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(info.status, 200);
+      assert.equal((await introspect(server.issuer, token, client.clientId, client.clientSecret!)).active, true);
+
+      // Still revocable (RFC 7009 §2): a JWT access token is looked up by its jti, so revocation ends it.
+      const revoked = await fetch(`${server.issuer}/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret!}`).toString('base64')}` },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+      });
+      assert.equal(revoked.status, 200);
+      assert.equal((await introspect(server.issuer, token, client.clientId, client.clientSecret!)).active, false, 'introspection sees the revocation');
+      const after = await fetch(`${server.issuer}/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(after.status, 401, 'UserInfo refuses the revoked JWT (RFC 6750 §3.1 invalid_token)');
+      assert.match(after.headers.get('www-authenticate') ?? '', /invalid_token/);
     } finally {
       await server.close();
     }

@@ -36,7 +36,8 @@ describe('quick start from the README, as processes', () => {
     const child = spawn(process.execPath, [cli, 'start', '--port', String(port)], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (chunk) => { output += chunk; });
     child.stderr!.on('data', (chunk) => { output += chunk; });
-    const deadline = Date.now() + 20_000;
+    // Ready is the line naming the issuer; the deadline only guards against a hang on a loaded machine.
+    const deadline = Date.now() + 120_000;
     while (!output.includes(issuer)) {
       if (child.exitCode !== null) throw new Error(`gatehouse start exited: ${output}`);
       if (Date.now() > deadline) throw new Error(`gatehouse start not ready: ${output}`);

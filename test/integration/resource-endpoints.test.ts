@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
-import { obtainTokens } from '../support/flow.js';
+import { obtainTokens, pkcePair, runAuthorization, tokenRequest } from '../support/flow.js';
 
 describe('userinfo, introspection, revocation, discovery and JWKS', () => {
   let server: TestServer;
@@ -81,6 +81,27 @@ describe('userinfo, introspection, revocation, discovery and JWKS', () => {
     const response = await post('/introspect', { token: 'anything' });
     assert.equal(response.status, 401);
     assert.equal(response.body.error, 'invalid_client');
+  });
+
+  it('refuses introspection to a public client, even for a live token issued to it (RFC 7662 §2.1)', async () => {
+    const spa = await server.createClient({ public: true, skipConsent: true, redirectUris: ['https://spa.example.com/cb'] });
+    const pkce = pkcePair();
+    const run = await runAuthorization(server, spa, user, { code_challenge: pkce.challenge, code_challenge_method: 'S256' });
+    const issued = await tokenRequest(server, {
+      grant_type: 'authorization_code', code: run.callback!.searchParams.get('code')!, redirect_uri: spa.redirectUri,
+      code_verifier: pkce.verifier, client_id: spa.clientId,
+    });
+    assert.equal(issued.status, 200, 'the public client holds a live token');
+    const attempts: Array<{ name: string; form: Record<string, string>; authorization: string | undefined }> = [
+      { name: 'client_id in the body', form: { token: issued.body.access_token as string, client_id: spa.clientId }, authorization: undefined },
+      { name: 'Basic with an empty secret', form: { token: issued.body.access_token as string }, authorization: `Basic ${Buffer.from(`${spa.clientId}:`).toString('base64')}` },
+    ];
+    for (const { name, form, authorization } of attempts) {
+      const response = await post('/introspect', form, authorization);
+      assert.equal(response.status, 401, name);
+      assert.equal(response.body.error, 'invalid_client', name);
+      assert.equal(response.body.active, undefined, `${name}: nothing about the token is revealed`);
+    }
   });
 
   it('introspects live tokens as active and anything unknown, expired or rotated as inactive (RFC 7662 §2.2)', async () => {

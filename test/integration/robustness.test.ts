@@ -65,7 +65,11 @@ describe('robustness against malformed requests', () => {
       const interactionCookie = await fetch(url, { redirect: 'manual' });
       assert.match(interactionCookie.headers.getSetCookie().join('\n'), /gh_interaction=[^;]+;.*Secure/);
       const login = await browser.submitForm(page, { username: user.username, password: user.password }, `http://127.0.0.1:${https.config.port}`);
-      assert.ok(login.leftTo || login.status < 500);
+      assert.ok(login.status < 400, `login answered ${login.status}`);
+      const session = browser.setCookieLines.filter((line) => line.startsWith('gh_session='));
+      assert.equal(session.length, 1, 'the login started a session');
+      assert.match(session[0]!, /;\s*Secure(;|$)/i, 'the session cookie is Secure (RFC 6265 §4.1.2.5)');
+      assert.match(session[0]!, /;\s*HttpOnly(;|$)/i);
     } finally {
       await https.close();
     }

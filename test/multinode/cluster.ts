@@ -60,8 +60,11 @@ export interface Cluster {
 
 // Cheap hashing keeps logins fast on a 2-core machine; the cost is carried by each hash anyway.
 const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
-const startTimeoutMs = 20_000;
-const stopTimeoutMs = 10_000;
+// Deadlines only against a hang: readiness is polled (and a node that exits fails at once), so
+// on an idle machine these cost nothing, and a 2-core machine shared with other work is slow.
+const startTimeoutMs = 120_000;
+const stopTimeoutMs = 60_000;
+const cliTimeoutMs = 120_000;
 
 const running = new Set<ChildProcess>();
 // A crashed test must not leave servers behind: kill what this process started, by PID.
@@ -91,18 +94,32 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/**
+ * Resolves when the node answers /healthz with 200; rejects at once when it exits, or after the
+ * generous deadline. Each probe may take as long as it needs up to the deadline: a loaded
+ * machine answers slowly, and a probe cut short would only be repeated.
+ */
 async function waitHealthy(node: ClusterNode): Promise<void> {
   const deadline = Date.now() + startTimeoutMs;
-  while (Date.now() < deadline) {
-    if (!node.alive()) throw new Error(`node ${node.index} exited during start:\n${node.output()}`);
-    try {
-      const response = await fetch(`${node.url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
+  let exitedEarly: (() => void) | undefined;
+  const exit = new Promise<'exited'>((resolve) => {
+    exitedEarly = () => resolve('exited');
+    node.child.once('exit', exitedEarly);
+  });
+  try {
+    while (Date.now() < deadline) {
+      if (!node.alive()) break;
+      const probe = fetch(`${node.url}/healthz`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) })
+        .then((response) => response.status, () => 0);
+      const outcome = await Promise.race([probe, exit]);
+      if (outcome === 'exited') break;
+      if (outcome === 200) return;
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, 200)), exit]);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    node.child.off('exit', exitedEarly!);
   }
+  if (!node.alive()) throw new Error(`node ${node.index} exited during start:\n${node.output()}`);
   throw new Error(`node ${node.index} not healthy after ${startTimeoutMs} ms:\n${node.output()}`);
 }
 
@@ -191,7 +208,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
         child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), cliTimeoutMs);
         child.once('error', reject);
         child.once('exit', (code) => {
           clearTimeout(timer);

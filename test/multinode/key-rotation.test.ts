@@ -80,7 +80,8 @@ describe('signing key rotation across three nodes', () => {
     // Observe until a whole round was asked for after the switch-over deadline (known once the CLI answered).
     let switchDeadline = Infinity;
     const observer = (async () => {
-      while (!(rounds.at(-1)!.requestedAt[0]! >= switchDeadline) && Date.now() - first.startedAt < 20_000) {
+      // Ends on the event (a round after the switch-over); the cap only guards against a hung CLI.
+      while (!(rounds.at(-1)!.requestedAt[0]! >= switchDeadline) && Date.now() - first.startedAt < 180_000) {
         rounds.push(await round());
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

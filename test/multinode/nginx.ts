@@ -83,7 +83,8 @@ http {
 
   const url = `http://127.0.0.1:${port}`;
   const ready = (async () => {
-    const deadline = Date.now() + 10_000;
+    // Polled until it answers; the deadline only guards against a hang on a loaded machine.
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${output}${readLog(join(prefix, 'error.log'))}`);
       try {

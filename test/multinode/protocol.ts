@@ -22,7 +22,8 @@ export async function postAs(node: string, path: string, client: SeededClient, f
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client) },
     body: new URLSearchParams(form).toString(),
-    signal: AbortSignal.timeout(15_000),
+    // Only against a hung connection: a loaded 2-core machine can be slow, never this slow.
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await response.text();
   let body: Record<string, unknown>;

@@ -10,6 +10,8 @@ export interface Page {
 
 export class ScriptedBrowser {
   private readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie line this browser received, in order, for assertions on attributes. */
+  readonly setCookieLines: string[] = [];
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -19,8 +21,18 @@ export class ScriptedBrowser {
     return this.cookies.has(name);
   }
 
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** Puts a cookie in the jar as another site or an attacker could (session fixation tests). */
+  plantCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   private remember(headers: Headers): void {
     for (const line of headers.getSetCookie()) {
+      this.setCookieLines.push(line);
       const [pair, ...attributes] = line.split(';');
       const index = pair!.indexOf('=');
       const name = pair!.slice(0, index).trim();
