@@ -16,14 +16,17 @@ export async function currentSession(request: FastifyRequest, deps: ServerDeps):
   return session ? { accountId: session.accountId, authTime: session.authTime } : null;
 }
 
-export async function startSession(request: FastifyRequest, reply: FastifyReply, accountId: string, deps: ServerDeps): Promise<Authentication> {
+export async function startSession(
+  request: FastifyRequest, reply: FastifyReply, accountId: string, deps: ServerDeps,
+): Promise<Authentication & { sessionDigest: string }> {
   const previous = readCookie(request.headers.cookie, sessionCookie);
   if (previous) await deps.storage.sessions.delete(sha256Hex(previous));
   const now = deps.clock();
   const value = randomToken();
+  const sessionDigest = sha256Hex(value);
   await deps.storage.sessions.insert({
-    sessionDigest: sha256Hex(value), accountId, authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
+    sessionDigest, accountId, authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
   });
   appendCookie(reply, serializeCookie(sessionCookie, value, { secure: deps.secureCookies, maxAge: deps.config.sessionTtl }));
-  return { accountId, authTime: now };
+  return { accountId, authTime: now, sessionDigest };
 }

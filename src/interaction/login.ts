@@ -58,5 +58,16 @@ export async function attemptLogin(
   await loginSucceeded(attempt, storage.loginThrottle);
   const authentication = await startSession(request, reply, account.accountId, deps);
   await storage.interactions.setLogin(interaction.interactionId, account.accountId, authentication.authTime);
+  // A password change or deletion (oauth/lifecycle.ts) stores the new hash first, then ends the
+  // account's sessions and sign-ins. Read the account again now that this session and login exist:
+  // if it still has the hash just verified, any later change ends them too; if not, the change
+  // raced this sign-in, so nothing it started may stay.
+  const current = await storage.accounts.findById(account.accountId);
+  if (current?.passwordHash !== account.passwordHash) {
+    await storage.sessions.delete(authentication.sessionDigest);
+    await storage.interactions.delete(interaction.interactionId);
+    request.log.warn({ reqId: request.id, username, address: attempt.address }, 'login void: the password changed or the account was deleted meanwhile');
+    return { ok: false, retryAfter: null, message: invalidCredentials, username };
+  }
   return { ok: true };
 }
