@@ -12,6 +12,7 @@ import type { ServerDeps } from './http/server-deps.js';
 import { applyBaseSecurityHeaders, htmlPageHeaders } from './http/security-headers.js';
 import { sendJsonError, toOAuthError } from './http/error-response.js';
 import { idTokenHintVerifier, idTokenMinter } from './oidc/id-token.js';
+import type { LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   /** Checks login passwords; default: argon2id, at most `argon2Concurrency` at once. */
   passwords?: PasswordVerifier;
+  /** Told of every ended browser session; default: nobody (no logout channel configured). */
+  logoutNotifier?: LogoutNotifier;
 }
 
 export function serverDeps({ config, storage, keys, clock, logger, passwords }: AppDeps): ServerDeps {

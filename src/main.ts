@@ -8,6 +8,7 @@ import { startPurger } from './storage/purge.js';
 import { createSigningKeySet } from './keys/signing-keys.js';
 import { openSigningKeys } from './keys/open-signing-keys.js';
 import { buildApp } from './app.js';
+import { startBackchannelLogout, type BackchannelLogout } from './outbox/backchannel-logout.js';
 
 export interface RunningServer {
   /** The issuer URL it serves. */
@@ -28,12 +29,15 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
     poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix, migrate: config.migrate,
   });
   if (database.willCreate) logger.info({ database: database.description }, `Created a new database at ${database.description}`);
+  let backchannelLogout: BackchannelLogout | undefined;
   try {
     const { sealer, notices } = await openSigningKeys(storage.signingKeys, clock, config);
     for (const notice of notices) logger[notice.level](notice.message);
     const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
     // On a failure below, closing the storage also stops the key set's change watch.
-    const app = await buildApp({ config, storage, keys, clock, logger });
+    // Every node delivers the outbox, whichever node's logout enqueued the message.
+    backchannelLogout = startBackchannelLogout({ config, storage, keys, clock, logger });
+    const app = await buildApp({ config, storage, keys, clock, logger, logoutNotifier: backchannelLogout.notifier });
     const address = await app.listen({ port: config.port, host: config.host });
     const stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
     logger.info({ issuer: config.issuer, address, database: database.description },
@@ -46,6 +50,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
         closing ??= (async () => {
           stopPurger();
           await app.close();
+          await backchannelLogout?.close();
           keys.close();
           await storage.close();
         })();
@@ -53,6 +58,7 @@ export async function startServer(config: Config, options: { logger?: Logger; cl
       },
     };
   } catch (error) {
+    await backchannelLogout?.close();
     await storage.close();
     throw error;
   }
