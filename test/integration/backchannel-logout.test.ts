@@ -103,6 +103,12 @@ describe('Back-Channel Logout 1.0 through the outbox', () => {
     return r;
   };
 
+  it('discovery advertises back-channel logout with sid (Back-Channel Logout 1.0 §2.1)', async () => {
+    const metadata = await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    assert.equal(metadata.backchannel_logout_supported, true);
+    assert.equal(metadata.backchannel_logout_session_supported, true);
+  });
+
   it('POSTs a signed logout token to every client of the session with a back-channel logout URI, verified by the RP (Back-Channel Logout 1.0 §2.4, §2.5, §2.6)', async () => {
     const first = await receiver();
     const second = await receiver();
