@@ -12,6 +12,7 @@ import { bodyLimit } from './http/body-limit.js';
 import { clientErrorHandler, type ClientErrorHandler } from './http/client-error.js';
 import { registerGatehouse } from './http/register.js';
 import { idTokenHintVerifier, idTokenMinter } from './oidc/id-token.js';
+import type { LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   /** Checks login passwords; default: argon2id, at most `argon2Concurrency` at once. */
   passwords?: PasswordVerifier;
+  /** Told of every ended browser session; default: nobody (no logout channel configured). */
+  logoutNotifier?: LogoutNotifier;
 }
 
 export function serverDeps({ config, storage, keys, clock, logger, passwords }: AppDeps): ServerDeps {

@@ -11,6 +11,7 @@ import { openSigningKeys } from './keys/open-signing-keys.js';
 import { buildApp, serverDeps, type AppOptions } from './app.js';
 import type { ServerDeps } from './http/server-deps.js';
 import type { FastifyInstance } from 'fastify';
+import { startBackchannelLogout, type BackchannelLogout } from './outbox/backchannel-logout.js';
 
 export interface RunningServer {
   /** The issuer URL it serves. */
@@ -42,12 +43,15 @@ export async function openGatehouse(config: Config, logger: Logger, clock: Clock
     poolSize: config.databasePoolSize, redisKeyPrefix: config.redisKeyPrefix, migrate: config.migrate,
   });
   if (database.willCreate) logger.info({ database: database.description }, `Created a new database at ${database.description}`);
+  let backchannelLogout: BackchannelLogout | undefined;
   try {
     const { sealer, notices } = await openSigningKeys(storage.signingKeys, clock, config);
     for (const notice of notices) logger[notice.level](notice.message);
     // On a failure below, closing the storage also stops the key set's change watch.
     const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
-    const appDeps = { config, storage, keys, clock, logger };
+    // Every node delivers the outbox, whichever node's logout enqueued the message.
+    backchannelLogout = startBackchannelLogout({ config, storage, keys, clock, logger });
+    const appDeps = { config, storage, keys, clock, logger, logoutNotifier: backchannelLogout.notifier };
     const deps = serverDeps(appDeps);
     const app = await buildApp(appDeps, options, deps);
     let stopPurger = () => {};
@@ -61,6 +65,7 @@ export async function openGatehouse(config: Config, logger: Logger, clock: Clock
         closing ??= (async () => {
           stopPurger();
           await app.close();
+          await backchannelLogout?.close();
           keys.close();
           await storage.close();
         })();
@@ -68,6 +73,7 @@ export async function openGatehouse(config: Config, logger: Logger, clock: Clock
       },
     };
   } catch (error) {
+    await backchannelLogout?.close();
     await storage.close();
     throw error;
   }

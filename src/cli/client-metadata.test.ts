@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  redirectUriProblem, registerClient, updateClient, rotateClientSecret, defaultGrantTypes, defaultScope,
+  redirectUriProblem, registerClient, updateClient, rotateClientSecret, defaultGrantTypes, defaultScope, clientMetadata, InvalidClientMetadataError,
 } from './client-metadata.js';
 import { sha256Hex } from '../lib/digest.js';
 
@@ -91,5 +91,44 @@ describe('rotateClientSecret', () => {
     assert.equal(rotated.secretDigest, sha256Hex(clientSecret));
     assert.deepEqual({ ...rotated, secretDigest: null }, { ...client, secretDigest: null });
     assert.throws(() => rotateClientSecret({ ...client, tokenEndpointAuthMethod: 'none', secretDigest: null }), /no secret to rotate/);
+  });
+});
+
+describe('back-channel logout client metadata (Back-Channel Logout 1.0 §2.2)', () => {
+  const base = { name: 'RP', redirectUris: ['https://rp.example/cb'], authMethod: 'client_secret_basic' as const,
+    grantTypes: ['authorization_code'], scope: 'openid', skipConsent: false };
+
+  it('registers a back-channel logout URI and its session requirement, shown in the wire view', () => {
+    const { client } = registerClient({ ...base, backchannelLogoutUri: 'https://rp.example/logout?x=1', backchannelLogoutSessionRequired: true }, 0);
+    assert.equal(client.backchannelLogoutUri, 'https://rp.example/logout?x=1');
+    assert.equal(client.backchannelLogoutSessionRequired, true);
+    assert.deepEqual(
+      [clientMetadata(client).backchannel_logout_uri, clientMetadata(client).backchannel_logout_session_required],
+      ['https://rp.example/logout?x=1', true]);
+  });
+
+  const refused: Array<{ name: string; uri: string; authMethod?: 'none' }> = [
+    { name: 'a fragment', uri: 'https://rp.example/logout#x' },
+    { name: 'a relative URI', uri: '/logout' },
+    { name: 'another scheme', uri: 'ftp://rp.example/logout' },
+    { name: 'http for a public client', uri: 'http://rp.example/logout', authMethod: 'none' },
+  ];
+  for (const { name, uri, authMethod } of refused) {
+    it(`refuses ${name}`, () => {
+      assert.throws(() => registerClient({ ...base, authMethod: authMethod ?? base.authMethod, backchannelLogoutUri: uri }, 0),
+        InvalidClientMetadataError);
+    });
+  }
+
+  it('accepts http for a confidential client; refuses the session requirement without a URI', () => {
+    assert.equal(registerClient({ ...base, backchannelLogoutUri: 'http://rp.internal/logout' }, 0).client.backchannelLogoutUri, 'http://rp.internal/logout');
+    assert.throws(() => registerClient({ ...base, backchannelLogoutSessionRequired: true }, 0), /needs a --backchannel-logout-uri/);
+  });
+
+  it('an update with an empty URI removes it and its session requirement', () => {
+    const { client } = registerClient({ ...base, backchannelLogoutUri: 'https://rp.example/logout', backchannelLogoutSessionRequired: true }, 0);
+    const { client: updated } = updateClient(client, { backchannelLogoutUri: '' });
+    assert.deepEqual([updated.backchannelLogoutUri, updated.backchannelLogoutSessionRequired], [null, false]);
+    assert.equal(clientMetadata(updated).backchannel_logout_uri, undefined);
   });
 });

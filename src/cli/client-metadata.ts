@@ -23,6 +23,10 @@ export interface ClientRegistration {
   grantTypes: string[];
   scope: string;
   skipConsent: boolean;
+  /** Where logout tokens are POSTed (Back-Channel Logout 1.0 §2.2); null or absent: none. */
+  backchannelLogoutUri?: string | null;
+  /** The client needs `sid` in logout tokens; only with a back-channel logout URI. */
+  backchannelLogoutSessionRequired?: boolean;
 }
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
@@ -51,6 +55,25 @@ export function redirectUriProblem(uri: string, publicClient: boolean): string |
   if (!publicClient) return 'must use https (private-use schemes are for public native clients)';
   if (!scheme.includes('.')) return `must use https, or a private-use scheme with a period such as com.example.app (RFC 8252 §7.1)`;
   return null;
+}
+
+/**
+ * Why `uri` cannot be a back-channel logout URI, or null (Back-Channel Logout 1.0 §2.2): absolute,
+ * no fragment; https, or http for a confidential client. Private-network targets are refused at
+ * delivery time, on the address connected to (lib/outbound-fetch), unless configuration allows them.
+ */
+export function backchannelLogoutUriProblem(uri: string, publicClient: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (uri.includes('#')) return 'must not contain a fragment (Back-Channel Logout 1.0 §2.2)';
+  if (url.username || url.password) return 'must not contain user information';
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:') return publicClient ? 'must use https: http is allowed only for confidential clients (Back-Channel Logout 1.0 §2.2)' : null;
+  return 'must use https (Back-Channel Logout 1.0 §2.2)';
 }
 
 /** Scope tokens are NQCHAR sequences separated by single spaces (RFC 6749 §3.3). */
@@ -103,9 +126,17 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
   if (usesRedirects && redirectUris.length === 0) {
     throw new InvalidClientMetadataError('authorization_code needs at least one --redirect-uri');
   }
+  const backchannelLogoutUri = input.backchannelLogoutUri || null;
+  if (backchannelLogoutUri !== null) {
+    const problem = backchannelLogoutUriProblem(backchannelLogoutUri, publicClient);
+    if (problem) throw new InvalidClientMetadataError(`back-channel logout URI '${backchannelLogoutUri}' ${problem}`);
+  } else if (input.backchannelLogoutSessionRequired) {
+    throw new InvalidClientMetadataError('--backchannel-logout-session-required needs a --backchannel-logout-uri');
+  }
   return {
     clientName, redirectUris, grantTypes, responseTypes: usesRedirects ? ['code'] : [], scopes,
     skipConsent: input.skipConsent, tokenEndpointAuthMethod,
+    backchannelLogoutUri, backchannelLogoutSessionRequired: backchannelLogoutUri !== null && (input.backchannelLogoutSessionRequired ?? false),
   };
 }
 
@@ -125,6 +156,8 @@ function registrationOf(client: ClientRecord): ClientRegistration {
   return {
     name: client.clientName, redirectUris: client.redirectUris, authMethod: client.tokenEndpointAuthMethod,
     grantTypes: client.grantTypes, scope: client.scopes.join(' '), skipConsent: client.skipConsent,
+    backchannelLogoutUri: client.backchannelLogoutUri ?? null,
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired ?? false,
   };
 }
 
@@ -135,6 +168,10 @@ function registrationOf(client: ClientRecord): ClientRegistration {
  */
 export function updateClient(client: ClientRecord, changes: ClientChanges): { client: ClientRecord; clientSecret: string | null } {
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  // Removing the back-channel logout URI removes its session requirement with it.
+  if (!changes.backchannelLogoutUri && changes.backchannelLogoutUri !== undefined && changes.backchannelLogoutSessionRequired === undefined) {
+    defined.backchannelLogoutSessionRequired = false;
+  }
   const fields = validated({ ...registrationOf(client), ...defined });
   const needsSecret = fields.tokenEndpointAuthMethod !== 'none';
   const secret = needsSecret && client.secretDigest === null ? newOpaqueValue(tokenPrefix.clientSecret) : null;
@@ -160,5 +197,9 @@ export function clientMetadata(client: ClientRecord) {
     grant_types: client.grantTypes,
     scope: client.scopes.join(' '),
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    ...(client.backchannelLogoutUri ? {
+      backchannel_logout_uri: client.backchannelLogoutUri,
+      backchannel_logout_session_required: client.backchannelLogoutSessionRequired ?? false,
+    } : {}),
   };
 }

@@ -39,6 +39,11 @@ Options:
                         several (default: authorization_code and refresh_token)
   --scope "S1 S2"       scopes the client may request (default: "${defaultScope}")
   --skip-consent        trusted first-party client: never show the consent page
+  --backchannel-logout-uri URI
+                        where logout tokens are POSTed when a session it signed into ends
+                        (OpenID Connect Back-Channel Logout); https, or http for confidential clients
+  --backchannel-logout-session-required
+                        the client needs the session id (sid) in logout tokens
   --json                print one JSON object instead of text
 
 ${globalOptionsHelp}`;
@@ -66,6 +71,10 @@ Options:
   --require-consent     show the consent page again
   --auth-method M       client_secret_basic, client_secret_post or none. Making a public client
                         confidential prints its new secret once; making it public drops its secret
+  --backchannel-logout-uri URI
+                        the back-channel logout URI; '' removes it
+  --backchannel-logout-session-required
+                        the client needs the session id (sid) in logout tokens
   --json                print one JSON object instead of text
 
 Use '--' before a CLIENT_ID that starts with '-'.
@@ -120,6 +129,9 @@ function printClient(client: ClientRecord): void {
   printLine(`  grant_types:    ${client.grantTypes.join(' ')}`);
   printLine(`  scope:          ${client.scopes.join(' ')}`);
   printLine(`  auth method:    ${client.tokenEndpointAuthMethod}${client.skipConsent ? '  (consent skipped)' : ''}`);
+  if (client.backchannelLogoutUri) {
+    printLine(`  back-channel logout: ${client.backchannelLogoutUri}${client.backchannelLogoutSessionRequired ? '  (sid required)' : ''}`);
+  }
 }
 
 /** The wire view, with the secret right after the id when there is one to show. */
@@ -137,6 +149,8 @@ async function create(args: string[]): Promise<void> {
     'grant-type': { type: 'string', multiple: true },
     scope: { type: 'string' },
     'skip-consent': { type: 'boolean' },
+    'backchannel-logout-uri': { type: 'string' },
+    'backchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) return printLine(createHelp);
@@ -149,6 +163,8 @@ async function create(args: string[]): Promise<void> {
     grantTypes: values['grant-type'] ?? defaultGrantTypes,
     scope: values.scope ?? defaultScope,
     skipConsent: values['skip-consent'] ?? false,
+    backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
+    backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
   }, systemClock()));
   await withStorage(commandConfig(values), (storage) => storage.clients.insert(client));
 
@@ -185,6 +201,8 @@ async function update(args: string[]): Promise<void> {
     'skip-consent': { type: 'boolean' },
     'require-consent': { type: 'boolean' },
     'auth-method': { type: 'string' },
+    'backchannel-logout-uri': { type: 'string' },
+    'backchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) return printLine(updateHelp);
@@ -199,6 +217,8 @@ async function update(args: string[]): Promise<void> {
     scope: values.scope,
     skipConsent: values['skip-consent'] ? true : values['require-consent'] ? false : undefined,
     authMethod: values['auth-method'] as TokenEndpointAuthMethod | undefined,
+    backchannelLogoutUri: values['backchannel-logout-uri'],
+    backchannelLogoutSessionRequired: values['backchannel-logout-session-required'],
   };
   if (Object.values(changes).every((v) => v === undefined)) {
     throw new UsageError(`nothing to change: give at least one option (see 'gatehouse client update --help')`);

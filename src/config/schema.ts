@@ -96,6 +96,22 @@ export const configSchema = z.object({
   /** A file holding the key-encryption key (base64 of 32 bytes), instead of keyEncryptionKey. */
   keyEncryptionKeyFile: z.string().min(1).optional(),
 
+  /**
+   * Development and tests only: let outbound requests (back-channel logout) reach private, loopback,
+   * link-local, unique-local, CGNAT and multicast addresses, which are refused by default.
+   */
+  allowPrivateNetworkFetch: flag.default(false),
+  /** Seconds an outbound request may take, to connect and in total (lib/outbound-fetch). */
+  outboundTimeout: seconds.default(5),
+  /** Attempts to deliver an outbox message (a back-channel logout token) before it is given up and logged. */
+  outboxMaxAttempts: z.coerce.number().int().positive().default(5),
+  /** Seconds before the first retry; each further retry waits twice as long (10, 20, 40, 80 s: about 2.5 min in all). */
+  outboxRetryDelay: seconds.default(10),
+  /** Seconds between a node's polls of the outbox (it also looks at once when it enqueues). */
+  outboxPollInterval: seconds.default(2),
+  /** Logout tokens carry `sub` beside `sid` (Back-Channel Logout 1.0 §2.4); false sends `sid` alone. */
+  backchannelLogoutIncludeSub: flag.default(true),
+
   /** Background purge of expired records: interval and batch size. */
   purgeInterval: seconds.default(60),
   purgeBatchSize: z.coerce.number().int().positive().default(500),

@@ -14,5 +14,8 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+    // Back-Channel Logout 1.0 §2.1: logout tokens are POSTed, and always carry `sid`.
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
   };
 }

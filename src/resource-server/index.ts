@@ -5,3 +5,7 @@ export { BearerError, VerifierUnavailableError, type BearerErrorCode } from './e
 export { bearerChallenge, refusalResponse, type RefusalResponse } from './challenge.js';
 export { fastifyBearerAuth } from './fastify.js';
 export { authenticateRequest } from './node-http.js';
+export {
+  createLogoutTokenVerifier, createMemoryReplayCache, LogoutTokenError,
+  type LogoutTokenVerifier, type LogoutTokenVerifierOptions, type LogoutTokenReplayCache, type VerifiedLogoutToken,
+} from './logout-token.js';

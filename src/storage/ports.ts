@@ -7,7 +7,7 @@
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
   AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
-  InteractionRecord, SessionRecord, SigningKeyRecord, TokenRecord,
+  InteractionRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
 
 export interface ClientStore {
@@ -200,6 +200,32 @@ export interface LoginThrottleStore {
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
+/**
+ * The durable outbox: messages delivered later, by whichever node claims them first. A claim
+ * leases due messages atomically, so two nodes never hold the same message at once; a node that
+ * dies holding one lets its lease expire and another node delivers it. With Redis the outbox stays
+ * in the database (it must survive a restart).
+ */
+export interface OutboxStore {
+  /** Stores new messages (attempts 0, due at their `nextAttemptAt`). */
+  enqueue(messages: OutboxMessage[]): Promise<void>;
+  /**
+   * Atomically leases up to `limit` due messages (`nextAttemptAt <= now`, not given up), oldest
+   * due first: each gets `leaseId`, one more attempt, and `nextAttemptAt = now + leaseSeconds`.
+   */
+  claim(leaseId: string, now: number, leaseSeconds: number, limit: number): Promise<ClaimedOutboxMessage[]>;
+  /** Delivered: deletes the message while `leaseId` still holds it. False when the lease was lost. */
+  complete(messageId: string, leaseId: string): Promise<boolean>;
+  /** Failed, to be retried: releases the lease and makes the message due at `nextAttemptAt`. */
+  fail(messageId: string, leaseId: string, nextAttemptAt: number, error: string): Promise<boolean>;
+  /** Failed for good: never claimed again; kept (for inspection) until `purgeAfter`. */
+  giveUp(messageId: string, leaseId: string, now: number, error: string, purgeAfter: number): Promise<boolean>;
+  /** The message as stored, or null (for status and tests). */
+  find(messageId: string): Promise<OutboxMessage | null>;
+  /** Deletes up to `limit` given-up messages whose `purgeAfter` has passed. */
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
 export interface Storage {
   clients: ClientStore;
   accounts: AccountStore;
@@ -211,6 +237,7 @@ export interface Storage {
   tokens: TokenStore;
   signingKeys: SigningKeyStore;
   loginThrottle: LoginThrottleStore;
+  outbox: OutboxStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

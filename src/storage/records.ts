@@ -18,6 +18,10 @@ export interface ClientRecord {
   /** Trusted first-party client: the consent page is never shown. */
   skipConsent: boolean;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Where logout tokens are POSTed (Back-Channel Logout 1.0 §2.2); null or absent: none. Stores always return it. */
+  backchannelLogoutUri?: string | null;
+  /** The client needs `sid` in logout tokens (Back-Channel Logout 1.0 §2.2). Stores always return it. */
+  backchannelLogoutSessionRequired?: boolean;
   createdAt: number;
 }
 
@@ -138,4 +142,31 @@ export interface SigningKeyRecord {
   retiredAt: number | null;
   /** After this the public key leaves the JWKS (nothing it signed is still valid). */
   removeAfter: number | null;
+}
+
+/**
+ * A message to deliver later (a back-channel logout), from the durable outbox. A claim leases it
+ * to one node by pushing `nextAttemptAt` past the lease; an expired lease makes it due again.
+ */
+export interface OutboxMessage {
+  messageId: string;
+  /** Which delivery handles it, e.g. `backchannel_logout`. */
+  topic: string;
+  /** The delivery's input as JSON text; never a usable secret (logout tokens are signed at delivery). */
+  payload: string;
+  /** Attempts started so far: each claim counts one. */
+  attempts: number;
+  /** Due (claimable) from this time, unless given up. */
+  nextAttemptAt: number;
+  /** The last failure's description (no token or secret); null before any. */
+  lastError: string | null;
+  /** Set when the delivery was given up; the row stays until `purgeAfter` for inspection. */
+  givenUpAt: number | null;
+  purgeAfter: number | null;
+  createdAt: number;
+}
+
+/** A message leased to one claimer: completing or failing it needs the same `leaseId`. */
+export interface ClaimedOutboxMessage extends OutboxMessage {
+  leaseId: string;
 }

@@ -9,6 +9,7 @@ import { describeTokenContract } from './token-contract.js';
 import { describeShortLivedContract } from './short-lived-contract.js';
 import { describeSigningKeyContract } from './signing-key-contract.js';
 import { describeLifecycleContract } from './lifecycle-contract.js';
+import { describeOutboxContract } from './outbox-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -59,5 +60,6 @@ export function describeStorageContract(
     describeShortLivedContract(context);
     describeSigningKeyContract(context);
     describeLifecycleContract(context);
+    describeOutboxContract(context);
   });
 }

@@ -21,6 +21,15 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.deepEqual(await storage().clients.find(client.clientId), client);
     });
 
+    it('keeps and updates the logout URI and session requirement of a client (Back-Channel Logout 1.0 §2.2)', async () => {
+      const client = clientRecord({ backchannelLogoutUri: 'https://rp.example/backchannel?tenant=1', backchannelLogoutSessionRequired: true });
+      await storage().clients.insert(client);
+      assert.deepEqual(await storage().clients.find(client.clientId), client);
+      const changed = { ...client, backchannelLogoutUri: null, backchannelLogoutSessionRequired: false };
+      assert.equal(await storage().clients.update(changed), true);
+      assert.deepEqual(await storage().clients.find(client.clientId), changed);
+    });
+
     it('answers null for an unknown client id', async () => {
       assert.equal(await storage().clients.find(uid('client')), null);
     });

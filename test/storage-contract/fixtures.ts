@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type {
   AccountRecord, AuthorizationCodeRecord, ClientRecord, GrantRecord, SessionRecord,
-  InteractionRecord, SigningKeyRecord, TokenKind, TokenRecord,
+  InteractionRecord, OutboxMessage, SigningKeyRecord, TokenKind, TokenRecord,
 } from '../../src/storage/records.js';
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -21,6 +21,8 @@ export function clientRecord(overrides: Partial<ClientRecord> = {}): ClientRecor
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     skipConsent: false,
     tokenEndpointAuthMethod: 'client_secret_basic',
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
     createdAt: nowSeconds(),
     ...overrides,
   };
@@ -120,5 +122,12 @@ export function signingKeyRecord(now: number, overrides: Partial<SigningKeyRecor
     retiredAt: null,
     removeAfter: null,
     ...overrides,
+  };
+}
+
+export function outboxMessage(now: number, overrides: Partial<OutboxMessage> = {}): OutboxMessage {
+  return {
+    messageId: uid('msg'), topic: 'contract', payload: JSON.stringify({ n: randomDigest() }), attempts: 0,
+    nextAttemptAt: now, lastError: null, givenUpAt: null, purgeAfter: null, createdAt: now, ...overrides,
   };
 }

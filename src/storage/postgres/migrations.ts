@@ -148,6 +148,27 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER signing_keys_notify AFTER INSERT OR UPDATE OR DELETE ON signing_keys
     FOR EACH ROW EXECUTE FUNCTION signing_keys_notify();
   `,
+  // 5 (issue 10; the sessions migration is 4): Back-Channel Logout 1.0 §2.2 client metadata, and
+  // the durable outbox its deliveries go through. A claim pushes next_attempt_at past the lease.
+  `
+  -- back-channel logout and outbox
+  ALTER TABLE clients ADD COLUMN backchannel_logout_uri text;
+  ALTER TABLE clients ADD COLUMN backchannel_logout_session_required boolean NOT NULL DEFAULT false;
+  CREATE TABLE outbox (
+    message_id text PRIMARY KEY,
+    topic text NOT NULL,
+    payload text NOT NULL,
+    attempts integer NOT NULL,
+    next_attempt_at bigint NOT NULL,
+    lease_id text,
+    last_error text,
+    given_up_at bigint,
+    purge_after bigint,
+    created_at bigint NOT NULL
+  );
+  CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE given_up_at IS NULL;
+  CREATE INDEX outbox_purge_after ON outbox (purge_after) WHERE purge_after IS NOT NULL;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -24,6 +24,8 @@ export function toClient(r: Row): ClientRecord {
     scopes: list(r.scopes),
     skipConsent: r.skip_consent as boolean,
     tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    backchannelLogoutUri: textOrNull(r.backchannel_logout_uri),
+    backchannelLogoutSessionRequired: r.backchannel_logout_session_required as boolean,
     createdAt: num(r.created_at),
   };
 }

@@ -16,6 +16,8 @@ interface ClientRow {
   scopes: string;
   skip_consent: number;
   token_endpoint_auth_method: string;
+  backchannel_logout_uri: string | null;
+  backchannel_logout_session_required: number;
   created_at: number;
 }
 
@@ -30,20 +32,24 @@ function toClient(row: ClientRow): ClientRecord {
     scopes: fromJsonArray(row.scopes),
     skipConsent: row.skip_consent === 1,
     tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    backchannelLogoutUri: row.backchannel_logout_uri,
+    backchannelLogoutSessionRequired: row.backchannel_logout_session_required === 1,
     createdAt: row.created_at,
   };
 }
 
 export function createClientStore(db: Database, dataVersion: DataVersion): ClientStore {
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
-      grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method, created_at)
+      grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method,
+      backchannel_logout_uri, backchannel_logout_session_required, created_at)
     VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
-      @skipConsent, @tokenEndpointAuthMethod, @createdAt)`);
+      @skipConsent, @tokenEndpointAuthMethod, @backchannelLogoutUri, @backchannelLogoutSessionRequired, @createdAt)`);
   const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
   const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
   const update = db.prepare(`UPDATE clients SET client_name = @clientName, secret_digest = @secretDigest,
       redirect_uris = @redirectUris, grant_types = @grantTypes, response_types = @responseTypes, scopes = @scopes,
-      skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod
+      skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod,
+      backchannel_logout_uri = @backchannelLogoutUri, backchannel_logout_session_required = @backchannelLogoutSessionRequired
     WHERE client_id = @clientId`);
   const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
 
@@ -56,6 +62,8 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     responseTypes: toJson(client.responseTypes),
     scopes: toJson(client.scopes),
     skipConsent: toFlag(client.skipConsent),
+    backchannelLogoutUri: client.backchannelLogoutUri ?? null,
+    backchannelLogoutSessionRequired: toFlag(client.backchannelLogoutSessionRequired ?? false),
   });
 
   return {
@@ -65,8 +73,10 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     },
     async update(client) {
       cache.clear();
-      const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod } = toRow(client);
-      return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod }).changes > 0;
+      const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
+        backchannelLogoutUri, backchannelLogoutSessionRequired } = toRow(client);
+      return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
+        backchannelLogoutUri, backchannelLogoutSessionRequired }).changes > 0;
     },
     async find(clientId) {
       return cache.get(clientId, () => {

@@ -154,6 +154,30 @@ export const migrations: readonly Migration[] = [
     name: 'signing keys sealed at rest',
     sql: 'ALTER TABLE signing_keys RENAME COLUMN private_jwk TO private_key;',
   },
+  {
+    // Back-Channel Logout 1.0 §2.2 client metadata, and the durable outbox its deliveries go
+    // through (issue 10). A claim pushes next_attempt_at past the lease, so one index finds what is due.
+    version: 5,
+    name: 'back-channel logout and outbox',
+    sql: `
+      ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
+      ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE outbox (
+        message_id TEXT PRIMARY KEY,
+        topic TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        lease_id TEXT,
+        last_error TEXT,
+        given_up_at INTEGER,
+        purge_after INTEGER,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE given_up_at IS NULL;
+      CREATE INDEX outbox_purge_after ON outbox (purge_after) WHERE purge_after IS NOT NULL;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */
