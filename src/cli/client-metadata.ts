@@ -23,6 +23,8 @@ export interface ClientRegistration {
   grantTypes: string[];
   scope: string;
   skipConsent: boolean;
+  /** Where RP-Initiated Logout 1.0 §3 may return the browser; the same rules as redirect URIs. */
+  postLogoutRedirectUris?: string[] | undefined;
 }
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
@@ -99,13 +101,18 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
     const problem = redirectUriProblem(uri, publicClient);
     if (problem) throw new InvalidClientMetadataError(`redirect URI '${uri}' ${problem}`);
   }
+  const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+  for (const uri of postLogoutRedirectUris) {
+    const problem = redirectUriProblem(uri, publicClient);
+    if (problem) throw new InvalidClientMetadataError(`post-logout redirect URI '${uri}' ${problem}`);
+  }
   const usesRedirects = grantTypes.includes('authorization_code');
   if (usesRedirects && redirectUris.length === 0) {
     throw new InvalidClientMetadataError('authorization_code needs at least one --redirect-uri');
   }
   return {
     clientName, redirectUris, grantTypes, responseTypes: usesRedirects ? ['code'] : [], scopes,
-    skipConsent: input.skipConsent, tokenEndpointAuthMethod,
+    skipConsent: input.skipConsent, tokenEndpointAuthMethod, postLogoutRedirectUris,
   };
 }
 
@@ -125,6 +132,7 @@ function registrationOf(client: ClientRecord): ClientRegistration {
   return {
     name: client.clientName, redirectUris: client.redirectUris, authMethod: client.tokenEndpointAuthMethod,
     grantTypes: client.grantTypes, scope: client.scopes.join(' '), skipConsent: client.skipConsent,
+    postLogoutRedirectUris: client.postLogoutRedirectUris,
   };
 }
 
@@ -160,5 +168,6 @@ export function clientMetadata(client: ClientRecord) {
     grant_types: client.grantTypes,
     scope: client.scopes.join(' '),
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
   };
 }

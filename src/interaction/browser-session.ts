@@ -6,14 +6,25 @@ import { sha256Hex } from '../lib/digest.js';
 import { appendCookie, readCookie, serializeCookie } from '../http/cookies.js';
 import type { ServerDeps } from '../http/server-deps.js';
 import type { Authentication } from '../oidc/prompt.js';
+import type { SessionRecord } from '../storage/records.js';
 
 export const sessionCookie = 'gh_session';
 
 export async function currentSession(request: FastifyRequest, deps: ServerDeps): Promise<Authentication | null> {
+  const session = await currentSessionRecord(request, deps);
+  return session ? { accountId: session.accountId, authTime: session.authTime } : null;
+}
+
+/** The browser's live session record (with its sid and clients), or null. */
+export async function currentSessionRecord(request: FastifyRequest, deps: ServerDeps): Promise<SessionRecord | null> {
   const value = readCookie(request.headers.cookie, sessionCookie);
   if (!value) return null;
-  const session = await deps.storage.sessions.find(sha256Hex(value), deps.clock());
-  return session ? { accountId: session.accountId, authTime: session.authTime } : null;
+  return deps.storage.sessions.find(sha256Hex(value), deps.clock());
+}
+
+/** Clears the session cookie (the record is ended by the caller, through oauth/lifecycle.ts). */
+export function clearSessionCookie(reply: FastifyReply, deps: ServerDeps): void {
+  appendCookie(reply, serializeCookie(sessionCookie, '', { secure: deps.secureCookies, maxAge: 0 }));
 }
 
 export async function startSession(request: FastifyRequest, reply: FastifyReply, accountId: string, deps: ServerDeps): Promise<Authentication> {
@@ -22,7 +33,10 @@ export async function startSession(request: FastifyRequest, reply: FastifyReply,
   const now = deps.clock();
   const value = randomToken();
   await deps.storage.sessions.insert({
-    sessionDigest: sha256Hex(value), accountId, authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
+    // The sid is its own random value: never the cookie nor its digest, so tokens carrying it
+    // give nothing that opens the session (Back-Channel Logout 1.0 §2.1).
+    sessionDigest: sha256Hex(value), sid: randomToken(16), accountId, clientIds: [],
+    authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
   });
   appendCookie(reply, serializeCookie(sessionCookie, value, { secure: deps.secureCookies, maxAge: deps.config.sessionTtl }));
   return { accountId, authTime: now };

@@ -13,6 +13,8 @@ export interface IdTokenInput {
   accountId: string;
   authTime: number | null;
   nonce: string | null;
+  /** The browser session (Back-Channel Logout 1.0 §2.1, Front-Channel Logout 1.0 §3). */
+  sid?: string | null | undefined;
   /** When present, at_hash is added (OIDC Core §3.1.3.6, §3.2.2.10). */
   accessToken?: string | undefined;
   /** Extra claims (profile, email) for flows where no UserInfo call follows. */
@@ -35,6 +37,7 @@ export async function signIdToken(input: IdTokenInput, keys: SigningKeySet): Pro
   };
   if (input.authTime !== null) payload.auth_time = input.authTime;
   if (input.nonce !== null) payload.nonce = input.nonce;
+  if (input.sid) payload.sid = input.sid;
   if (input.accessToken !== undefined) payload.at_hash = tokenHash(input.accessToken);
   return signer.sign({ typ: 'JWT' }, payload);
 }
@@ -56,7 +59,7 @@ export function idTokenMinter({ issuer, ttl, keys, accounts }: IdTokenMinterDeps
     const claims = await idTokenClaims(accounts, request.accountId, request.scopes);
     return signIdToken({
       issuer, clientId: request.clientId, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
-      accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,
+      sid: request.sid, accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,
     }, keys);
   };
 }

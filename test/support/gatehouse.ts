@@ -121,6 +121,7 @@ export async function startGatehouse(
         scopes: ['openid', 'profile', 'email', 'offline_access', 'api:read'],
         skipConsent: false,
         tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
+        postLogoutRedirectUris: [],
         createdAt: clock(),
         ...options,
       };

@@ -40,6 +40,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     scopes: code.scopes,
     authTime: code.authTime,
     nonce: code.nonce,
+    sid: code.sid,
     refreshToken: client.grantTypes.includes('refresh_token') && code.scopes.includes('offline_access'),
     idToken: code.scopes.includes('openid'),
     now,
@@ -47,7 +48,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
 
   // The one atomic write: consume the code and store the grant and tokens, or nothing. A
   // concurrent redemption that lost the race is a replay like any other.
-  const grant = { grantId: code.grantId, accountId: code.accountId, clientId: client.clientId, scopes: code.scopes, createdAt: now, revokedAt: null };
+  const grant = { grantId: code.grantId, accountId: code.accountId, clientId: client.clientId, scopes: code.scopes, sid: code.sid, createdAt: now, revokedAt: null };
   const result = await storage.authorizationCodes.redeem(digest, now, grant, minted.records);
   if (!result) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   if (!result.firstUse) await rejectReplay(code.grantId, client.clientId, deps, now);

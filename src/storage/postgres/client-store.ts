@@ -11,10 +11,10 @@ export function createClientStore(pool: pg.Pool): ClientStore {
     async insert(c: ClientRecord) {
       await query(pool, {
         text: `INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris, grant_types,
-          response_types, scopes, skip_consent, token_endpoint_auth_method, created_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          response_types, scopes, skip_consent, token_endpoint_auth_method, created_at, post_logout_redirect_uris)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         values: [c.clientId, c.clientName, c.secretDigest, c.redirectUris, c.grantTypes,
-          c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod, c.createdAt],
+          c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod, c.createdAt, c.postLogoutRedirectUris],
       });
     },
     async find(clientId) {
@@ -28,9 +28,10 @@ export function createClientStore(pool: pg.Pool): ClientStore {
     async update(c: ClientRecord) {
       const result = await query(pool, {
         text: `UPDATE clients SET client_name = $2, secret_digest = $3, redirect_uris = $4, grant_types = $5,
-          response_types = $6, scopes = $7, skip_consent = $8, token_endpoint_auth_method = $9 WHERE client_id = $1`,
+          response_types = $6, scopes = $7, skip_consent = $8, token_endpoint_auth_method = $9,
+          post_logout_redirect_uris = $10 WHERE client_id = $1`,
         values: [c.clientId, c.clientName, c.secretDigest, c.redirectUris, c.grantTypes,
-          c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod],
+          c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod, c.postLogoutRedirectUris],
       });
       return (result.rowCount ?? 0) > 0;
     },

@@ -16,6 +16,7 @@ interface ClientRow {
   scopes: string;
   skip_consent: number;
   token_endpoint_auth_method: string;
+  post_logout_redirect_uris: string;
   created_at: number;
 }
 
@@ -30,20 +31,22 @@ function toClient(row: ClientRow): ClientRecord {
     scopes: fromJsonArray(row.scopes),
     skipConsent: row.skip_consent === 1,
     tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    postLogoutRedirectUris: fromJsonArray(row.post_logout_redirect_uris),
     createdAt: row.created_at,
   };
 }
 
 export function createClientStore(db: Database, dataVersion: DataVersion): ClientStore {
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
-      grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method, created_at)
+      grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method, post_logout_redirect_uris, created_at)
     VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
-      @skipConsent, @tokenEndpointAuthMethod, @createdAt)`);
+      @skipConsent, @tokenEndpointAuthMethod, @postLogoutRedirectUris, @createdAt)`);
   const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
   const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
   const update = db.prepare(`UPDATE clients SET client_name = @clientName, secret_digest = @secretDigest,
       redirect_uris = @redirectUris, grant_types = @grantTypes, response_types = @responseTypes, scopes = @scopes,
-      skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod
+      skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod,
+      post_logout_redirect_uris = @postLogoutRedirectUris
     WHERE client_id = @clientId`);
   const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
 
@@ -55,6 +58,7 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     grantTypes: toJson(client.grantTypes),
     responseTypes: toJson(client.responseTypes),
     scopes: toJson(client.scopes),
+    postLogoutRedirectUris: toJson(client.postLogoutRedirectUris),
     skipConsent: toFlag(client.skipConsent),
   });
 
@@ -65,8 +69,8 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     },
     async update(client) {
       cache.clear();
-      const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod } = toRow(client);
-      return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod }).changes > 0;
+      const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod, postLogoutRedirectUris } = toRow(client);
+      return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod, postLogoutRedirectUris }).changes > 0;
     },
     async find(clientId) {
       return cache.get(clientId, () => {
