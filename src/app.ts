@@ -11,7 +11,8 @@ import { registerRoutes, type Channel } from './http/routes.js';
 import type { ServerDeps } from './http/server-deps.js';
 import { applyBaseSecurityHeaders, htmlPageHeaders } from './http/security-headers.js';
 import { sendJsonError, toOAuthError } from './http/error-response.js';
-import { idTokenHintVerifier, idTokenMinter } from './oidc/id-token.js';
+import { idTokenHintVerifier, idTokenMinter, logoutHintVerifier } from './oidc/id-token.js';
+import { noLogoutNotifier, type LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 
@@ -23,9 +24,11 @@ export interface AppDeps {
   logger: Logger;
   /** Checks login passwords; default: argon2id, at most `argon2Concurrency` at once. */
   passwords?: PasswordVerifier;
+  /** Told of every ended browser session; default: nobody (no logout channel configured). */
+  logoutNotifier?: LogoutNotifier;
 }
 
-export function serverDeps({ config, storage, keys, clock, logger, passwords }: AppDeps): ServerDeps {
+export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier }: AppDeps): ServerDeps {
   return {
     config, storage, keys, clock, logger,
     tokenPolicy: {
@@ -37,6 +40,8 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords }: 
     },
     mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, accounts: storage.accounts }),
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
+    verifyLogoutHint: logoutHintVerifier(config.issuer, keys),
+    logoutNotifier: logoutNotifier ?? noLogoutNotifier,
     passwords: passwords ?? createPasswordVerifier(config.argon2, config.argon2Concurrency),
     secureCookies: config.issuer.startsWith('https:'),
   };

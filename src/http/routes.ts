@@ -11,6 +11,7 @@ import { jwksEndpoint } from '../endpoints/jwks.js';
 import { healthEndpoint } from '../endpoints/health.js';
 import { assetsEndpoint } from '../endpoints/assets.js';
 import { consentSubmit, interactionPage, loginSubmit } from '../endpoints/interaction.js';
+import { endSessionConfirm, endSessionEndpoint, endSessionPath } from '../endpoints/end-session.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';
@@ -27,6 +28,8 @@ export function registerRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/interaction/:id', html, interactionPage(deps));
   app.post('/interaction/:id/login', html, loginSubmit(deps));
   app.post('/interaction/:id/consent', html, consentSubmit(deps));
+  app.route({ method: ['GET', 'POST'], url: endSessionPath, ...html, handler: endSessionEndpoint(deps) });
+  app.post(`${endSessionPath}/confirm`, html, endSessionConfirm(deps));
   app.post('/token', json, tokenEndpoint(deps));
   app.route({ method: ['GET', 'POST'], url: '/userinfo', ...json, handler: userinfoEndpoint(deps) });
   app.post('/introspect', json, introspectEndpoint(deps));

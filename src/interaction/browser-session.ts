@@ -2,7 +2,8 @@
 // A new value on every login prevents session fixation.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomToken } from '../lib/random.js';
-import { sha256Hex } from '../lib/digest.js';
+import { hmacSha256Base64url, sha256Hex } from '../lib/digest.js';
+import { constantTimeEqual } from '../lib/constant-time.js';
 import { appendCookie, readCookie, serializeCookie } from '../http/cookies.js';
 import type { ServerDeps } from '../http/server-deps.js';
 import type { Authentication } from '../oidc/prompt.js';
@@ -20,6 +21,21 @@ export async function currentSessionRecord(request: FastifyRequest, deps: Server
   const value = readCookie(request.headers.cookie, sessionCookie);
   if (!value) return null;
   return deps.storage.sessions.find(sha256Hex(value), deps.clock());
+}
+
+/**
+ * The logout confirmation's CSRF token (RP-Initiated Logout 1.0 §6): an HMAC of a fixed label
+ * under the browser's session cookie value, so only this browser's own page can carry it, it
+ * changes with every session, and nothing needs storing. null without a session cookie.
+ */
+export function logoutCsrfToken(request: FastifyRequest): string | null {
+  const value = readCookie(request.headers.cookie, sessionCookie);
+  return value ? hmacSha256Base64url(value, 'gatehouse end_session confirmation') : null;
+}
+
+export function logoutCsrfTokenValid(request: FastifyRequest, sent: string | undefined): boolean {
+  const expected = logoutCsrfToken(request);
+  return expected !== null && sent !== undefined && constantTimeEqual(sent, expected);
 }
 
 /** Clears the session cookie (the record is ended by the caller, through oauth/lifecycle.ts). */
