@@ -141,6 +141,19 @@ describe('RP-Initiated Logout 1.0', () => {
     assert.equal(refreshed.status, 200, 'the offline_access refresh token still works');
   });
 
+  it('refuses a code issued in the session before the logout and redeemed after it (OIDC Core §11)', async () => {
+    const { tokens, browser } = await signIn();
+    const pkce = pkcePair();
+    const run = await runAuthorization(server, client, user, { scope: 'openid profile', code_challenge: pkce.challenge, code_challenge_method: 'S256' }, browser);
+    const code = run.callback!.searchParams.get('code')!;
+    await browser.navigate(logoutUrl({ id_token_hint: tokens.id_token, post_logout_redirect_uri: logoutUri }));
+    const response = await tokenRequest(server, {
+      grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: pkce.verifier,
+    }, { clientId: client.clientId, clientSecret: client.clientSecret! });
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error, 'invalid_grant');
+  });
+
   it('shows the signed-out page when no post_logout_redirect_uri is given (§2)', async () => {
     const { tokens, browser } = await signIn();
     const page = await browser.navigate(logoutUrl({ id_token_hint: tokens.id_token }));

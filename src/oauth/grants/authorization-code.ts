@@ -7,6 +7,7 @@ import { digestOf } from '../opaque-token.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
+import { survivesLogout } from '../lifecycle.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'authorization_code';
@@ -27,6 +28,11 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     if (code.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
     if (code.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     verifyCodeVerifier(params.code_verifier, code.codeChallenge);
+    // OIDC Core §11: a logout revokes what its session issued without offline_access; a code
+    // issued in it but not yet redeemed has no grant to revoke yet, so it is refused here.
+    if (code.sid !== null && !survivesLogout(code) && !(await storage.sessions.findBySid(code.sid, now))) {
+      throw new OAuthError('invalid_grant', 'the sign-in session this code was issued in has ended');
+    }
   } catch (error) {
     // A code presented wrongly is spent: it must not stay usable for a second guess.
     await storage.authorizationCodes.consume(digest, now);
