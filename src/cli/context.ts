@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { systemClock } from '../lib/clock.js';
 import { CommandError } from './errors.js';
 import { databaseLocation, redactUrl } from '../storage/database-location.js';
+import { noLogoutNotifier, type LogoutNotifier } from '../oidc/logout-notifier.js';
 
 export { redactUrl };
 import type { GlobalValues } from './args.js';
@@ -70,3 +71,12 @@ function oneLine(message: string): string {
   return rest.length === 0 ? head : `${head} ${rest.join('; ')}`;
 }
 
+
+/**
+ * Who the CLI tells when it ends browser sessions (`session revoke`, `user sessions-revoke`): the
+ * same logout channels as the server. None is configured yet, so nobody; the back-channel
+ * logout outbox plugs in here and in app.ts.
+ */
+export function commandLogoutNotifier(_config: Config, _storage: Storage): LogoutNotifier {
+  return noLogoutNotifier;
+}
