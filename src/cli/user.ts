@@ -140,9 +140,11 @@ async function remove(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('user delete', args, {});
   if (values.help) return printLine(deleteHelp);
   const [username = ''] = expectPositionals('user delete', positionals, ['USERNAME']);
-  await withStorage(commandConfig(values), async (storage) => {
+  const config = commandConfig(values);
+  await withStorage(config, async (storage) => {
     const account = await storage.accounts.findByUsername(username);
-    if (!account || !(await deleteAccount(account.accountId, { storage, clock: systemClock }))) {
+    // The ended sessions are logouts too: the logout channels are told (sessionEndDeps).
+    if (!account || !(await deleteAccount(account.accountId, sessionEndDeps(config, storage)))) {
       throw new CommandError(`unknown user '${username}'`);
     }
   });
@@ -160,7 +162,7 @@ async function setPassword(args: string[]): Promise<void> {
     const account = await storage.accounts.findByUsername(username);
     if (!account) throw new CommandError(`unknown user '${username}'`);
     const passwordHash = await hashPassword(password, config.argon2);
-    if (!(await changePassword(account.accountId, passwordHash, { storage, clock: systemClock }))) {
+    if (!(await changePassword(account.accountId, passwordHash, sessionEndDeps(config, storage)))) {
       throw new CommandError(`unknown user '${username}'`);
     }
   });

@@ -12,6 +12,11 @@ export type LifecycleStorage = Pick<Storage, 'clients' | 'accounts' | 'sessions'
 export interface LifecycleDeps {
   storage: LifecycleStorage;
   clock: Clock;
+  /**
+   * Told once per browser session a deletion or password change ends, after it ended, so the
+   * logout channels reach the clients it signed into (oidc/logout-notifier.ts). Optional here.
+   */
+  sessionEnded?: ((ended: EndedSession) => Promise<void>) | undefined;
 }
 
 /**
@@ -36,7 +41,7 @@ export async function deleteAccount(accountId: string, deps: LifecycleDeps): Pro
   const { storage } = deps;
   if (!(await storage.accounts.findById(accountId))) return false;
   return deleteRevokingAround(() => storage.accounts.delete(accountId), async (now) => {
-    await endSignIns(accountId, storage);
+    await endSignIns(accountId, deps);
     await storage.grants.revokeByAccount(accountId, now);
     await storage.consents.deleteByAccount(accountId);
   }, deps.clock);
@@ -60,14 +65,20 @@ export async function changePassword(
   const now = deps.clock();
   // The hash first: from here on the old password opens nothing new.
   if (!(await storage.accounts.setPasswordHash(accountId, passwordHash, now))) return false;
-  await endSignIns(accountId, storage, options.keepSession);
+  await endSignIns(accountId, deps, options.keepSession);
   await storage.grants.revokeByAccount(accountId, now);
   return true;
 }
 
-async function endSignIns(accountId: string, storage: LifecycleStorage, keepSession?: string): Promise<void> {
+async function endSignIns(accountId: string, deps: LifecycleDeps, keepSession?: string): Promise<void> {
+  const { storage } = deps;
+  // Read first, only to tell the logout channels which sessions end.
+  const ending = deps.sessionEnded
+    ? (await storage.sessions.listByAccount(accountId, deps.clock())).filter((s) => s.sessionDigest !== keepSession)
+    : [];
   await storage.sessions.deleteByAccount(accountId, keepSession);
   await storage.interactions.deleteByAccount(accountId);
+  for (const s of ending) await deps.sessionEnded?.({ sid: s.sid, accountId: s.accountId, clientIds: s.clientIds });
 }
 
 /** One ended browser session, for the logout channels (oidc/logout-notifier.ts's SessionEnded). */

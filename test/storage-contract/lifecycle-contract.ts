@@ -204,6 +204,20 @@ export function describeLifecycleContract({ storage }: ContractContext): void {
       assert.equal(await introspects(stranger.client, stranger.online.access), true);
     });
 
+    it('deleting an account or changing a password tells the logout channels about each session it ends (issue 10)', async () => {
+      const deleted = await signedInSession();
+      const changed = await signedInSession();
+      const kept = sessionRecord(clock(), { accountId: changed.session.accountId });
+      await storage().sessions.insert(kept);
+      const told: EndedSession[] = [];
+      const deps = { ...lifecycle(), sessionEnded: async (e: EndedSession) => { told.push(e); } };
+      assert.equal(await deleteAccount(deleted.session.accountId, deps), true);
+      assert.deepEqual(told, [{ sid: deleted.session.sid, accountId: deleted.session.accountId, clientIds: [deleted.client.clientId] }]);
+      told.length = 0;
+      assert.equal(await changePassword(changed.session.accountId, '$argon2id$x', deps, { keepSession: kept.sessionDigest }), true);
+      assert.deepEqual(told.map((e) => e.sid), [changed.session.sid], 'the browser that changed it is not logged out');
+    });
+
     it('changing a password ends other sessions and sign-ins and revokes every token and code, keeping consents (RFC 6819 §5.2.2.4)', async () => {
       const { client, account, session, interaction, pending, access, refresh, consent } = await issued();
       const current = sessionRecord(clock(), { accountId: account.accountId });
