@@ -35,13 +35,12 @@ export function endSessionEndpoint(deps: ServerDeps) {
     const session = await currentSessionRecord(request, deps);
     const account = session ? await deps.storage.accounts.findById(session.accountId) : null;
     if (session && logoutNeedsConfirmation(logout, session, account?.username ?? null)) {
-      const csrfToken = logoutCsrfToken(request);
-      if (csrfToken) {
-        return htmlPageHeaders(reply, formTargets(logout)).send(logoutConfirmPage({
-          action: confirmPath, csrfToken, params: logout.params, username: account?.username ?? session.accountId,
-          clientName: logout.client?.clientName ?? null, uiLocales: logout.uiLocales,
-        }));
-      }
+      // A session is only ever found through its cookie, so the token exists; never end it unasked.
+      const csrfToken = logoutCsrfToken(request) ?? '';
+      return htmlPageHeaders(reply, formTargets(logout)).send(logoutConfirmPage({
+        action: confirmPath, csrfToken, params: logout.params, username: account?.username ?? session.accountId,
+        clientName: logout.client?.clientName ?? null, uiLocales: logout.uiLocales,
+      }));
     }
     return finishLogout(reply, logout, session, deps);
   };
