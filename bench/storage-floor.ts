@@ -20,7 +20,7 @@ const scopes = ['openid', 'profile', 'email', 'offline_access'];
 
 const token = (grantId: string, kind: TokenKind): TokenRecord => ({
   tokenDigest: newOpaqueValue('gh_x_').digest, kind, grantId, clientId: 'bench', accountId: 'bench-user', scopes,
-  authTime: now, nonce: 'n', createdAt: now, expiresAt: now + 3600, revokedAt: null, rotatedAt: null,
+  authTime: now, nonce: 'n', sid: null, createdAt: now, expiresAt: now + 3600, revokedAt: null, rotatedAt: null,
 });
 
 async function oneFlow(): Promise<void> {
@@ -28,17 +28,17 @@ async function oneFlow(): Promise<void> {
   const grantId = randomToken(16);
   await storage.authorizationCodes.insert({
     codeDigest: code.digest, grantId, clientId: 'bench', accountId: 'bench-user', redirectUri: 'http://127.0.0.1/cb', scopes,
-    codeChallenge: 'c'.repeat(43), codeChallengeMethod: 'S256', nonce: 'n', authTime: now, createdAt: now, expiresAt: now + 60, consumedAt: null,
+    codeChallenge: 'c'.repeat(43), codeChallengeMethod: 'S256', nonce: 'n', authTime: now, sid: null, createdAt: now, expiresAt: now + 60, consumedAt: null,
   });
   if (!(await storage.authorizationCodes.find(code.digest))) throw new Error('code not found');
   const result = await storage.authorizationCodes.redeem(code.digest, now,
-    { grantId, accountId: 'bench-user', clientId: 'bench', scopes, createdAt: now, revokedAt: null },
+    { grantId, accountId: 'bench-user', clientId: 'bench', scopes, sid: null, createdAt: now, revokedAt: null },
     [token(grantId, 'access_token'), token(grantId, 'refresh_token')]);
   if (!result?.firstUse) throw new Error('code not redeemed');
 }
 
 let refreshToken = token('floor-grant', 'refresh_token');
-await storage.grants.insert({ grantId: 'floor-grant', accountId: 'bench-user', clientId: 'bench', scopes, createdAt: now, revokedAt: null });
+await storage.grants.insert({ grantId: 'floor-grant', accountId: 'bench-user', clientId: 'bench', scopes, sid: null, createdAt: now, revokedAt: null });
 await storage.tokens.insert([refreshToken]);
 
 async function oneRotation(): Promise<void> {

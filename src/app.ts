@@ -11,8 +11,8 @@ import type { ServerDeps } from './http/server-deps.js';
 import { bodyLimit } from './http/body-limit.js';
 import { clientErrorHandler, type ClientErrorHandler } from './http/client-error.js';
 import { registerGatehouse } from './http/register.js';
-import { idTokenHintVerifier, idTokenMinter } from './oidc/id-token.js';
-import type { LogoutNotifier } from './oidc/logout-notifier.js';
+import { idTokenHintVerifier, idTokenMinter, logoutHintVerifier } from './oidc/id-token.js';
+import { noLogoutNotifier, type LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 
@@ -28,7 +28,7 @@ export interface AppDeps {
   logoutNotifier?: LogoutNotifier;
 }
 
-export function serverDeps({ config, storage, keys, clock, logger, passwords }: AppDeps): ServerDeps {
+export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier }: AppDeps): ServerDeps {
   return {
     config, storage, keys, clock, logger,
     tokenPolicy: {
@@ -40,6 +40,8 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords }: 
     },
     mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, accounts: storage.accounts }),
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
+    verifyLogoutHint: logoutHintVerifier(config.issuer, keys),
+    logoutNotifier: logoutNotifier ?? noLogoutNotifier,
     passwords: passwords ?? createPasswordVerifier(config.argon2, config.argon2Concurrency),
     secureCookies: config.issuer.startsWith('https:'),
   };

@@ -27,6 +27,8 @@ export interface ClientRegistration {
   backchannelLogoutUri?: string | null;
   /** The client needs `sid` in logout tokens; only with a back-channel logout URI. */
   backchannelLogoutSessionRequired?: boolean;
+  /** Where RP-Initiated Logout 1.0 §3 may return the browser; the same rules as redirect URIs. */
+  postLogoutRedirectUris?: string[] | undefined;
 }
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
@@ -122,6 +124,11 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
     const problem = redirectUriProblem(uri, publicClient);
     if (problem) throw new InvalidClientMetadataError(`redirect URI '${uri}' ${problem}`);
   }
+  const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+  for (const uri of postLogoutRedirectUris) {
+    const problem = redirectUriProblem(uri, publicClient);
+    if (problem) throw new InvalidClientMetadataError(`post-logout redirect URI '${uri}' ${problem}`);
+  }
   const usesRedirects = grantTypes.includes('authorization_code');
   if (usesRedirects && redirectUris.length === 0) {
     throw new InvalidClientMetadataError('authorization_code needs at least one --redirect-uri');
@@ -135,7 +142,7 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
   }
   return {
     clientName, redirectUris, grantTypes, responseTypes: usesRedirects ? ['code'] : [], scopes,
-    skipConsent: input.skipConsent, tokenEndpointAuthMethod,
+    skipConsent: input.skipConsent, tokenEndpointAuthMethod, postLogoutRedirectUris,
     backchannelLogoutUri, backchannelLogoutSessionRequired: backchannelLogoutUri !== null && (input.backchannelLogoutSessionRequired ?? false),
   };
 }
@@ -158,6 +165,7 @@ function registrationOf(client: ClientRecord): ClientRegistration {
     grantTypes: client.grantTypes, scope: client.scopes.join(' '), skipConsent: client.skipConsent,
     backchannelLogoutUri: client.backchannelLogoutUri ?? null,
     backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired ?? false,
+    postLogoutRedirectUris: client.postLogoutRedirectUris,
   };
 }
 
@@ -197,6 +205,7 @@ export function clientMetadata(client: ClientRecord) {
     grant_types: client.grantTypes,
     scope: client.scopes.join(' '),
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
     ...(client.backchannelLogoutUri ? {
       backchannel_logout_uri: client.backchannelLogoutUri,
       backchannel_logout_session_required: client.backchannelLogoutSessionRequired ?? false,

@@ -32,6 +32,9 @@ Options:
   --redirect-uri URI    exact redirect URI; repeat for several. https, or http on localhost,
                         127.0.0.1 or [::1]; public clients may also use a private-use scheme
                         such as com.example.app:/callback
+  --post-logout-redirect-uri URI
+                        where RP-initiated logout may send the browser back, matched
+                        exactly; repeat for several; the same rules as --redirect-uri
   --auth-method M       how the client authenticates at the token endpoint:
                         client_secret_basic (default), client_secret_post, or none (public)
   --public              public client: the same as --auth-method none (no secret; PKCE required)
@@ -65,6 +68,11 @@ tokens already issued stay valid; use 'client rotate-secret' to replace a leaked
 Options:
   --name NAME           new display name
   --redirect-uri URI    the redirect URIs, replacing the registered ones; repeat for several
+  --post-logout-redirect-uri URI
+                        the post-logout redirect URIs, replacing the registered ones;
+                        repeat for several
+  --no-post-logout-redirect-uris
+                        remove every post-logout redirect URI
   --grant-type G        the grant types, replacing the registered ones; repeat for several
   --scope "S1 S2"       the scopes the client may request, replacing the registered ones
   --skip-consent        never show the consent page
@@ -126,6 +134,7 @@ function printSecret(clientSecret: string, what: string): void {
 
 function printClient(client: ClientRecord): void {
   printLine(`  redirect_uris:  ${client.redirectUris.join(' ') || '-'}`);
+  printLine(`  post_logout_redirect_uris: ${client.postLogoutRedirectUris.join(' ') || '-'}`);
   printLine(`  grant_types:    ${client.grantTypes.join(' ')}`);
   printLine(`  scope:          ${client.scopes.join(' ')}`);
   printLine(`  auth method:    ${client.tokenEndpointAuthMethod}${client.skipConsent ? '  (consent skipped)' : ''}`);
@@ -144,6 +153,7 @@ async function create(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client create', args, {
     name: { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true },
+    'post-logout-redirect-uri': { type: 'string', multiple: true },
     public: { type: 'boolean' },
     'auth-method': { type: 'string' },
     'grant-type': { type: 'string', multiple: true },
@@ -159,6 +169,7 @@ async function create(args: string[]): Promise<void> {
   const { client, clientSecret } = checkedMetadata(() => registerClient({
     name: required('client create', 'name', values.name),
     redirectUris: values['redirect-uri'] ?? [],
+    postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
     authMethod,
     grantTypes: values['grant-type'] ?? defaultGrantTypes,
     scope: values.scope ?? defaultScope,
@@ -196,6 +207,8 @@ async function update(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client update', args, {
     name: { type: 'string' },
     'redirect-uri': { type: 'string', multiple: true },
+    'post-logout-redirect-uri': { type: 'string', multiple: true },
+    'no-post-logout-redirect-uris': { type: 'boolean' },
     'grant-type': { type: 'string', multiple: true },
     scope: { type: 'string' },
     'skip-consent': { type: 'boolean' },
@@ -210,9 +223,13 @@ async function update(args: string[]): Promise<void> {
   if (values['skip-consent'] && values['require-consent']) {
     throw new UsageError(`use either --skip-consent or --require-consent, not both (see 'gatehouse client update --help')`);
   }
+  if (values['post-logout-redirect-uri'] && values['no-post-logout-redirect-uris']) {
+    throw new UsageError(`use either --post-logout-redirect-uri or --no-post-logout-redirect-uris, not both`);
+  }
   const changes: ClientChanges = {
     name: values.name,
     redirectUris: values['redirect-uri'],
+    postLogoutRedirectUris: values['no-post-logout-redirect-uris'] ? [] : values['post-logout-redirect-uri'],
     grantTypes: values['grant-type'],
     scope: values.scope,
     skipConsent: values['skip-consent'] ? true : values['require-consent'] ? false : undefined,

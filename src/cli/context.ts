@@ -8,6 +8,8 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { systemClock } from '../lib/clock.js';
 import { CommandError } from './errors.js';
 import { databaseLocation, redactUrl } from '../storage/database-location.js';
+import type { LogoutNotifier } from '../oidc/logout-notifier.js';
+import { createBackchannelLogoutNotifier } from '../oidc/backchannel-logout.js';
 
 export { redactUrl };
 import type { GlobalValues } from './args.js';
@@ -70,3 +72,14 @@ function oneLine(message: string): string {
   return rest.length === 0 ? head : `${head} ${rest.join('; ')}`;
 }
 
+
+/**
+ * Who the CLI tells when it ends browser sessions (`session revoke`, `user sessions-revoke`): the
+ * same logout channels as the server: back-channel logout tokens go to the durable outbox.
+ */
+export function commandLogoutNotifier(config: Config, storage: Storage): LogoutNotifier {
+  // Only enqueued here: the running servers' outbox workers deliver within outboxPollInterval.
+  return createBackchannelLogoutNotifier({
+    clients: storage.clients, outbox: storage.outbox, clock: systemClock, includeSub: config.backchannelLogoutIncludeSub,
+  });
+}

@@ -10,7 +10,8 @@ const mainHelp = `Usage: gatehouse <command> [options]
 Commands:
   start     serve the authorization server
   client    manage OAuth clients: create, list, update, rotate-secret, delete
-  user      manage accounts: create, list, delete, set-password, unlock
+  user      manage accounts: create, list, delete, set-password, unlock, sessions-revoke
+  session   manage browser sessions: list, revoke
   keys      manage signing keys: list, rotate
   migrate   create or upgrade the database schema
 
@@ -33,6 +34,7 @@ interface Group { commands: Record<string, Command>; help: string }
 const groups: Record<string, () => Promise<Group>> = {
   client: async () => { const m = await import('./client.js'); return { commands: m.clientCommands, help: m.clientHelp }; },
   user: async () => { const m = await import('./user.js'); return { commands: m.userCommands, help: m.userHelp }; },
+  session: async () => { const m = await import('./session.js'); return { commands: m.sessionCommands, help: m.sessionHelp }; },
   keys: async () => { const m = await import('./keys.js'); return { commands: m.keysCommands, help: m.keysHelp }; },
 };
 

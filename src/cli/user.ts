@@ -10,7 +10,8 @@ import { passwordProblem } from '../accounts/password-policy.js';
 import { usernameProblem } from '../accounts/username.js';
 import { emailProblem } from '../accounts/email.js';
 import { unlockUsername } from '../accounts/login-throttle.js';
-import { changePassword, deleteAccount } from '../oauth/lifecycle.js';
+import { changePassword, deleteAccount, endAccountSessions } from '../oauth/lifecycle.js';
+import { sessionEndDeps } from './session.js';
 import { DuplicateError } from '../storage/ports.js';
 import type { AccountRecord } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
@@ -23,6 +24,7 @@ Commands:
   delete         delete an account
   set-password   replace an account's password
   unlock         lift the sign-in delays on a username
+  sessions-revoke  end every browser session of an account (as logouts)
 
 Run 'gatehouse user <command> --help' for the options of each.`;
 
@@ -138,9 +140,11 @@ async function remove(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('user delete', args, {});
   if (values.help) return printLine(deleteHelp);
   const [username = ''] = expectPositionals('user delete', positionals, ['USERNAME']);
-  await withStorage(commandConfig(values), async (storage) => {
+  const config = commandConfig(values);
+  await withStorage(config, async (storage) => {
     const account = await storage.accounts.findByUsername(username);
-    if (!account || !(await deleteAccount(account.accountId, { storage, clock: systemClock }))) {
+    // The ended sessions are logouts too: the logout channels are told (sessionEndDeps).
+    if (!account || !(await deleteAccount(account.accountId, sessionEndDeps(config, storage)))) {
       throw new CommandError(`unknown user '${username}'`);
     }
   });
@@ -158,7 +162,7 @@ async function setPassword(args: string[]): Promise<void> {
     const account = await storage.accounts.findByUsername(username);
     if (!account) throw new CommandError(`unknown user '${username}'`);
     const passwordHash = await hashPassword(password, config.argon2);
-    if (!(await changePassword(account.accountId, passwordHash, { storage, clock: systemClock }))) {
+    if (!(await changePassword(account.accountId, passwordHash, sessionEndDeps(config, storage)))) {
       throw new CommandError(`unknown user '${username}'`);
     }
   });
@@ -176,6 +180,28 @@ async function unlock(args: string[]): Promise<void> {
   printLine(`Unlocked '${username}': its next sign-in is checked at once.`);
 }
 
+const sessionsRevokeHelp = `Usage: gatehouse user sessions-revoke USERNAME
+
+Ends every browser session of the account, each as a logout: the user must sign in again
+everywhere, tokens issued in those sessions without offline_access are revoked (offline_access
+ones stay, OIDC Core §11), and the clients are told through the configured logout channels.
+See 'gatehouse session list --user USERNAME' for the sessions.
+
+${globalOptionsHelp}`;
+
+async function sessionsRevoke(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('user sessions-revoke', args, {});
+  if (values.help) return printLine(sessionsRevokeHelp);
+  const [username = ''] = expectPositionals('user sessions-revoke', positionals, ['USERNAME']);
+  const config = commandConfig(values);
+  const ended = await withStorage(config, async (storage) => {
+    const account = await storage.accounts.findByUsername(username);
+    if (!account) throw new CommandError(`unknown user '${username}'`);
+    return endAccountSessions(account.accountId, sessionEndDeps(config, storage));
+  });
+  printLine(`Ended ${ended} session${ended === 1 ? '' : 's'} of '${username}'.`);
+}
+
 export const userCommands: Record<string, (args: string[]) => Promise<void>> = {
-  create, list, delete: remove, 'set-password': setPassword, unlock,
+  create, list, delete: remove, 'set-password': setPassword, unlock, 'sessions-revoke': sessionsRevoke,
 };

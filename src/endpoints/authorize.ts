@@ -12,10 +12,11 @@ import { randomToken } from '../lib/random.js';
 import { AuthorizationPageError, resolveTrustedRedirect, type TrustedRedirect } from '../oauth/authorization-request.js';
 import { authorizationErrorResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
 import type { OAuthError } from '../oauth/errors.js';
+import type { SessionRecord } from '../storage/records.js';
 import { validateAuthenticationRequest, type AuthenticationRequest } from '../oidc/authentication-request.js';
 import { decideNextStep, type Authentication, type BrowserState, type InteractionDecision } from '../oidc/prompt.js';
 import { completeAuthorization } from '../oidc/complete-authorization.js';
-import { currentSession } from '../interaction/browser-session.js';
+import { currentSessionRecord } from '../interaction/browser-session.js';
 import { bindInteraction, interactionPath, newInteractionBinding } from '../interaction/interaction-binding.js';
 import { requestErrorPage } from '../interaction/views/error.js';
 import { formPostPage } from '../interaction/views/form-post.js';
@@ -41,9 +42,10 @@ export function authorizeEndpoint(deps: ServerDeps) {
       // 3-6. response_type, response_mode, scope, PKCE, then nonce, prompt, max_age, hints.
       const authRequest = await validateAuthenticationRequest(params, duplicated, trusted, validationDeps(deps));
       // What does the user still owe? prompt=none turns "something" into an error (OIDC Core §3.1.2.6).
-      const session = await currentSession(request, deps);
+      const record = await currentSessionRecord(request, deps);
+      const session = record ? { accountId: record.accountId, authTime: record.authTime } : null;
       const step = await decide(authRequest, { session, freshLogin: null, freshConsent: false }, deps);
-      if (step.next === 'issue') return await issueAuthorization(reply, authRequest, step.authentication, deps);
+      if (step.next === 'issue') return await issueAuthorization(reply, authRequest, step.authentication, deps, record);
       return await startInteraction(reply, authRequest, deps);
     } catch (error) {
       return sendAuthorizationError(reply, trusted, toOAuthError(error, request), deps);
@@ -68,11 +70,12 @@ export function decide(request: AuthenticationRequest, browser: BrowserState, de
 /** Step 7: the code (or the opt-in implicit response) back to the client. */
 export async function issueAuthorization(
   reply: FastifyReply, request: AuthenticationRequest, authentication: Authentication, deps: ServerDeps,
+  session: SessionRecord | null,
 ): Promise<FastifyReply> {
   const response = await completeAuthorization(request, authentication, {
     storage: deps.storage, keys: deps.keys, tokenPolicy: deps.tokenPolicy, codeTtl: deps.config.authorizationCodeTtl,
     implicitAccessTokenTtl: deps.config.implicitAccessTokenTtl, now: deps.clock(),
-  });
+  }, session);
   return sendAuthorizationResponse(reply, response);
 }
 

@@ -14,7 +14,7 @@ import type { AuthenticationRequest } from '../oidc/authentication-request.js';
 import { recordConsent } from '../oidc/consent.js';
 import type { Authentication } from '../oidc/prompt.js';
 import type { InteractionRecord } from '../storage/records.js';
-import { currentSession } from '../interaction/browser-session.js';
+import { currentSession, currentSessionRecord } from '../interaction/browser-session.js';
 import { consentApproved, csrfTokenValid, formFields } from '../interaction/forms.js';
 import {
   finishedNote, interactionBelongsToBrowser, interactionPath, releaseInteraction, type FinishedNote,
@@ -61,7 +61,7 @@ export function consentSubmit(deps: ServerDeps) {
     const { loaded, fields } = submitted;
     const decision = await decide(loaded.request, await browserState(request, loaded, deps, false), deps);
     if (decision.next === 'login') return advance(request, reply, loaded, deps, false);
-    if (!consentApproved(fields)) return finish(reply, loaded, null, deps);
+    if (!consentApproved(fields)) return finish(request, reply, loaded, null, deps);
     await recordConsent(decision.authentication.accountId, loaded.request, { consents: deps.storage.consents, now: deps.clock() });
     return advance(request, reply, loaded, deps, true);
   };
@@ -108,7 +108,7 @@ async function browserState(request: FastifyRequest, loaded: Loaded, deps: Serve
 async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loaded, deps: ServerDeps, freshConsent: boolean) {
   const decision = await decide(loaded.request, await browserState(request, loaded, deps, freshConsent), deps);
   if (decision.next === 'login') return sendLogin(reply, loaded, 200, loaded.request.loginHint ?? undefined);
-  if (decision.next === 'issue') return finish(reply, loaded, decision.authentication, deps);
+  if (decision.next === 'issue') return finish(request, reply, loaded, decision.authentication, deps);
   const account = await deps.storage.accounts.findById(decision.authentication.accountId);
   return sendPage(reply, 200, consentPage({
     action: `${interactionPath(loaded.interaction.interactionId)}/consent`, csrfToken: loaded.interaction.csrfToken,
@@ -117,7 +117,7 @@ async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loa
 }
 
 /** Ends the interaction: the code for an authentication, access_denied for a refusal (RFC 6749 §4.1.2.1). */
-async function finish(reply: FastifyReply, loaded: Loaded, authentication: Authentication | null, deps: ServerDeps) {
+async function finish(request: FastifyRequest, reply: FastifyReply, loaded: Loaded, authentication: Authentication | null, deps: ServerDeps) {
   const { interactionId } = loaded.interaction;
   await deps.storage.interactions.delete(interactionId);
   const note: FinishedNote = {
@@ -125,7 +125,8 @@ async function finish(reply: FastifyReply, loaded: Loaded, authentication: Authe
     outcome: authentication ? 'approved' : 'denied',
   };
   releaseInteraction(reply, interactionId, note, deps);
-  if (authentication) return issueAuthorization(reply, loaded.request, authentication, deps);
+  // The login inside this interaction started the browser's session: its cookie is already set.
+  if (authentication) return issueAuthorization(reply, loaded.request, authentication, deps, await currentSessionRecord(request, deps));
   return sendAuthorizationError(reply, loaded.request, new OAuthError('access_denied', 'the user denied the request'), deps);
 }
 

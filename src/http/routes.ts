@@ -17,6 +17,7 @@ import { landingEndpoint } from '../endpoints/landing.js';
 import { consentSubmit, interactionPage, loginSubmit } from '../endpoints/interaction.js';
 import { errorPage } from '../interaction/views/error.js';
 import { messages } from '../interaction/views/messages.js';
+import { endSessionConfirm, endSessionEndpoint, endSessionPath } from '../endpoints/end-session.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';
@@ -38,6 +39,7 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
   const discovery = discoveryEndpoint(deps) as RouteHandlerMethod;
   const authorize = authorizeEndpoint(deps) as RouteHandlerMethod;
   const userinfo = userinfoEndpoint(deps) as RouteHandlerMethod;
+  const endSession = endSessionEndpoint(deps);
   const h = (handler: unknown) => handler as RouteHandlerMethod;
   return [
     ...(options.landingPage ? [{ path: '/', channel: 'html' as const, methods: { GET: h(landingEndpoint(deps)) } }] : []),
@@ -48,6 +50,8 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
     { path: '/interaction/:id', channel: 'html', methods: { GET: h(interactionPage(deps)) } },
     { path: '/interaction/:id/login', channel: 'html', methods: { POST: h(loginSubmit(deps)) } },
     { path: '/interaction/:id/consent', channel: 'html', methods: { POST: h(consentSubmit(deps)) } },
+    { path: endSessionPath, channel: 'html', methods: { GET: h(endSession), POST: h(endSession) } },
+    { path: `${endSessionPath}/confirm`, channel: 'html', methods: { POST: h(endSessionConfirm(deps)) } },
     { path: '/token', channel: 'json', methods: { POST: h(tokenEndpoint(deps)) } },
     { path: '/userinfo', channel: 'json', methods: { GET: userinfo, POST: userinfo } },
     { path: '/introspect', channel: 'json', methods: { POST: h(introspectEndpoint(deps)) } },

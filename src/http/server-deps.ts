@@ -7,6 +7,8 @@ import type { Storage } from '../storage/ports.js';
 import type { IdTokenMinter, TokenPolicy } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
 import type { PasswordVerifier } from '../accounts/password-verifier.js';
+import type { LogoutHintVerifier } from '../oidc/end-session.js';
+import type { LogoutNotifier } from '../oidc/logout-notifier.js';
 
 export interface ServerDeps {
   config: Config;
@@ -18,6 +20,10 @@ export interface ServerDeps {
   /** OpenID Connect's ID tokens, injected into the OAuth token issuance. */
   mintIdToken: IdTokenMinter;
   verifyIdTokenHint: IdTokenHintVerifier;
+  /** RP-Initiated Logout 1.0 §2 id_token_hint: ours, possibly expired, any audience. */
+  verifyLogoutHint: LogoutHintVerifier;
+  /** Told of every ended browser session (the logout channels: Back-Channel Logout 1.0). */
+  logoutNotifier: LogoutNotifier;
   passwords: PasswordVerifier;
   /** Cookies get Secure when the issuer is https. */
   secureCookies: boolean;

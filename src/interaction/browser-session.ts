@@ -2,18 +2,45 @@
 // A new value on every login prevents session fixation.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomToken } from '../lib/random.js';
-import { sha256Hex } from '../lib/digest.js';
+import { hmacSha256Base64url, sha256Hex } from '../lib/digest.js';
+import { constantTimeEqual } from '../lib/constant-time.js';
 import { appendCookie, readCookie, serializeCookie } from '../http/cookies.js';
 import type { ServerDeps } from '../http/server-deps.js';
 import type { Authentication } from '../oidc/prompt.js';
+import type { SessionRecord } from '../storage/records.js';
 
 export const sessionCookie = 'gh_session';
 
 export async function currentSession(request: FastifyRequest, deps: ServerDeps): Promise<Authentication | null> {
+  const session = await currentSessionRecord(request, deps);
+  return session ? { accountId: session.accountId, authTime: session.authTime } : null;
+}
+
+/** The browser's live session record (with its sid and clients), or null. */
+export async function currentSessionRecord(request: FastifyRequest, deps: ServerDeps): Promise<SessionRecord | null> {
   const value = readCookie(request.headers.cookie, sessionCookie);
   if (!value) return null;
-  const session = await deps.storage.sessions.find(sha256Hex(value), deps.clock());
-  return session ? { accountId: session.accountId, authTime: session.authTime } : null;
+  return deps.storage.sessions.find(sha256Hex(value), deps.clock());
+}
+
+/**
+ * The logout confirmation's CSRF token (RP-Initiated Logout 1.0 §6): an HMAC of a fixed label
+ * under the browser's session cookie value, so only this browser's own page can carry it, it
+ * changes with every session, and nothing needs storing. null without a session cookie.
+ */
+export function logoutCsrfToken(request: FastifyRequest): string | null {
+  const value = readCookie(request.headers.cookie, sessionCookie);
+  return value ? hmacSha256Base64url(value, 'gatehouse end_session confirmation') : null;
+}
+
+export function logoutCsrfTokenValid(request: FastifyRequest, sent: string | undefined): boolean {
+  const expected = logoutCsrfToken(request);
+  return expected !== null && sent !== undefined && constantTimeEqual(sent, expected);
+}
+
+/** Clears the session cookie (the record is ended by the caller, through oauth/lifecycle.ts). */
+export function clearSessionCookie(reply: FastifyReply, deps: ServerDeps): void {
+  appendCookie(reply, serializeCookie(sessionCookie, '', { secure: deps.secureCookies, maxAge: 0 }));
 }
 
 export async function startSession(
@@ -25,7 +52,10 @@ export async function startSession(
   const value = randomToken();
   const sessionDigest = sha256Hex(value);
   await deps.storage.sessions.insert({
-    sessionDigest, accountId, authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
+    // The sid is its own random value: never the cookie nor its digest, so tokens carrying it
+    // give nothing that opens the session (Back-Channel Logout 1.0 §2.1).
+    sessionDigest, sid: randomToken(16), accountId, clientIds: [],
+    authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
   });
   appendCookie(reply, serializeCookie(sessionCookie, value, { secure: deps.secureCookies, maxAge: deps.config.sessionTtl }));
   return { accountId, authTime: now, sessionDigest };

@@ -16,6 +16,8 @@ export interface CodeIssuance {
   };
   accountId: string;
   authTime: number;
+  /** The browser session the code is issued in (Back-Channel Logout 1.0 §2.1). */
+  sid: string | null;
   now: number;
   codeTtl: number;
 }
@@ -38,6 +40,7 @@ export async function issueAuthorizationCode(
     codeChallengeMethod: request.codeChallengeMethod,
     nonce: request.nonce,
     authTime,
+    sid: input.sid,
     createdAt: now,
     expiresAt: now + input.codeTtl,
     consumedAt: null,

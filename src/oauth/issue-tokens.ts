@@ -24,6 +24,8 @@ export interface IdTokenRequest {
   scopes: readonly string[];
   authTime: number | null;
   nonce: string | null;
+  /** The browser session the grant was made in (Back-Channel Logout 1.0 §2.1 `sid`). */
+  sid: string | null;
   /** Bound by at_hash (OIDC Core §3.1.3.6). */
   accessToken: string;
   now: number;
@@ -52,6 +54,8 @@ export interface TokenGrantInput {
   refreshTokenScopes?: string[];
   authTime: number | null;
   nonce: string | null;
+  /** The browser session the grant was made in; carried by the tokens and the ID token. */
+  sid: string | null;
   refreshToken: boolean;
   idToken: boolean;
   now: number;
@@ -82,7 +86,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
     : newOpaqueValue(tokenPrefix.accessToken).value;
   const base = {
     grantId: input.grantId, clientId: client.clientId, accountId: input.accountId, scopes: input.scopes,
-    authTime: input.authTime, createdAt: now, revokedAt: null, rotatedAt: null,
+    authTime: input.authTime, sid: input.sid, createdAt: now, revokedAt: null, rotatedAt: null,
   };
   const records: TokenRecord[] = [
     { ...base, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null, expiresAt: now + accessTtl },
@@ -101,7 +105,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   if (input.idToken && input.accountId !== null) {
     response.id_token = await deps.mintIdToken({
       clientId: client.clientId, accountId: input.accountId, scopes: input.scopes, authTime: input.authTime,
-      nonce: input.nonce, accessToken, now,
+      nonce: input.nonce, sid: input.sid, accessToken, now,
     });
   }
   return { response, records };

@@ -1,15 +1,22 @@
-// What deleting a client or an account, or changing a password, revokes: the one policy, composed
+// What deleting a client or an account, changing a password, or ending a browser session (a
+// logout, `gatehouse session revoke`) revokes: the one policy, composed
 // from the storage port's small atomic operations (no adapter cascades on its own). Each step is
 // idempotent, so a command that failed part-way can simply be run again. docs/security.md,
 // "What a deletion or password change revokes", says the same for operators.
 import type { Clock } from '../lib/clock.js';
 import type { Storage } from '../storage/ports.js';
+import type { SessionRecord } from '../storage/records.js';
 
 export type LifecycleStorage = Pick<Storage, 'clients' | 'accounts' | 'sessions' | 'interactions' | 'consents' | 'grants'>;
 
 export interface LifecycleDeps {
   storage: LifecycleStorage;
   clock: Clock;
+  /**
+   * Told once per browser session a deletion or password change ends, after it ended, so the
+   * logout channels reach the clients it signed into (oidc/logout-notifier.ts). Optional here.
+   */
+  sessionEnded?: ((ended: EndedSession) => Promise<void>) | undefined;
 }
 
 /**
@@ -34,7 +41,7 @@ export async function deleteAccount(accountId: string, deps: LifecycleDeps): Pro
   const { storage } = deps;
   if (!(await storage.accounts.findById(accountId))) return false;
   return deleteRevokingAround(() => storage.accounts.delete(accountId), async (now) => {
-    await endSignIns(accountId, storage);
+    await endSignIns(accountId, deps);
     await storage.grants.revokeByAccount(accountId, now);
     await storage.consents.deleteByAccount(accountId);
   }, deps.clock);
@@ -58,14 +65,72 @@ export async function changePassword(
   const now = deps.clock();
   // The hash first: from here on the old password opens nothing new.
   if (!(await storage.accounts.setPasswordHash(accountId, passwordHash, now))) return false;
-  await endSignIns(accountId, storage, options.keepSession);
+  await endSignIns(accountId, deps, options.keepSession);
   await storage.grants.revokeByAccount(accountId, now);
   return true;
 }
 
-async function endSignIns(accountId: string, storage: LifecycleStorage, keepSession?: string): Promise<void> {
+async function endSignIns(accountId: string, deps: LifecycleDeps, keepSession?: string): Promise<void> {
+  const { storage } = deps;
+  // Read first, only to tell the logout channels which sessions end.
+  const ending = deps.sessionEnded
+    ? (await storage.sessions.listByAccount(accountId, deps.clock())).filter((s) => s.sessionDigest !== keepSession)
+    : [];
   await storage.sessions.deleteByAccount(accountId, keepSession);
   await storage.interactions.deleteByAccount(accountId);
+  for (const s of ending) await deps.sessionEnded?.({ sid: s.sid, accountId: s.accountId, clientIds: s.clientIds });
+}
+
+/** One ended browser session, for the logout channels (oidc/logout-notifier.ts's SessionEnded). */
+export interface EndedSession {
+  sid: string;
+  accountId: string;
+  clientIds: readonly string[];
+}
+
+export interface SessionEndDeps extends LifecycleDeps {
+  /** Told once per ended session, after it ended (oidc/logout-notifier.ts; injected, as oauth/ knows no OIDC). */
+  sessionEnded(ended: EndedSession): Promise<void>;
+}
+
+/**
+ * Whether a grant made in an ended session survives it (OIDC Core §11): only offline access,
+ * which the user granted precisely so the client keeps working while they are not signed in.
+ */
+export function survivesLogout(grant: { scopes: readonly string[] }): boolean {
+  return grant.scopes.includes('offline_access');
+}
+
+/**
+ * Ends one browser session: the session record goes (its cookie opens nothing any more), every
+ * grant made in it without `offline_access` is revoked (its codes, access and refresh tokens;
+ * OIDC Core §11), grants with `offline_access` stay, and the logout channels are told (Back-Channel
+ * Logout 1.0 §2.5 through the notifier). Idempotent: ending it again revokes again, notifies again.
+ */
+export async function endSession(session: SessionRecord, deps: SessionEndDeps): Promise<void> {
+  const { storage } = deps;
+  // The record first: from here on nothing new is issued in this session.
+  await storage.sessions.delete(session.sessionDigest);
+  const now = deps.clock();
+  for (const grant of await storage.grants.listBySid(session.sid)) {
+    if (grant.revokedAt === null && !survivesLogout(grant)) await storage.grants.revoke(grant.grantId, now);
+  }
+  await deps.sessionEnded({ sid: session.sid, accountId: session.accountId, clientIds: session.clientIds });
+}
+
+/** Ends the live session with this sid (`gatehouse session revoke`); false when there is none. */
+export async function endSessionBySid(sid: string, deps: SessionEndDeps): Promise<boolean> {
+  const session = await deps.storage.sessions.findBySid(sid, deps.clock());
+  if (!session) return false;
+  await endSession(session, deps);
+  return true;
+}
+
+/** Ends every live session of the account, each as a logout (`gatehouse user sessions-revoke`); returns how many. */
+export async function endAccountSessions(accountId: string, deps: SessionEndDeps): Promise<number> {
+  const sessions = await deps.storage.sessions.listByAccount(accountId, deps.clock());
+  for (const session of sessions) await endSession(session, deps);
+  return sessions.length;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { randomToken } from '../lib/random.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { Storage } from '../storage/ports.js';
+import type { SessionRecord } from '../storage/records.js';
 import { issueAuthorizationCode } from '../oauth/authorization-code.js';
 import { authorizationResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
 import { mintTokens, type TokenPolicy } from '../oauth/issue-tokens.js';
@@ -20,16 +21,31 @@ export interface CompletionDeps {
   now: number;
 }
 
+/**
+ * The browser session the authorization is issued in, when it is the authenticated user's: its
+ * `sid` goes into the code, grant and ID token (Back-Channel Logout 1.0 §2.1), and the session
+ * remembers the client, so a logout knows whom to tell (§2.5) and what to revoke (OIDC Core §11).
+ */
+async function sessionOf(
+  authentication: Authentication, session: SessionRecord | null, clientId: string, storage: Storage,
+): Promise<string | null> {
+  if (!session || session.accountId !== authentication.accountId) return null;
+  if (!session.clientIds.includes(clientId)) await storage.sessions.addClient(session.sessionDigest, clientId);
+  return session.sid;
+}
+
 export async function completeAuthorization(
   request: AuthenticationRequest,
   authentication: Authentication,
   deps: CompletionDeps,
+  session: SessionRecord | null = null,
 ): Promise<AuthorizationResponse> {
   const { storage, now, tokenPolicy } = deps;
   const issuer = tokenPolicy.issuer;
+  const sid = await sessionOf(authentication, session, request.client.clientId, storage);
   if (request.responseType === 'code') {
     const { code } = await issueAuthorizationCode(
-      { request, accountId: authentication.accountId, authTime: authentication.authTime, now, codeTtl: deps.codeTtl },
+      { request, accountId: authentication.accountId, authTime: authentication.authTime, sid, now, codeTtl: deps.codeTtl },
       storage,
     );
     return authorizationResponse(request, issuer, { code });
@@ -37,18 +53,18 @@ export async function completeAuthorization(
 
   const grantId = randomToken(16);
   const clientId = request.client.clientId;
-  await storage.grants.insert({ grantId, accountId: authentication.accountId, clientId, scopes: request.scopes, createdAt: now, revokedAt: null });
+  await storage.grants.insert({ grantId, accountId: authentication.accountId, clientId, scopes: request.scopes, sid, createdAt: now, revokedAt: null });
   if (request.responseType === 'id_token') {
     const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes);
     const idToken = await signIdToken({
       issuer, clientId, accountId: authentication.accountId, authTime: authentication.authTime,
-      nonce: request.nonce, claims, now, ttl: tokenPolicy.idTokenTtl,
+      nonce: request.nonce, sid, claims, now, ttl: tokenPolicy.idTokenTtl,
     }, deps.keys);
     return authorizationResponse(request, issuer, { id_token: idToken });
   }
   const minted = await mintTokens({
     grantId, client: request.client, accountId: authentication.accountId, scopes: request.scopes,
-    authTime: authentication.authTime, nonce: request.nonce, refreshToken: false, idToken: true, now,
+    authTime: authentication.authTime, nonce: request.nonce, sid, refreshToken: false, idToken: true, now,
     accessTokenTtl: deps.implicitAccessTokenTtl,
   }, {
     policy: tokenPolicy, keys: deps.keys,

@@ -6,6 +6,7 @@ import type { AccountStore } from '../storage/ports.js';
 import type { IdTokenMinter } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from './authentication-request.js';
 import { idTokenClaims } from './claims.js';
+import type { LogoutHintVerifier } from './end-session.js';
 
 export interface IdTokenInput {
   issuer: string;
@@ -13,6 +14,8 @@ export interface IdTokenInput {
   accountId: string;
   authTime: number | null;
   nonce: string | null;
+  /** The browser session (Back-Channel Logout 1.0 §2.1, Front-Channel Logout 1.0 §3). */
+  sid?: string | null | undefined;
   /** When present, at_hash is added (OIDC Core §3.1.3.6, §3.2.2.10). */
   accessToken?: string | undefined;
   /** Extra claims (profile, email) for flows where no UserInfo call follows. */
@@ -35,6 +38,7 @@ export async function signIdToken(input: IdTokenInput, keys: SigningKeySet): Pro
   };
   if (input.authTime !== null) payload.auth_time = input.authTime;
   if (input.nonce !== null) payload.nonce = input.nonce;
+  if (input.sid) payload.sid = input.sid;
   if (input.accessToken !== undefined) payload.at_hash = tokenHash(input.accessToken);
   return signer.sign({ typ: 'JWT' }, payload);
 }
@@ -56,7 +60,7 @@ export function idTokenMinter({ issuer, ttl, keys, accounts }: IdTokenMinterDeps
     const claims = await idTokenClaims(accounts, request.accountId, request.scopes);
     return signIdToken({
       issuer, clientId: request.clientId, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
-      accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,
+      sid: request.sid, accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,
     }, keys);
   };
 }
@@ -76,6 +80,30 @@ export function idTokenHintVerifier(issuer: string, keys: SigningKeySet): IdToke
       const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
       if (claims.iss !== issuer || !audience.includes(clientId) || typeof claims.sub !== 'string') return null;
       return claims.sub;
+    } catch {
+      return null;
+    }
+  };
+}
+
+/**
+ * RP-Initiated Logout 1.0 §2: an id_token_hint for a logout must be an ID token we signed (any
+ * key still in our JWKS) for our issuer; it is accepted even when expired, and whoever it was
+ * issued to is the end-session endpoint's to check against client_id.
+ */
+export function logoutHintVerifier(issuer: string, keys: SigningKeySet): LogoutHintVerifier {
+  return async (idToken) => {
+    const { compactVerify, createLocalJWKSet, decodeJwt } = await import('jose');
+    try {
+      await compactVerify(idToken, createLocalJWKSet(await keys.publicJwks()));
+      const claims = decodeJwt(idToken);
+      if (claims.iss !== issuer || typeof claims.sub !== 'string') return null;
+      const aud = (Array.isArray(claims.aud) ? claims.aud : [claims.aud]).filter((a): a is string => typeof a === 'string');
+      // OIDC Core §2: with several audiences, azp names the client it was issued to.
+      const azp = typeof claims.azp === 'string' ? claims.azp : null;
+      const ordered = azp && aud.includes(azp) ? [azp, ...aud.filter((a) => a !== azp)] : aud;
+      if (ordered.length === 0) return null;
+      return { sub: claims.sub, aud: ordered, sid: typeof claims.sid === 'string' ? claims.sid : null };
     } catch {
       return null;
     }

@@ -6,6 +6,8 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
   return {
     ...authorizationServerMetadata(policy),
     userinfo_endpoint: `${policy.issuer}/userinfo`,
+    // RP-Initiated Logout 1.0 §2.1.
+    end_session_endpoint: `${policy.issuer}/end_session`,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     userinfo_signing_alg_values_supported: [],

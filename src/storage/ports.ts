@@ -40,6 +40,12 @@ export interface SessionStore {
   insert(session: SessionRecord): Promise<void>;
   /** null when unknown or expired at `now`. */
   find(sessionDigest: string, now: number): Promise<SessionRecord | null>;
+  /** The live session with this sid, or null when unknown or expired at `now`. */
+  findBySid(sid: string, now: number): Promise<SessionRecord | null>;
+  /** The account's live sessions at `now`, oldest first. */
+  listByAccount(accountId: string, now: number): Promise<SessionRecord[]>;
+  /** Appends `clientId` to the session's clientIds unless already there, atomically. No-op when the session is gone. */
+  addClient(sessionDigest: string, clientId: string): Promise<void>;
   delete(sessionDigest: string): Promise<void>;
   /** Ends every session of the account, except `exceptSessionDigest` when given, in one atomic step. */
   deleteByAccount(accountId: string, exceptSessionDigest?: string): Promise<void>;
@@ -71,6 +77,8 @@ export interface ConsentStore {
 export interface GrantStore {
   insert(grant: GrantRecord): Promise<void>;
   find(grantId: string): Promise<GrantRecord | null>;
+  /** Every grant made in the browser session `sid`, revoked or not (oauth/lifecycle.ts decides what a logout revokes). */
+  listBySid(sid: string): Promise<GrantRecord[]>;
   /** Marks the grant, its codes and its tokens revoked, in one atomic step. */
   revoke(grantId: string, now: number): Promise<void>;
   /**

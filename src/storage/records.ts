@@ -22,6 +22,8 @@ export interface ClientRecord {
   backchannelLogoutUri?: string | null;
   /** The client needs `sid` in logout tokens (Back-Channel Logout 1.0 §2.2). Stores always return it. */
   backchannelLogoutSessionRequired?: boolean;
+  /** Where RP-Initiated Logout 1.0 §3 may send the browser back, matched exactly. */
+  postLogoutRedirectUris: string[];
   createdAt: number;
 }
 
@@ -41,7 +43,14 @@ export interface AccountRecord {
 /** A logged-in browser. The cookie holds a random value; the store keys on its digest. */
 export interface SessionRecord {
   sessionDigest: string;
+  /**
+   * The session's public id, carried by its ID tokens (Back-Channel Logout 1.0 §2.1): random,
+   * never the cookie value nor its digest.
+   */
+  sid: string;
   accountId: string;
+  /** Every client the session was issued a code or token for, in the order it first was. */
+  clientIds: string[];
   /** When the user last entered a password (OIDC auth_time). */
   authTime: number;
   createdAt: number;
@@ -82,6 +91,8 @@ export interface GrantRecord {
   accountId: string | null;
   clientId: string;
   scopes: string[];
+  /** The browser session the grant was made in (null for grants without one, e.g. client_credentials). */
+  sid: string | null;
   createdAt: number;
   revokedAt: number | null;
 }
@@ -97,6 +108,8 @@ export interface AuthorizationCodeRecord {
   codeChallengeMethod: 'S256' | null;
   nonce: string | null;
   authTime: number;
+  /** The browser session the code was issued in. */
+  sid: string | null;
   createdAt: number;
   expiresAt: number;
   /** Set by the one atomic consume; a second consume sees it set. */
@@ -116,6 +129,8 @@ export interface TokenRecord {
   authTime: number | null;
   /** Carried by refresh tokens so refreshed ID tokens can repeat it (OIDC Core §12.2). */
   nonce: string | null;
+  /** The browser session of its grant, repeated by refreshed ID tokens (Back-Channel Logout 1.0 §2.1). */
+  sid: string | null;
   createdAt: number;
   expiresAt: number;
   /** Set when the token, or its grant, was revoked. */

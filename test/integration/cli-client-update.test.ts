@@ -81,6 +81,7 @@ describe('gatehouse client update, rotate-secret and --auth-method', () => {
     assert.deepEqual(updated, {
       client_id: client.client_id, client_name: 'After', redirect_uris: ['https://b.example/cb', 'http://localhost:9/cb'],
       grant_types: ['authorization_code', 'client_credentials'], scope: 'api', token_endpoint_auth_method: 'client_secret_post',
+      post_logout_redirect_uris: [],
     });
     const stored = await server.storage.clients.find(client.client_id);
     assert.equal(stored?.skipConsent, true);

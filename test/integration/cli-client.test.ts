@@ -20,6 +20,7 @@ describe('gatehouse client', () => {
     it('prints exactly one JSON object with the registered metadata and a one-time secret (RFC 7591 §3.2.1)', () => {
       assert.deepEqual(Object.keys(confidential), [
         'client_id', 'client_secret', 'client_name', 'redirect_uris', 'grant_types', 'scope', 'token_endpoint_auth_method',
+        'post_logout_redirect_uris',
       ]);
       assert.match(confidential.client_id, /^[A-Za-z0-9_-]{22}$/);
       assert.match(confidential.client_secret ?? '', /^gh_cs_[A-Za-z0-9_-]{43}$/);

@@ -58,7 +58,7 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       const changed = {
         ...client, clientName: 'Renamed', secretDigest: null, redirectUris: ['https://new.example/cb', 'com.example.app:/cb'],
         grantTypes: ['authorization_code'], responseTypes: ['code'], scopes: ['openid'], skipConsent: true,
-        tokenEndpointAuthMethod: 'none' as const,
+        tokenEndpointAuthMethod: 'none' as const, postLogoutRedirectUris: ['https://new.example/bye', 'https://new.example/bye?x=1'],
       };
       assert.equal(await storage().clients.update({ ...changed, createdAt: client.createdAt + 999 }), true);
       assert.deepEqual(await storage().clients.find(client.clientId), changed);

@@ -23,6 +23,7 @@ export function clientRecord(overrides: Partial<ClientRecord> = {}): ClientRecor
     tokenEndpointAuthMethod: 'client_secret_basic',
     backchannelLogoutUri: null,
     backchannelLogoutSessionRequired: false,
+    postLogoutRedirectUris: ['https://rp.example/logged-out'],
     createdAt: nowSeconds(),
     ...overrides,
   };
@@ -49,6 +50,7 @@ export function grantRecord(overrides: Partial<GrantRecord> = {}): GrantRecord {
     accountId: uid('acct'),
     clientId: uid('client'),
     scopes: ['openid', 'offline_access'],
+    sid: null,
     createdAt: nowSeconds(),
     revokedAt: null,
     ...overrides,
@@ -67,6 +69,7 @@ export function codeRecord(grant: GrantRecord, now: number, overrides: Partial<A
     codeChallengeMethod: 'S256',
     nonce: 'n-0S6_WzA2Mj',
     authTime: now - 5,
+    sid: grant.sid,
     createdAt: now,
     expiresAt: now + 60,
     consumedAt: null,
@@ -84,6 +87,7 @@ export function tokenRecord(grant: GrantRecord, kind: TokenKind, now: number, ov
     scopes: grant.scopes,
     authTime: now - 5,
     nonce: kind === 'refresh_token' ? 'n-0S6_WzA2Mj' : null,
+    sid: grant.sid,
     createdAt: now,
     expiresAt: now + (kind === 'refresh_token' ? 86_400 : 600),
     revokedAt: null,
@@ -93,7 +97,10 @@ export function tokenRecord(grant: GrantRecord, kind: TokenKind, now: number, ov
 }
 
 export function sessionRecord(now: number, overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return { sessionDigest: randomDigest(), accountId: uid('acct'), authTime: now, createdAt: now, expiresAt: now + 3600, ...overrides };
+  return {
+    sessionDigest: randomDigest(), sid: randomBytes(16).toString('base64url'), accountId: uid('acct'), clientIds: [],
+    authTime: now, createdAt: now, expiresAt: now + 3600, ...overrides,
+  };
 }
 
 export function interactionRecord(now: number, overrides: Partial<InteractionRecord> = {}): InteractionRecord {

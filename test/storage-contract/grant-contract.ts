@@ -17,6 +17,41 @@ export function describeGrantContract({ storage }: ContractContext): void {
       assert.equal(await storage().grants.find(uid('grant')), null);
     });
 
+    it('lists the grants made in one browser session, revoked or not, and carries the sid on codes and tokens (issue 10)', async () => {
+      const now = nowSeconds();
+      const sid = uid('sid');
+      const first = grantRecord({ sid, createdAt: now - 5 });
+      const second = grantRecord({ sid, createdAt: now, scopes: ['openid'] });
+      const elsewhere = grantRecord({ sid: uid('sid') });
+      for (const g of [second, first, elsewhere]) await storage().grants.insert(g);
+      await storage().grants.revoke(second.grantId, now);
+      const listed = await storage().grants.listBySid(sid);
+      assert.deepEqual(listed.map((g) => g.grantId), [first.grantId, second.grantId]);
+      assert.equal(listed[0]?.sid, sid);
+      assert.equal(listed[1]?.revokedAt, now);
+      assert.deepEqual(await storage().grants.listBySid(uid('sid')), []);
+
+      const code = codeRecord(first, now);
+      await storage().authorizationCodes.insert(code);
+      assert.equal((await storage().authorizationCodes.find(code.codeDigest))?.sid, sid);
+      const token = tokenRecord(first, 'refresh_token', now);
+      await storage().tokens.insert([token]);
+      assert.equal((await storage().tokens.find(token.tokenDigest))?.sid, sid);
+    });
+
+    it('redeeming a code stores the sid on its grant and tokens (issue 10)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord({ sid: uid('sid') });
+      const code = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(code);
+      const tokens = [tokenRecord(grant, 'access_token', now), tokenRecord(grant, 'refresh_token', now)];
+      const result = await storage().authorizationCodes.redeem(code.codeDigest, now, grant, tokens);
+      assert.equal(result?.firstUse, true);
+      assert.equal((await storage().grants.find(grant.grantId))?.sid, grant.sid);
+      assert.deepEqual((await storage().grants.listBySid(grant.sid!)).map((g) => g.grantId), [grant.grantId]);
+      for (const t of tokens) assert.equal((await storage().tokens.find(t.tokenDigest))?.sid, grant.sid);
+    });
+
     it('revoking a grant revokes every token and code it issued, and nothing else (RFC 6749 §4.1.2)', async () => {
       const now = nowSeconds();
       const grant = grantRecord();

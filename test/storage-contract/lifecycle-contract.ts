@@ -11,7 +11,9 @@ import { createSigningKeySet, prepareSigningKeys, type SigningKeySet } from '../
 import { createKeySealer } from '../../src/keys/key-encryption.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
-import { changePassword, deleteAccount, deleteClient } from '../../src/oauth/lifecycle.js';
+import {
+  changePassword, deleteAccount, deleteClient, endAccountSessions, endSession, endSessionBySid, type EndedSession,
+} from '../../src/oauth/lifecycle.js';
 import { newOpaqueValue, tokenPrefix } from '../../src/oauth/opaque-token.js';
 import { validateAccessToken } from '../../src/oauth/bearer-token.js';
 import { introspectToken } from '../../src/oauth/introspection.js';
@@ -136,6 +138,84 @@ export function describeLifecycleContract({ storage }: ContractContext): void {
       assert.notEqual(await storage().sessions.find(session.sessionDigest, clock()), null, 'the browser session is the user\'s, not the client\'s');
       assert.equal(await introspects(other.client, other.access), true);
       assert.equal(await deleteClient(client.clientId, lifecycle()), false);
+    });
+
+    /** A session with an online grant (no offline_access) and an offline one, each with a token pair. */
+    async function signedInSession(client = clientRecord(), accountId?: string) {
+      const now = clock();
+      if (!accountId) {
+        const account = accountRecord();
+        await storage().accounts.insert(account);
+        accountId = account.accountId;
+      }
+      await storage().clients.insert(client);
+      const session = sessionRecord(now, { accountId, clientIds: [client.clientId] });
+      await storage().sessions.insert(session);
+      const pair = async (scopes: string[]) => {
+        const grant = grantRecord({ clientId: client.clientId, accountId, scopes, sid: session.sid });
+        await storage().grants.insert(grant);
+        const access = newOpaqueValue(tokenPrefix.accessToken);
+        const refresh = newOpaqueValue(tokenPrefix.refreshToken);
+        await storage().tokens.insert([
+          tokenRecord(grant, 'access_token', now, { tokenDigest: access.digest }),
+          tokenRecord(grant, 'refresh_token', now, { tokenDigest: refresh.digest, nonce: null }),
+        ]);
+        return { access: access.value, refresh: refresh.value };
+      };
+      return { client, session, online: await pair(['openid', 'profile']), offline: await pair(['openid', 'offline_access']) };
+    }
+
+    it('ending a session (a logout) revokes its tokens without offline_access, keeps offline_access ones, and notifies once (OIDC Core §11)', async () => {
+      const { client, session, online, offline } = await signedInSession();
+      const bystander = await signedInSession(clientRecord(), session.accountId);
+      const told: EndedSession[] = [];
+      assert.equal(await introspects(client, online.access), true, 'live before the logout');
+      clock.advance(1);
+
+      await endSession(session, { ...lifecycle(), sessionEnded: async (e) => { told.push(e); } });
+
+      assert.equal(await storage().sessions.find(session.sessionDigest, clock()), null, 'the session is over');
+      assert.equal(await introspects(client, online.access), false, 'the online access token is revoked');
+      await assert.rejects(refreshes(client, online.refresh), isInvalidGrant);
+      assert.equal(await introspects(client, offline.access), true, 'offline_access survives the logout');
+      assert.ok((await refreshes(client, offline.refresh)).refresh_token);
+      assert.deepEqual(told, [{ sid: session.sid, accountId: session.accountId, clientIds: [client.clientId] }]);
+      assert.notEqual(await storage().sessions.find(bystander.session.sessionDigest, clock()), null, 'another session of the user stays');
+      assert.equal(await introspects(bystander.client, bystander.online.access), true);
+    });
+
+    it('ends a session by sid, and every session of an account, through the same policy (issue 10)', async () => {
+      const first = await signedInSession();
+      const second = await signedInSession(clientRecord(), first.session.accountId);
+      const stranger = await signedInSession();
+      const told: EndedSession[] = [];
+      const deps = { ...lifecycle(), sessionEnded: async (e: EndedSession) => { told.push(e); } };
+      assert.equal(await introspects(second.client, second.online.access), true, 'live before');
+      clock.advance(1);
+
+      assert.equal(await endSessionBySid(first.session.sid, deps), true);
+      assert.equal(await endSessionBySid(first.session.sid, deps), false, 'an ended session is not found again');
+      assert.equal(await introspects(first.client, first.online.access), false);
+      assert.equal(await endAccountSessions(first.session.accountId, deps), 1);
+      assert.equal(await introspects(second.client, second.online.access), false);
+      assert.equal(await introspects(second.client, second.offline.access), true);
+      assert.deepEqual(told.map((e) => e.sid), [first.session.sid, second.session.sid]);
+      assert.notEqual(await storage().sessions.find(stranger.session.sessionDigest, clock()), null, 'another account keeps its session');
+      assert.equal(await introspects(stranger.client, stranger.online.access), true);
+    });
+
+    it('deleting an account or changing a password tells the logout channels about each session it ends (issue 10)', async () => {
+      const deleted = await signedInSession();
+      const changed = await signedInSession();
+      const kept = sessionRecord(clock(), { accountId: changed.session.accountId });
+      await storage().sessions.insert(kept);
+      const told: EndedSession[] = [];
+      const deps = { ...lifecycle(), sessionEnded: async (e: EndedSession) => { told.push(e); } };
+      assert.equal(await deleteAccount(deleted.session.accountId, deps), true);
+      assert.deepEqual(told, [{ sid: deleted.session.sid, accountId: deleted.session.accountId, clientIds: [deleted.client.clientId] }]);
+      told.length = 0;
+      assert.equal(await changePassword(changed.session.accountId, '$argon2id$x', deps, { keepSession: kept.sessionDigest }), true);
+      assert.deepEqual(told.map((e) => e.sid), [changed.session.sid], 'the browser that changed it is not logged out');
     });
 
     it('changing a password ends other sessions and sign-ins and revokes every token and code, keeping consents (RFC 6819 §5.2.2.4)', async () => {

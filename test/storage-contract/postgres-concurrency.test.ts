@@ -13,7 +13,7 @@ const now = 1_900_000_000;
 function code(codeDigest: string, grantId: string): AuthorizationCodeRecord {
   return {
     codeDigest, grantId, clientId: 'client-1', accountId: 'account-1', redirectUri: 'https://rp.example/cb',
-    scopes: ['openid'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: now,
+    scopes: ['openid'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: now, sid: null,
     createdAt: now, expiresAt: now + 60, consumedAt: null,
   };
 }
@@ -21,7 +21,7 @@ function code(codeDigest: string, grantId: string): AuthorizationCodeRecord {
 function token(tokenDigest: string, kind: TokenRecord['kind'], grantId: string): TokenRecord {
   return {
     tokenDigest, kind, grantId, clientId: 'client-1', accountId: 'account-1', scopes: ['openid', 'offline_access'],
-    authTime: now, nonce: null, createdAt: now, expiresAt: now + 3600, revokedAt: null, rotatedAt: null,
+    authTime: now, nonce: null, sid: null, createdAt: now, expiresAt: now + 3600, revokedAt: null, rotatedAt: null,
   };
 }
 

@@ -30,6 +30,37 @@ export function describeShortLivedContract({ storage, options }: ContractContext
       assert.equal(await storage().sessions.find(randomDigest(), now), null);
     });
 
+    it('finds a session by its sid and lists an account\'s live sessions, oldest first (Back-Channel Logout 1.0 §2.1, issue 10)', async () => {
+      const now = nowSeconds();
+      const accountId = uid('acct');
+      const older = sessionRecord(now - 10, { accountId, expiresAt: now + 600 });
+      const newer = sessionRecord(now, { accountId, expiresAt: now + 600 });
+      const expired = sessionRecord(now - 100, { accountId, expiresAt: now - 1 });
+      const stranger = sessionRecord(now);
+      for (const s of [newer, older, expired, stranger]) await storage().sessions.insert(s);
+      assert.deepEqual(await storage().sessions.findBySid(older.sid, now), older);
+      assert.equal(await storage().sessions.findBySid(expired.sid, now), null, 'an expired session is not found by sid');
+      assert.equal(await storage().sessions.findBySid('no-such-sid', now), null);
+      assert.deepEqual(await storage().sessions.listByAccount(accountId, now), [older, newer]);
+      await storage().sessions.delete(older.sessionDigest);
+      assert.equal(await storage().sessions.findBySid(older.sid, now), null, 'a deleted session is not found by sid');
+      assert.deepEqual(await storage().sessions.listByAccount(accountId, now), [newer]);
+    });
+
+    it('remembers each client a session signed into once, in order, also under concurrent appends (issue 10)', async () => {
+      const now = nowSeconds();
+      const session = sessionRecord(now);
+      await storage().sessions.insert(session);
+      await storage().sessions.addClient(session.sessionDigest, 'client-a');
+      await Promise.all(['client-b', 'client-c', 'client-a', 'client-b'].map((c) => storage().sessions.addClient(session.sessionDigest, c)));
+      const found = await storage().sessions.find(session.sessionDigest, now);
+      assert.equal(found?.clientIds[0], 'client-a');
+      assert.deepEqual([...found!.clientIds].sort(), ['client-a', 'client-b', 'client-c']);
+      assert.equal(found?.expiresAt, session.expiresAt, 'appending keeps the expiry');
+      await storage().sessions.addClient(randomDigest(), 'client-a');
+      assert.equal(await storage().sessions.find(randomDigest(), now), null, 'appending to an unknown session creates nothing');
+    });
+
     it('deletes a session (logout)', async () => {
       const now = nowSeconds();
       const session = sessionRecord(now);

@@ -18,6 +18,7 @@ import type { Storage } from '../../src/storage/ports.js';
 import type { ClientRecord } from '../../src/storage/records.js';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { PasswordVerifier } from '../../src/accounts/password-verifier.js';
+import type { LogoutNotifier } from '../../src/oidc/logout-notifier.js';
 import { sha256Hex } from '../../src/lib/digest.js';
 import { prefixedToken, randomIdentifier } from '../../src/lib/random.js';
 import { freePort } from './free-port.js';
@@ -82,7 +83,7 @@ const testArgon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export async function startGatehouse(
   overrides: Partial<ConfigInput> = {},
-  { passwords, logger = silentLogger() }: { passwords?: PasswordVerifier; logger?: Logger } = {},
+  { passwords, logger = silentLogger(), logoutNotifier }: { passwords?: PasswordVerifier; logger?: Logger; logoutNotifier?: LogoutNotifier } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const port = await freePort();
@@ -102,7 +103,7 @@ export async function startGatehouse(
   });
   const { sealer } = await openSigningKeys(storage.signingKeys, clock, config);
   const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
-  const app = await buildApp({ config, storage, keys, clock, logger, passwords });
+  const app = await buildApp({ config, storage, keys, clock, logger, passwords, ...(logoutNotifier ? { logoutNotifier } : {}) });
   await app.listen({ port, host: '127.0.0.1' });
 
   return {
@@ -135,6 +136,7 @@ export async function seedClient(storage: Storage, clock: () => number, options:
     scopes: ['openid', 'profile', 'email', 'offline_access', 'api:read'],
     skipConsent: false,
     tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
+    postLogoutRedirectUris: [],
     createdAt: clock(),
     ...fields,
   };

@@ -14,11 +14,13 @@ export interface PageOptions {
   body: string;
   /** Extra script from /assets (no inline script: the CSP forbids it). */
   script?: string;
+  /** BCP 47 language of the page (default en). */
+  lang?: string;
 }
 
-export function page({ title, body, script }: PageOptions): string {
+export function page({ title, body, script, lang = 'en' }: PageOptions): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -7,6 +7,7 @@ import { digestOf } from '../opaque-token.js';
 import { verifyCodeVerifier } from '../pkce.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
+import { survivesLogout } from '../lifecycle.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'authorization_code';
@@ -27,6 +28,11 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     if (code.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
     if (code.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     verifyCodeVerifier(params.code_verifier, code.codeChallenge);
+    // OIDC Core §11: a logout revokes what its session issued without offline_access; a code
+    // issued in it but not yet redeemed has no grant to revoke yet, so it is refused here.
+    if (code.sid !== null && !survivesLogout(code) && !(await storage.sessions.findBySid(code.sid, now))) {
+      throw new OAuthError('invalid_grant', 'the sign-in session this code was issued in has ended');
+    }
   } catch (error) {
     // A code presented wrongly is spent: it must not stay usable for a second guess.
     await storage.authorizationCodes.consume(digest, now);
@@ -40,6 +46,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     scopes: code.scopes,
     authTime: code.authTime,
     nonce: code.nonce,
+    sid: code.sid,
     refreshToken: client.grantTypes.includes('refresh_token') && code.scopes.includes('offline_access'),
     idToken: code.scopes.includes('openid'),
     now,
@@ -47,7 +54,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
 
   // The one atomic write: consume the code and store the grant and tokens, or nothing. A
   // concurrent redemption that lost the race is a replay like any other.
-  const grant = { grantId: code.grantId, accountId: code.accountId, clientId: client.clientId, scopes: code.scopes, createdAt: now, revokedAt: null };
+  const grant = { grantId: code.grantId, accountId: code.accountId, clientId: client.clientId, scopes: code.scopes, sid: code.sid, createdAt: now, revokedAt: null };
   const result = await storage.authorizationCodes.redeem(digest, now, grant, minted.records);
   if (!result) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   if (!result.firstUse) await rejectReplay(code.grantId, client.clientId, deps, now);

@@ -23,13 +23,13 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   const grantId = `cc:${client.clientId}`;
   if (!(await deps.storage.grants.find(grantId))) {
     try {
-      await deps.storage.grants.insert({ grantId, accountId: null, clientId: client.clientId, scopes: allowed, createdAt: now, revokedAt: null });
+      await deps.storage.grants.insert({ grantId, accountId: null, clientId: client.clientId, scopes: allowed, sid: null, createdAt: now, revokedAt: null });
     } catch (error) {
       if (!(error instanceof DuplicateError)) throw error;
     }
   }
   const minted = await mintTokens({
-    grantId, client, accountId: null, scopes, authTime: null, nonce: null, refreshToken: false, idToken: false, now,
+    grantId, client, accountId: null, scopes, authTime: null, nonce: null, sid: null, refreshToken: false, idToken: false, now,
   }, deps);
   await deps.storage.tokens.insert(minted.records);
   return minted.response;

@@ -39,6 +39,8 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     authTime: current.authTime,
     // OIDC Core §12.2: a refreshed ID token carries no nonce.
     nonce: null,
+    // Back-Channel Logout 1.0 §2.1: the refreshed ID token names the same session.
+    sid: current.sid,
     refreshToken: true,
     idToken: scopes.includes('openid'),
     now,

@@ -25,10 +25,10 @@ export function createAuthorizationCodeStore(pool: pg.Pool): AuthorizationCodeSt
       await query(pool, {
         name: 'code_insert',
         text: `INSERT INTO authorization_codes (code_digest, grant_id, client_id, account_id, redirect_uri, scopes,
-          code_challenge, code_challenge_method, nonce, auth_time, created_at, expires_at, consumed_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+          code_challenge, code_challenge_method, nonce, auth_time, created_at, expires_at, consumed_at, sid)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
         values: [c.codeDigest, c.grantId, c.clientId, c.accountId, c.redirectUri, c.scopes, c.codeChallenge,
-          c.codeChallengeMethod, c.nonce, c.authTime, c.createdAt, c.expiresAt, c.consumedAt],
+          c.codeChallengeMethod, c.nonce, c.authTime, c.createdAt, c.expiresAt, c.consumedAt, c.sid],
       });
     },
     async consume(codeDigest, now) {
@@ -42,16 +42,16 @@ export function createAuthorizationCodeStore(pool: pg.Pool): AuthorizationCodeSt
     async redeem(codeDigest, now, g, tokens): Promise<ConsumeResult | null> {
       // One statement, one round trip, atomic: grant and tokens go in exactly when this call
       // consumed the code, and a failed insert leaves the code unconsumed.
-      const inserted = tokens.length > 0 ? tokenInsertSql(tokens, 9, 'EXISTS (SELECT 1 FROM consumed)') : null;
+      const inserted = tokens.length > 0 ? tokenInsertSql(tokens, 10, 'EXISTS (SELECT 1 FROM consumed)') : null;
       const { rows } = await query(pool, {
         name: `code_redeem_${tokens.length}`,
         text: `WITH consumed AS (${consumeText}),
           new_grant AS (
-            INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at)
-            SELECT $3::text, $4::text, $5::text, $6::text[], $7::bigint, $8::bigint FROM consumed
+            INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at, sid)
+            SELECT $3::text, $4::text, $5::text, $6::text[], $7::bigint, $8::bigint, $9::text FROM consumed
           )${inserted ? `, new_tokens AS (${inserted.text})` : ''}
           SELECT * FROM consumed`,
-        values: [codeDigest, now, g.grantId, g.accountId, g.clientId, g.scopes, g.createdAt, g.revokedAt, ...(inserted?.values ?? [])],
+        values: [codeDigest, now, g.grantId, g.accountId, g.clientId, g.scopes, g.createdAt, g.revokedAt, g.sid, ...(inserted?.values ?? [])],
       });
       const redeemed = rows[0] ? toAuthorizationCode(rows[0]) : null;
       if (redeemed) return { firstUse: true, code: redeemed };

@@ -22,13 +22,19 @@ export function createGrantStore(pool: pg.Pool): GrantStore {
     async insert(g) {
       await query(pool, {
         name: 'grant_insert',
-        text: 'INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        values: [g.grantId, g.accountId, g.clientId, g.scopes, g.createdAt, g.revokedAt],
+        text: 'INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at, sid) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        values: [g.grantId, g.accountId, g.clientId, g.scopes, g.createdAt, g.revokedAt, g.sid],
       });
     },
     async find(grantId) {
       const { rows } = await query(pool, { name: 'grant_find', text: 'SELECT * FROM grants WHERE grant_id = $1', values: [grantId] });
       return rows[0] ? toGrant(rows[0]) : null;
+    },
+    async listBySid(sid) {
+      const { rows } = await query(pool, {
+        name: 'grant_list_by_sid', text: 'SELECT * FROM grants WHERE sid = $1 ORDER BY created_at, grant_id', values: [sid],
+      });
+      return rows.map(toGrant);
     },
     async purgeUnused(createdBefore, limit) {
       const result = await query(pool, {

@@ -148,7 +148,22 @@ export const migrations: readonly string[] = [
   CREATE TRIGGER signing_keys_notify AFTER INSERT OR UPDATE OR DELETE ON signing_keys
     FOR EACH ROW EXECUTE FUNCTION signing_keys_notify();
   `,
-  // 5 (issue 10; the sessions migration is 4): Back-Channel Logout 1.0 §2.2 client metadata, and
+  // 4 (issue 10): every browser session gets a random `sid` (carried by ID tokens, never derived
+  // from the cookie) and remembers the clients it signed into; codes, grants and tokens carry the
+  // sid they were issued in (what a logout revokes); clients register post_logout_redirect_uris.
+  `
+  -- session ids and logout
+  ALTER TABLE sessions ADD COLUMN sid text NOT NULL DEFAULT '';
+  ALTER TABLE sessions ADD COLUMN client_ids text[] NOT NULL DEFAULT '{}';
+  UPDATE sessions SET sid = replace(gen_random_uuid()::text, '-', '');
+  CREATE UNIQUE INDEX sessions_sid ON sessions (sid);
+  ALTER TABLE authorization_codes ADD COLUMN sid text;
+  ALTER TABLE grants ADD COLUMN sid text;
+  CREATE INDEX grants_sid ON grants (sid);
+  ALTER TABLE tokens ADD COLUMN sid text;
+  ALTER TABLE clients ADD COLUMN post_logout_redirect_uris text[] NOT NULL DEFAULT '{}';
+  `,
+  // 5 (issue 10): Back-Channel Logout 1.0 §2.2 client metadata, and
   // the durable outbox its deliveries go through. A claim pushes next_attempt_at past the lease.
   `
   -- back-channel logout and outbox

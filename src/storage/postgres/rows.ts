@@ -26,6 +26,7 @@ export function toClient(r: Row): ClientRecord {
     tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
     backchannelLogoutUri: textOrNull(r.backchannel_logout_uri),
     backchannelLogoutSessionRequired: r.backchannel_logout_session_required as boolean,
+    postLogoutRedirectUris: list(r.post_logout_redirect_uris),
     createdAt: num(r.created_at),
   };
 }
@@ -46,7 +47,9 @@ export function toAccount(r: Row): AccountRecord {
 export function toSession(r: Row): SessionRecord {
   return {
     sessionDigest: text(r.session_digest),
+    sid: text(r.sid),
     accountId: text(r.account_id),
+    clientIds: list(r.client_ids),
     authTime: num(r.auth_time),
     createdAt: num(r.created_at),
     expiresAt: num(r.expires_at),
@@ -82,6 +85,7 @@ export function toGrant(r: Row): GrantRecord {
     accountId: textOrNull(r.account_id),
     clientId: text(r.client_id),
     scopes: list(r.scopes),
+    sid: textOrNull(r.sid),
     createdAt: num(r.created_at),
     revokedAt: numOrNull(r.revoked_at),
   };
@@ -99,6 +103,7 @@ export function toAuthorizationCode(r: Row): AuthorizationCodeRecord {
     codeChallengeMethod: textOrNull(r.code_challenge_method) as 'S256' | null,
     nonce: textOrNull(r.nonce),
     authTime: num(r.auth_time),
+    sid: textOrNull(r.sid),
     createdAt: num(r.created_at),
     expiresAt: num(r.expires_at),
     consumedAt: numOrNull(r.consumed_at),
@@ -115,6 +120,7 @@ export function toToken(r: Row): TokenRecord {
     scopes: list(r.scopes),
     authTime: numOrNull(r.auth_time),
     nonce: textOrNull(r.nonce),
+    sid: textOrNull(r.sid),
     createdAt: num(r.created_at),
     expiresAt: num(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),

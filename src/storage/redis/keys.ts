@@ -13,6 +13,8 @@ export interface RedisKeys {
   prefix: string;
   session(digest: string): string;
   accountSessions(accountId: string): string;
+  /** A session's sid -> its digest (Back-Channel Logout 1.0 §2.1 ids are looked up by `session revoke`). */
+  sessionSid(sid: string): string;
   interaction(id: string): string;
   /** The interactions an account has logged in to, so a deletion or password change can end them. */
   accountInteractions(accountId: string): string;
@@ -31,6 +33,7 @@ export function redisKeys(prefix: string): RedisKeys {
     prefix,
     session: (digest) => `${prefix}session:${digest}`,
     accountSessions: (accountId) => `${prefix}account-sessions:${accountId}`,
+    sessionSid: (sid) => `${prefix}session-sid:${sid}`,
     interaction: (id) => `${prefix}interaction:${id}`,
     accountInteractions: (accountId) => `${prefix}account-interactions:${accountId}`,
     code: (digest) => `${prefix}code:${digest}`,

@@ -16,14 +16,33 @@ return 1`);
 
 /**
  * Inserts a session unless it exists (-> 0) and remembers it under its account, so deleting
- * the account can end it. KEYS: session, index, account set. ARGV: id, expiresAt, ttl, json.
+ * the account can end it, and under its sid (-> digest). KEYS: session, index, account set, sid
+ * key. ARGV: id, expiresAt, ttl, json.
  */
 export const insertSession = defineScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[4], 'EX', ARGV[3])
+redis.call('SET', KEYS[4], ARGV[1], 'EX', ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
 if redis.call('TTL', KEYS[3]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[3], ARGV[3]) end
+return 1`);
+
+/**
+ * Appends a client id to a session's clientIds unless present, keeping the key's TTL; nothing
+ * when the session is gone. KEYS: session. ARGV: client id.
+ */
+export const addSessionClient = defineScript(`
+local json = redis.call('GET', KEYS[1])
+if not json then return 0 end
+local session = cjson.decode(json)
+local ids = session.clientIds or {}
+for _, id in ipairs(ids) do if id == ARGV[1] then return 0 end end
+table.insert(ids, ARGV[1])
+session.clientIds = ids
+local ttl = redis.call('TTL', KEYS[1])
+if ttl <= 0 then return 0 end
+redis.call('SET', KEYS[1], cjson.encode(session), 'EX', ttl)
 return 1`);
 
 /** KEYS: record, index. ARGV: id. */

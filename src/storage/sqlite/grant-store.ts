@@ -13,6 +13,7 @@ interface GrantRow {
   account_id: string | null;
   client_id: string;
   scopes: string;
+  sid: string | null;
   created_at: number;
   revoked_at: number | null;
 }
@@ -23,6 +24,7 @@ function toGrant(row: GrantRow): GrantRecord {
     accountId: row.account_id,
     clientId: row.client_id,
     scopes: fromJsonArray(row.scopes),
+    sid: row.sid,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };
@@ -30,14 +32,15 @@ function toGrant(row: GrantRow): GrantRecord {
 
 /** The grant INSERT, shared with the code exchange's single transaction. */
 function prepareGrantInsert(db: Database): (grant: GrantRecord) => void {
-  const insert = db.prepare(`INSERT INTO grants (grant_id, account_id, client_id, scopes, created_at, revoked_at)
-    VALUES (@grantId, @accountId, @clientId, @scopes, @createdAt, @revokedAt)`);
+  const insert = db.prepare(`INSERT INTO grants (grant_id, account_id, client_id, scopes, sid, created_at, revoked_at)
+    VALUES (@grantId, @accountId, @clientId, @scopes, @sid, @createdAt, @revokedAt)`);
   return (grant) => { insert.run({ ...grant, scopes: toJson(grant.scopes) }); };
 }
 
 export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
   const insert = prepareGrantInsert(db);
   const find = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE grant_id = ?');
+  const listBySid = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE sid = ? ORDER BY created_at, grant_id');
   const revokeGrant = db.prepare<[number, string]>(
     'UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
   const consumeCodes = db.prepare<[number, string]>(
@@ -84,6 +87,9 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
       const row = find.get(grantId);
       return row ? toGrant(row) : null;
     },
+    async listBySid(sid) {
+      return listBySid.all(sid).map(toGrant);
+    },
     async revoke(grantId, now) {
       await batch.run(() => revoke(grantId, now));
     },
@@ -114,6 +120,7 @@ interface CodeRow {
   code_challenge_method: string | null;
   nonce: string | null;
   auth_time: number;
+  sid: string | null;
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
@@ -131,6 +138,7 @@ function toCode(row: CodeRow): AuthorizationCodeRecord {
     codeChallengeMethod: row.code_challenge_method as 'S256' | null,
     nonce: row.nonce,
     authTime: row.auth_time,
+    sid: row.sid,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
@@ -139,9 +147,9 @@ function toCode(row: CodeRow): AuthorizationCodeRecord {
 
 export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): AuthorizationCodeStore {
   const insert = db.prepare(`INSERT INTO authorization_codes (code_digest, grant_id, client_id, account_id,
-      redirect_uri, scopes, code_challenge, code_challenge_method, nonce, auth_time, created_at, expires_at, consumed_at)
+      redirect_uri, scopes, code_challenge, code_challenge_method, nonce, auth_time, sid, created_at, expires_at, consumed_at)
     VALUES (@codeDigest, @grantId, @clientId, @accountId, @redirectUri, @scopes, @codeChallenge,
-      @codeChallengeMethod, @nonce, @authTime, @createdAt, @expiresAt, @consumedAt)`);
+      @codeChallengeMethod, @nonce, @authTime, @sid, @createdAt, @expiresAt, @consumedAt)`);
   const markConsumed = db.prepare<[number, string], CodeRow>(`UPDATE authorization_codes SET consumed_at = ?
     WHERE code_digest = ? AND consumed_at IS NULL RETURNING *`);
   const find = db.prepare<[string], CodeRow>('SELECT * FROM authorization_codes WHERE code_digest = ?');

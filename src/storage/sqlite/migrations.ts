@@ -155,6 +155,25 @@ export const migrations: readonly Migration[] = [
     sql: 'ALTER TABLE signing_keys RENAME COLUMN private_jwk TO private_key;',
   },
   {
+    // Issue 10: every browser session gets a random `sid` (carried by ID tokens, never derived
+    // from the cookie) and remembers the clients it signed into; codes, grants and tokens carry
+    // the sid they were issued in (what a logout revokes); clients register their
+    // post_logout_redirect_uris. Sessions open before this step get a fresh random sid.
+    version: 4,
+    name: 'session ids and logout',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN sid TEXT NOT NULL DEFAULT '';
+      ALTER TABLE sessions ADD COLUMN client_ids TEXT NOT NULL DEFAULT '[]';
+      UPDATE sessions SET sid = lower(hex(randomblob(16)));
+      CREATE UNIQUE INDEX sessions_sid ON sessions (sid);
+      ALTER TABLE authorization_codes ADD COLUMN sid TEXT;
+      ALTER TABLE grants ADD COLUMN sid TEXT;
+      CREATE INDEX grants_sid ON grants (sid);
+      ALTER TABLE tokens ADD COLUMN sid TEXT;
+      ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
+  {
     // Back-Channel Logout 1.0 §2.2 client metadata, and the durable outbox its deliveries go
     // through (issue 10). A claim pushes next_attempt_at past the lease, so one index finds what is due.
     version: 5,

@@ -3,13 +3,15 @@
 import type { Database } from 'better-sqlite3';
 import type { InteractionStore, SessionStore } from '../ports.js';
 import type { InteractionRecord, SessionRecord } from '../records.js';
-import { insertUnique, toJson } from './sqlite-values.js';
+import { fromJsonArray, insertUnique, toJson } from './sqlite-values.js';
 import type { WriteBatch } from './write-batch.js';
 import { purgeInSlices } from './purge-slices.js';
 
 interface SessionRow {
   session_digest: string;
+  sid: string;
   account_id: string;
+  client_ids: string;
   auth_time: number;
   created_at: number;
   expires_at: number;
@@ -18,7 +20,9 @@ interface SessionRow {
 function toSession(row: SessionRow): SessionRecord {
   return {
     sessionDigest: row.session_digest,
+    sid: row.sid,
     accountId: row.account_id,
+    clientIds: fromJsonArray(row.client_ids),
     authTime: row.auth_time,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
@@ -26,9 +30,15 @@ function toSession(row: SessionRow): SessionRecord {
 }
 
 export function createSessionStore(db: Database, batch: WriteBatch): SessionStore {
-  const insert = db.prepare(`INSERT INTO sessions (session_digest, account_id, auth_time, created_at, expires_at)
-    VALUES (@sessionDigest, @accountId, @authTime, @createdAt, @expiresAt)`);
+  const insert = db.prepare(`INSERT INTO sessions (session_digest, sid, account_id, client_ids, auth_time, created_at, expires_at)
+    VALUES (@sessionDigest, @sid, @accountId, @clientIds, @authTime, @createdAt, @expiresAt)`);
   const find = db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE session_digest = ? AND expires_at > ?');
+  const findBySid = db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE sid = ? AND expires_at > ?');
+  const listByAccount = db.prepare<[string, number], SessionRow>(
+    'SELECT * FROM sessions WHERE account_id = ? AND expires_at > ? ORDER BY created_at, sid');
+  // One statement, so concurrent appends of different clients both land.
+  const addClient = db.prepare<[string, string, string]>(`UPDATE sessions SET client_ids = json_insert(client_ids, '$[#]', ?)
+    WHERE session_digest = ? AND NOT EXISTS (SELECT 1 FROM json_each(client_ids) WHERE value = ?)`);
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE session_digest = ?');
   const removeByAccount = db.prepare<[string, string]>('DELETE FROM sessions WHERE account_id = ? AND session_digest <> ?');
   const purge = db.prepare<[number, number]>(`DELETE FROM sessions WHERE session_digest IN
@@ -36,11 +46,21 @@ export function createSessionStore(db: Database, batch: WriteBatch): SessionStor
 
   return {
     async insert(session) {
-      await insertUnique(() => batch.run(() => insert.run(session)), 'session');
+      await insertUnique(() => batch.run(() => insert.run({ ...session, clientIds: toJson(session.clientIds) })), 'session');
     },
     async find(sessionDigest, now) {
       const row = find.get(sessionDigest, now);
       return row ? toSession(row) : null;
+    },
+    async findBySid(sid, now) {
+      const row = findBySid.get(sid, now);
+      return row ? toSession(row) : null;
+    },
+    async listByAccount(accountId, now) {
+      return listByAccount.all(accountId, now).map(toSession);
+    },
+    async addClient(sessionDigest, clientId) {
+      await batch.run(() => addClient.run(clientId, sessionDigest, clientId));
     },
     async delete(sessionDigest) {
       await batch.run(() => remove.run(sessionDigest));

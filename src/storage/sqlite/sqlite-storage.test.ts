@@ -41,6 +41,34 @@ describe('SQLite adapter', () => {
     }
   });
 
+  it('migration 4 gives sessions opened before it a random sid each and no clients, and they still sign in (issue 10)', async () => {
+    const path = join(dir, 'v3.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    for (const m of migrations.filter((m) => m.version <= 3)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(m.version, m.name);
+    }
+    const now = nowSeconds();
+    const insert = db.prepare('INSERT INTO sessions (session_digest, account_id, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, ?)');
+    insert.run('a'.repeat(64), 'acct-1', now, now, now + 600);
+    insert.run('b'.repeat(64), 'acct-1', now, now, now + 600);
+    db.close();
+
+    const storage = await openSqliteStorage(path);
+    try {
+      const [first, second] = await storage.sessions.listByAccount('acct-1', now);
+      assert.ok(first && second);
+      assert.match(first.sid, /^[0-9a-f]{32}$/);
+      assert.notEqual(first.sid, second.sid);
+      assert.notEqual(first.sid, first.sessionDigest);
+      assert.deepEqual(first.clientIds, []);
+      assert.deepEqual(await storage.sessions.findBySid(first.sid, now), first);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('sees a client deleted or registered through another connection, as by the CLI, from the next turn on (RFC 6749 §2.3)', async () => {
     await withTwoConnections('client-cache', async (server, cli) => {
       const client = clientRecord();

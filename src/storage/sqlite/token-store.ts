@@ -16,6 +16,7 @@ interface TokenRow {
   scopes: string;
   auth_time: number | null;
   nonce: string | null;
+  sid: string | null;
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
@@ -33,6 +34,7 @@ function toToken(row: TokenRow): TokenRecord {
     scopes: fromJsonArray(row.scopes),
     authTime: row.auth_time,
     nonce: row.nonce,
+    sid: row.sid,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at ?? row.grant_revoked_at,
@@ -43,11 +45,11 @@ function toToken(row: TokenRow): TokenRecord {
 /** Inserts tokens without a transaction of its own, for callers that already hold one. */
 export function prepareTokenInsert(db: Database): (tokens: TokenRecord[]) => void {
   const insertOne = db.prepare(`INSERT INTO tokens (token_digest, kind, grant_id, client_id, account_id, scopes,
-      auth_time, nonce, created_at, expires_at, revoked_at, rotated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return (tokens) => {
     for (const t of tokens) {
-      insertOne.run(t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, toJson(t.scopes), t.authTime, t.nonce,
+      insertOne.run(t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, toJson(t.scopes), t.authTime, t.nonce, t.sid,
         t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt);
     }
   };

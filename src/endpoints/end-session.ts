@@ -1,0 +1,97 @@
+// GET/POST /end_session (OpenID Connect RP-Initiated Logout 1.0 §2) and POST /end_session/confirm
+// (the user's answer, §6): validate (oidc/end-session.ts), ask when the request does not name the
+// signed-in user, end the session (oauth/lifecycle.ts), then redirect to the registered
+// post_logout_redirect_uri with state (§3) or show the signed-out page. A wrong request is a
+// page, never a redirect.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerDeps } from '../http/server-deps.js';
+import { parseWireParameters, queryOf, type WireParameters } from '../http/form.js';
+import { htmlPageHeaders } from '../http/security-headers.js';
+import { toOAuthError } from '../http/error-response.js';
+import { endSession } from '../oauth/lifecycle.js';
+import {
+  logoutNeedsConfirmation, postLogoutRedirect, validateLogoutRequest, type LogoutRequest,
+} from '../oidc/end-session.js';
+import type { SessionRecord } from '../storage/records.js';
+import {
+  clearSessionCookie, currentSessionRecord, logoutCsrfToken, logoutCsrfTokenValid,
+} from '../interaction/browser-session.js';
+import { formFields } from '../interaction/forms.js';
+import {
+  logoutConfirmPage, logoutErrorPage, logoutRefusedPage, signedOutPage, stayedSignedInPage,
+} from '../interaction/views/logout.js';
+
+export const endSessionPath = '/end_session';
+const confirmPath = `${endSessionPath}/confirm`;
+
+export function endSessionEndpoint(deps: ServerDeps) {
+  return async function endSessionRequest(request: FastifyRequest, reply: FastifyReply) {
+    const { params, duplicated } = request.method === 'POST'
+      ? (request.body as WireParameters | undefined) ?? { params: {}, duplicated: [] }
+      : parseWireParameters(queryOf(request.url));
+    const logout = await validated(request, reply, params, duplicated, deps);
+    if (!logout) return reply;
+
+    const session = await currentSessionRecord(request, deps);
+    const account = session ? await deps.storage.accounts.findById(session.accountId) : null;
+    if (session && logoutNeedsConfirmation(logout, session, account?.username ?? null)) {
+      // A session is only ever found through its cookie, so the token exists; never end it unasked.
+      const csrfToken = logoutCsrfToken(request) ?? '';
+      return htmlPageHeaders(reply, formTargets(logout)).send(logoutConfirmPage({
+        action: confirmPath, csrfToken, params: logout.params, username: account?.username ?? session.accountId,
+        clientName: logout.client?.clientName ?? null, uiLocales: logout.uiLocales,
+      }));
+    }
+    return finishLogout(reply, logout, session, deps);
+  };
+}
+
+/** The confirmation form's answer: only from this browser's own page (its CSRF token). */
+export function endSessionConfirm(deps: ServerDeps) {
+  return async function confirm(request: FastifyRequest, reply: FastifyReply) {
+    const { params, duplicated } = (request.body as WireParameters | undefined) ?? { params: {}, duplicated: [] };
+    const fields = formFields(request.body);
+    const logout = await validated(request, reply, params, duplicated, deps);
+    if (!logout) return reply;
+    const session = await currentSessionRecord(request, deps);
+    // With no session there is nothing left to end, and nothing for a forged form to harm.
+    if (session && !logoutCsrfTokenValid(request, fields.csrf_token)) {
+      return htmlPageHeaders(reply).code(403).send(logoutRefusedPage(logout.uiLocales));
+    }
+    if (session && fields.decision !== 'logout') return htmlPageHeaders(reply).send(stayedSignedInPage(logout.uiLocales));
+    return finishLogout(reply, logout, session, deps);
+  };
+}
+
+async function validated(
+  request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, duplicated: readonly string[], deps: ServerDeps,
+): Promise<LogoutRequest | null> {
+  try {
+    return await validateLogoutRequest(params, duplicated, { clients: deps.storage.clients, verifyHint: deps.verifyLogoutHint });
+  } catch (error) {
+    const oauthError = toOAuthError(error, request);
+    const uiLocales = (params.ui_locales ?? '').split(' ').filter((t) => t !== '');
+    htmlPageHeaders(reply).code(oauthError.status >= 500 ? oauthError.status : 400)
+      .send(logoutErrorPage(oauthError.description, oauthError.code, uiLocales));
+    return null;
+  }
+}
+
+/** Ends the session (if any), clears the cookie, and goes back to the client or says so. */
+async function finishLogout(reply: FastifyReply, logout: LogoutRequest, session: SessionRecord | null, deps: ServerDeps) {
+  if (session) {
+    await endSession(session, {
+      storage: deps.storage, clock: deps.clock, sessionEnded: (ended) => deps.logoutNotifier.sessionEnded(ended),
+    });
+  }
+  clearSessionCookie(reply, deps);
+  const location = postLogoutRedirect(logout);
+  if (location) return reply.header('Cache-Control', 'no-store').redirect(location, 303);
+  return htmlPageHeaders(reply).send(signedOutPage(logout.client?.clientName ?? null, logout.uiLocales));
+}
+
+/** The confirmation form's POST ends in a redirect to the client, which CSP form-action must allow. */
+function formTargets(logout: LogoutRequest): string[] {
+  const origin = logout.postLogoutRedirectUri ? new URL(logout.postLogoutRedirectUri).origin : 'null';
+  return origin === 'null' ? [] : [origin];
+}
