@@ -29,7 +29,10 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cl
   const database = `sqlite:${join(dataDir, 'demo.db')}`;
   const file = join(dataDir, 'demo-client.json');
   const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials> : {};
-  const clients = JSON.parse(await gatehouse(cli, database, ['client', 'list', '--json'])) as { client_id: string; redirect_uris: string[] }[];
+  const clients = JSON.parse(await gatehouse(cli, database, ['client', 'list', '--json'])) as
+    { client_id: string; redirect_uris: string[]; post_logout_redirect_uris?: string[] }[];
+  // Where Gatehouse sends the browser back after RP-initiated logout (the demo app's home page).
+  const postLogoutRedirectUri = new URL('/?logged_out=1', redirectUri).toString();
   const users = JSON.parse(await gatehouse(cli, database, ['user', 'list', '--json'])) as { username: string }[];
   const known = (id: string | undefined) => clients.find((c) => c.client_id === id);
 
@@ -37,8 +40,12 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cl
   if (!client || !known(client.client_id)?.redirect_uris.includes(redirectUri)) {
     client = JSON.parse(await gatehouse(cli, database, [
       'client', 'create', '--name', 'Demo app', '--redirect-uri', redirectUri,
+      '--post-logout-redirect-uri', postLogoutRedirectUri,
       '--scope', 'openid profile email offline_access', '--json',
     ])) as DemoCredentials['client'];
+  } else if (!known(client.client_id)?.post_logout_redirect_uris?.includes(postLogoutRedirectUri)) {
+    // Registered by an older demo: add the logout return address, keep the id and secret.
+    await gatehouse(cli, database, ['client', 'update', '--post-logout-redirect-uri', postLogoutRedirectUri, '--', client.client_id]);
   }
   let api = saved.api;
   if (!api || !known(api.client_id)) {

@@ -31,10 +31,14 @@ function problem(error: unknown): { error: string; code?: string } {
   return { error: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) };
 }
 
-const csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+// form-action also governs where a form's redirect may go: the logout form ends at Gatehouse's
+// end_session_endpoint (RP-initiated logout), so the issuer's origin is allowed too.
+const cspFor = (issuer: string) =>
+  `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' ${new URL(issuer).origin}; frame-ancestors 'none'; base-uri 'none'`;
 
 export function buildClientApp(options: ClientAppOptions): FastifyInstance {
   const { relyingParty, now } = options;
+  const csp = cspFor(relyingParty.issuer);
   const secureCookie = new URL(options.baseUrl).protocol === 'https:';
   const sessions = new SessionStore({ ttlSeconds: 8 * 3600, maxSessions: 10_000, now });
   const app = Fastify({
@@ -71,7 +75,7 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
 
   app.get('/', async (request, reply) => {
     const user = sessions.find(cookieValue(request))?.user;
-    const notice = (request.query as Record<string, string>).logged_out === '1' ? 'You are logged out. Your refresh token was revoked at Gatehouse.' : undefined;
+    const notice = (request.query as Record<string, string>).logged_out === '1' ? 'You are logged out, here and at Gatehouse. Your refresh token was revoked.' : undefined;
     return html(reply, 200, homePage({ signedInAs: user ? String(user.claims.name ?? user.claims.sub) : undefined, notice }));
   });
 
@@ -155,14 +159,21 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
     const user = session.user;
     sessions.destroy(id);
     clearCookie(reply);
+    let endSession: URL | null = null;
     if (user) {
       // Revoking the refresh token ends the grant's future (RFC 7009 §2); the access token too, so it dies now.
       const revocations = [user.refreshToken && relyingParty.revoke(user.refreshToken, 'refresh_token'), relyingParty.revoke(user.accessToken, 'access_token')];
       for (const result of await Promise.allSettled(revocations)) {
         if (result.status === 'rejected') request.log.warn(problem(result.reason), 'token revocation failed');
       }
+      // Then Gatehouse ends its own session, so the next "Log in" asks for the password again
+      // (RP-Initiated Logout 1.0): it asks the user to confirm, then sends the browser back to /?logged_out=1.
+      endSession = await relyingParty.endSessionUrl().catch((error: unknown) => {
+        request.log.warn(problem(error), 'end_session_endpoint unavailable');
+        return null;
+      });
     }
-    return reply.redirect('/?logged_out=1', 303);
+    return reply.redirect(endSession?.toString() ?? '/?logged_out=1', 303);
   });
 
   /** A refused refresh token (revoked, expired, reused) ends the session; other failures do not. */

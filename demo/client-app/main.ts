@@ -19,6 +19,7 @@ const app = buildClientApp({
   relyingParty: createRelyingParty({
     issuer, clientId: client.client_id, clientSecret: client.client_secret,
     redirectUri: `${baseUrl}/callback`, scope: 'openid profile email offline_access', now,
+    postLogoutRedirectUri: `${baseUrl}/?logged_out=1`,
   }),
 });
 await app.listen({ port, host: env.DEMO_HOST ?? '127.0.0.1' });

@@ -11,9 +11,13 @@ export interface RelyingPartyOptions {
   redirectUri: string;
   scope: string;
   now: () => number;
+  /** Registered post_logout_redirect_uri: with it, logging out also ends the Gatehouse session (RP-Initiated Logout 1.0). */
+  postLogoutRedirectUri?: string;
 }
 
 export interface RelyingParty {
+  /** The authorization server's issuer identifier. */
+  readonly issuer: string;
   /** The authorization URL to send the browser to (seed step 1), and what to remember for the callback. */
   startLogin(): Promise<{ url: URL; state: string; pending: PendingLogin }>;
   /** Validates the callback and exchanges the code (seed steps 4-7). Throws the library's errors. */
@@ -22,6 +26,14 @@ export interface RelyingParty {
   refresh(user: SignedInUser): Promise<SignedInUser>;
   /** RFC 7009; the server answers 200 even for tokens it does not know. */
   revoke(token: string, hint: 'access_token' | 'refresh_token'): Promise<void>;
+  /**
+   * Where to send the browser so Gatehouse ends its session too (RP-Initiated Logout 1.0 §2):
+   * end_session_endpoint with client_id and the registered return address. No id_token_hint: it
+   * would put the ID token in the browser's URL, and in this app the browser never holds a token,
+   * so Gatehouse asks the user to confirm instead. null when no return address is configured or
+   * no end_session_endpoint is advertised.
+   */
+  endSessionUrl(): Promise<URL | null>;
 }
 
 export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
@@ -57,6 +69,8 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
   }
 
   return {
+    issuer: options.issuer,
+
     async startLogin() {
       const config = await configuration();
       const codeVerifier = client.randomPKCECodeVerifier();
@@ -91,6 +105,14 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
 
     async revoke(token, hint) {
       await client.tokenRevocation(await configuration(), token, { token_type_hint: hint });
+    },
+
+    async endSessionUrl() {
+      if (!options.postLogoutRedirectUri) return null;
+      const config = await configuration();
+      if (!config.serverMetadata().end_session_endpoint) return null;
+      // buildEndSessionUrl adds client_id, which identifies the client the return address belongs to.
+      return client.buildEndSessionUrl(config, { post_logout_redirect_uri: options.postLogoutRedirectUri });
     },
   };
 }

@@ -123,10 +123,17 @@ describe('the demo in a real browser (the seed\'s seven steps)', () => {
     assert.deepEqual([session?.httpOnly, session?.sameSite], [true, 'Lax']);
 
     await page.getByRole('button', { name: 'Log out' }).click();
+    // RP-initiated logout: Gatehouse asks before ending its own session, then returns to the app.
+    await page.waitForURL(`${demo.issuer}/end_session?**`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${demo.appUrl}/?logged_out=1`);
     assert.match(await page.textContent('main') ?? '', /You are logged out/);
     assert.equal((await context.cookies(demo.appUrl)).find((c) => c.name === 'demo_session'), undefined);
     await shot(page, '06-client-logged-out');
+    // The Gatehouse session ended too: signing in again asks for the password.
+    await page.getByRole('link', { name: 'Log in with Gatehouse' }).click();
+    await page.waitForURL(`${demo.issuer}/interaction/**`);
+    assert.equal(await page.locator('input[name="password"]').count(), 1);
 
     await assertNoTokenVisible(context, page, urls, documents);
     await context.close();

@@ -64,7 +64,7 @@ before(async () => {
   server = await startGatehouse();
   const port = await freePort();
   appUrl = `http://localhost:${port}`;
-  demoClient = await server.createClient({ redirectUris: [`${appUrl}/callback`], clientName: 'Demo app' });
+  demoClient = await server.createClient({ redirectUris: [`${appUrl}/callback`], postLogoutRedirectUris: [`${appUrl}/?logged_out=1`], clientName: 'Demo app' });
   resourceServer = await server.createClient({ grantTypes: ['client_credentials'] });
   user = await server.createUser({ name: 'Demo User' });
 
@@ -78,6 +78,7 @@ before(async () => {
   const real = createRelyingParty({
     issuer: server.issuer, clientId: demoClient.clientId, clientSecret: demoClient.clientSecret!,
     redirectUri: `${appUrl}/callback`, scope: 'openid profile email offline_access', now: server.clock,
+    postLogoutRedirectUri: `${appUrl}/?logged_out=1`,
   });
   const recording: RelyingParty = {
     ...real,
@@ -122,11 +123,29 @@ describe('demo client app', () => {
     const tokens = issued.at(-1)!;
     const out = await browser.request(`${appUrl}/logout`, { form: { csrf_token: csrfOf(me) } });
     assert.equal(out.status, 303);
-    assert.equal(out.headers.get('location'), '/?logged_out=1');
     assert.match(out.headers.get('set-cookie') ?? '', /demo_session=; .*Max-Age=0/);
     assert.equal((await introspect(tokens.refreshToken!)).active, false);
     assert.equal((await introspect(tokens.accessToken)).active, false);
     assert.equal((await browser.request(`${appUrl}/me`)).headers.get('location'), '/');
+
+    // Then RP-initiated logout ends the Gatehouse session too (RP-Initiated Logout 1.0 §2-3):
+    // client_id and the registered return address, no id_token_hint (no token in the browser), so
+    // Gatehouse asks to confirm; then it sends the browser back there.
+    const endSession = new URL(out.headers.get('location')!);
+    assert.equal(`${endSession.origin}${endSession.pathname}`, `${server.issuer}/end_session`);
+    assert.equal(endSession.searchParams.get('client_id'), demoClient.clientId);
+    assert.equal(endSession.searchParams.get('id_token_hint'), null);
+    assert.equal(endSession.searchParams.get('post_logout_redirect_uri'), `${appUrl}/?logged_out=1`);
+    const confirm = await browser.navigate(endSession.toString());
+    assert.match(confirm.body, /name="decision" value="logout"/);
+    const back = await browser.submitForm(confirm, { decision: 'logout' });
+    assert.equal(back.leftTo, `${appUrl}/?logged_out=1`);
+    const home = await browser.navigate(back.leftTo!);
+    assert.match(home.body, /You are logged out/);
+    // The next sign-in asks for the password: no Gatehouse session survived.
+    const start = await browser.navigate(`${appUrl}/login`);
+    const signIn = await browser.navigate(start.leftTo!);
+    assert.match(signIn.body, /name="password"/);
   });
 
   it('refuses a logout form without the session\'s CSRF token', async () => {
