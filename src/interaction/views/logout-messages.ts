@@ -15,6 +15,8 @@ export interface LogoutMessages {
   notSignedOutLead: string;
   errorTitle: string;
   errorHelp: string;
+  /** Label before the error code on the error page. */
+  errorCodeLabel: string;
   refusedTitle: string;
   refusedLead: string;
 }
@@ -32,6 +34,7 @@ const en: LogoutMessages = {
   notSignedOutLead: 'You chose to stay signed in. You can close this page.',
   errorTitle: 'This sign-out request cannot continue',
   errorHelp: 'You have not been signed out. You can close this page and go back to the application you came from.',
+  errorCodeLabel: 'Error code:',
   refusedTitle: 'Request refused',
   refusedLead: 'The form was not submitted from this sign-out page, so you have not been signed out. Start the sign-out again from the application.',
 };
@@ -49,6 +52,7 @@ const de: LogoutMessages = {
   notSignedOutLead: 'Sie haben sich entschieden, angemeldet zu bleiben. Sie können diese Seite schließen.',
   errorTitle: 'Diese Abmeldung kann nicht fortgesetzt werden',
   errorHelp: 'Sie wurden nicht abgemeldet. Sie können diese Seite schließen und zur Anwendung zurückkehren.',
+  errorCodeLabel: 'Fehlercode:',
   refusedTitle: 'Anfrage abgelehnt',
   refusedLead: 'Das Formular wurde nicht von dieser Abmeldeseite gesendet, Sie wurden daher nicht abgemeldet. Starten Sie die Abmeldung erneut in der Anwendung.',
 };

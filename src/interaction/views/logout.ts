@@ -70,7 +70,7 @@ export function logoutErrorPage(description: string, code: string, uiLocales: re
     title: messages.errorTitle,
     body: `<h1>${escapeHtml(messages.errorTitle)}</h1>
 <p class="alert" role="alert">${escapeHtml(description)}</p>
-<p class="muted">Error code: <code>${escapeHtml(code)}</code></p>
+<p class="muted">${escapeHtml(messages.errorCodeLabel)} <code>${escapeHtml(code)}</code></p>
 <p class="muted">${escapeHtml(messages.errorHelp)}</p>`,
   });
 }
