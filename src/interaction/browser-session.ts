@@ -1,7 +1,7 @@
 // The browser session (who is logged in here): a random cookie value, stored as its digest.
 // A new value on every login prevents session fixation.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomToken } from '../lib/random.js';
+import { randomIdentifier, randomToken } from '../lib/random.js';
 import { hmacSha256Base64url, sha256Hex } from '../lib/digest.js';
 import { constantTimeEqual } from '../lib/constant-time.js';
 import { appendCookie, readCookie, serializeCookie } from '../http/cookies.js';
@@ -53,8 +53,9 @@ export async function startSession(
   const sessionDigest = sha256Hex(value);
   await deps.storage.sessions.insert({
     // The sid is its own random value: never the cookie nor its digest, so tokens carrying it
-    // give nothing that opens the session (Back-Channel Logout 1.0 §2.1).
-    sessionDigest, sid: randomToken(16), accountId, clientIds: [],
+    // give nothing that opens the session (Back-Channel Logout 1.0 §2.1). Operators type it
+    // (`gatehouse session revoke SID`), so it never starts with '-' (randomIdentifier).
+    sessionDigest, sid: randomIdentifier(16), accountId, clientIds: [],
     authTime: now, createdAt: now, expiresAt: now + deps.config.sessionTtl,
   });
   appendCookie(reply, serializeCookie(sessionCookie, value, { secure: deps.secureCookies, maxAge: deps.config.sessionTtl }));
