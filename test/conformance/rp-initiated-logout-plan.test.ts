@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 import {
-  assertErrorPage, assertPostLogoutRedirect, assertPromptNoneNeedsLogin, assertSignedOutPage, assertTrueFlag, assertValidUrl,
+  assertErrorPage, assertPostLogoutRedirect, assertPromptNoneNeedsLogin, assertSignedOutPage, assertValidUrl,
   basicSignIn, discover, endSessionRequest, endSessionState, endSessionUrl, isConfirmationPage, stillSignedIn, suiteBaseUrl,
   suitePostLogoutRedirectUri, suiteRedirectUri,
 } from './suite.js';

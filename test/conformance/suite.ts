@@ -117,11 +117,18 @@ export async function basicSignIn(
   return { browser, idToken: idToken as string, idTokenClaims: payload, accessToken: accessToken as string };
 }
 
-/** BuildRedirectToEndSessionEndpoint: the end_session_endpoint with the request's parameters as a query. */
+/**
+ * BuildRedirectToEndSessionEndpoint: the end_session_endpoint with the request's parameters as a
+ * query, encoded the way the suite's UriComponentsBuilder encodes a query parameter: unreserved
+ * characters and !$'()*+,;:@/? stay as they are, everything else (= & # % " < > space …) is %XX.
+ */
 export async function endSessionUrl(server: TestServer, params: Record<string, string>): Promise<string> {
-  const url = new URL(assertValidUrl(await discover(server), 'end_session_endpoint'));
-  for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value);
-  return url.toString();
+  const endpoint = assertValidUrl(await discover(server), 'end_session_endpoint').toString();
+  const encode = (value: string) => Array.from(Buffer.from(value, 'utf8'))
+    .map((byte) => /[A-Za-z0-9\-._~!$'()*+,;:@/?]/.test(String.fromCharCode(byte)) && byte < 0x80 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join('');
+  const query = Object.entries(params).map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&');
+  return query ? `${endpoint}${endpoint.includes('?') ? '&' : '?'}${query}` : endpoint;
 }
 
 /** CreateEndSessionEndpointRequest: id_token_hint, post_logout_redirect_uri and state. */
