@@ -1,5 +1,6 @@
 // GET/POST /end_session (OpenID Connect RP-Initiated Logout 1.0 §2) and POST /end_session/confirm
-// (the user's answer, §6): validate (oidc/end-session.ts), ask when the request does not name the
+// (the user's answer, §6): validate (oidc/end-session.ts), turn a cookieless cross-site POST into
+// the same GET so the browser's session cookie comes along, ask when the request does not name the
 // signed-in user, end the session (oauth/lifecycle.ts), then redirect to the registered
 // post_logout_redirect_uri with state (§3) or show the signed-out page. A wrong request is a
 // page, never a redirect.
@@ -14,7 +15,7 @@ import {
 } from '../oidc/end-session.js';
 import type { SessionRecord } from '../storage/records.js';
 import {
-  clearSessionCookie, currentSessionRecord, logoutCsrfToken, logoutCsrfTokenValid,
+  clearSessionCookie, currentSessionRecord, hasSessionCookie, logoutCsrfToken, logoutCsrfTokenValid,
 } from '../interaction/browser-session.js';
 import { formFields } from '../interaction/forms.js';
 import {
@@ -31,6 +32,14 @@ export function endSessionEndpoint(deps: ServerDeps) {
       : parseWireParameters(queryOf(request.url));
     const logout = await validated(request, reply, params, duplicated, deps);
     if (!logout) return reply;
+
+    // §2 allows POST; a form POSTed from the RP's site carries no SameSite=Lax session cookie, so
+    // the session would stay alive at the OP unseen. The same request again as a top-level GET
+    // navigation does carry it (the parameters are those §2 also allows in a GET).
+    if (request.method === 'POST' && !hasSessionCookie(request)) {
+      const query = new URLSearchParams(logout.params).toString();
+      return reply.header('Cache-Control', 'no-store').redirect(`${deps.config.issuer}${endSessionPath}${query ? `?${query}` : ''}`, 303);
+    }
 
     const session = await currentSessionRecord(request, deps);
     const account = session ? await deps.storage.accounts.findById(session.accountId) : null;

@@ -23,6 +23,11 @@ export async function currentSessionRecord(request: FastifyRequest, deps: Server
   return deps.storage.sessions.find(sha256Hex(value), deps.clock());
 }
 
+/** Whether the request carries a session cookie at all (live or not). */
+export function hasSessionCookie(request: FastifyRequest): boolean {
+  return Boolean(readCookie(request.headers.cookie, sessionCookie));
+}
+
 /**
  * The logout confirmation's CSRF token (RP-Initiated Logout 1.0 §6): an HMAC of a fixed label
  * under the browser's session cookie value, so only this browser's own page can carry it, it

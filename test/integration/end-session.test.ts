@@ -171,6 +171,33 @@ describe('RP-Initiated Logout 1.0', () => {
     assert.equal(page.leftTo, `${logoutUri}?state=p`);
   });
 
+  it('sends a POST that came without the session cookie (a cross-site form: SameSite=Lax) on as the same GET, which the cookie accompanies, and the session ends (§2)', async () => {
+    const { tokens, browser } = await signIn();
+    const sid = String(decodeJwt(tokens.id_token).sid);
+    const form = { id_token_hint: tokens.id_token, post_logout_redirect_uri: logoutUri, state: 'x-site', ignored: 'y' };
+    const posted = await fetch(`${server.issuer}/end_session`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(),
+    });
+    await posted.text();
+    assert.equal(posted.status, 303);
+    assert.equal(posted.headers.get('cache-control'), 'no-store');
+    const location = new URL(posted.headers.get('location')!);
+    assert.equal(`${location.origin}${location.pathname}`, `${server.issuer}/end_session`);
+    assert.deepEqual(Object.fromEntries(location.searchParams), { id_token_hint: tokens.id_token, post_logout_redirect_uri: logoutUri, state: 'x-site' });
+    assert.ok(await server.storage.sessions.findBySid(sid, server.clock()), 'nothing ended yet');
+
+    const page = await browser.navigate(location.toString());
+    assert.equal(page.leftTo, `${logoutUri}?state=x-site`);
+    assert.equal(await server.storage.sessions.findBySid(sid, server.clock()), null, 'the session is ended');
+
+    const invalid = await fetch(`${server.issuer}/end_session`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ post_logout_redirect_uri: 'https://evil.example/' }).toString(),
+    });
+    await invalid.text();
+    assert.equal(invalid.status, 400, 'an invalid request is refused at once, not passed on');
+  });
+
   it('speaks the language asked for by ui_locales (§2)', async () => {
     const { tokens, browser } = await signIn();
     const page = await browser.navigate(logoutUrl({ id_token_hint: tokens.id_token, ui_locales: 'fr de-CH' }));
