@@ -3,6 +3,7 @@
 // it, so the OP cannot see the session it is asked to end. In real Chromium, with the RP on
 // 127.0.0.1 and Gatehouse on localhost (different sites): the POSTed logout must still end the
 // session at the OP — back-channel logout and token revocation depend on it — and return to the RP.
+// The second test is the conformance suite's own flow (a GET from its site, then prompt=none).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +16,7 @@ import { escapeHtml } from '../../src/interaction/views/html.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-describe('RP-Initiated Logout 1.0 by a cross-site POST, in Chromium', () => {
+describe('RP-Initiated Logout 1.0 from another site (SameSite=Lax cookies), in Chromium', () => {
   let server: TestServer;
   let client: TestClient;
   let user: { username: string; password: string };
@@ -49,6 +50,8 @@ describe('RP-Initiated Logout 1.0 by a cross-site POST, in Chromium', () => {
 <input type="hidden" name="post_logout_redirect_uri" value="${escapeHtml(`${rpOrigin}/signed-out`)}">
 <input type="hidden" name="state" value="post-state-7">
 <button id="logout">Log out</button></form>`);
+        } else if (url.pathname === '/suite') {
+          response.writeHead(200, { 'content-type': 'text/html' }).end('<h1>A page of the RP (or the conformance suite)</h1>');
         } else if (url.pathname === '/signed-out') {
           response.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Back on the RP</h1><p id="state">${escapeHtml(url.searchParams.get('state') ?? '')}</p>`);
         } else {
@@ -87,6 +90,38 @@ describe('RP-Initiated Logout 1.0 by a cross-site POST, in Chromium', () => {
     assert.equal(await page.textContent('#state'), 'post-state-7', '§3: back on the RP with its state');
     assert.equal(await server.storage.sessions.findBySid(sid, server.clock()), null,
       'the session at the OP is ended, not only its cookie dropped');
+    await page.close();
+  });
+
+  it('as the conformance suite does it from its own site: a GET to end_session ends the session, and prompt=none then says login_required (RP-Initiated Logout 1.0 §2, §3; OIDC Core §3.1.2.6)', async () => {
+    const page = await browser.newPage();
+    const authorize = (extra: Record<string, string> = {}) => {
+      const url = new URL(`${server.issuer}/authorize`);
+      url.search = new URLSearchParams({
+        response_type: 'code', client_id: client.clientId, redirect_uri: `${rpOrigin}/callback`, scope: 'openid', state: 's', nonce: 'n', ...extra,
+      }).toString();
+      return url.href;
+    };
+    await page.goto(authorize());
+    await page.fill('input[name="username"]', user.username);
+    await page.fill('input[name="password"]', user.password);
+    await Promise.all([page.waitForURL(`${rpOrigin}/callback**`), page.click('button[type="submit"]')]);
+    const sid = String(decodeJwt(idToken).sid);
+
+    // The suite redirects the browser from its own site (BuildRedirectToEndSessionEndpoint).
+    const logout = new URL(`${server.issuer}/end_session`);
+    logout.search = new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: `${rpOrigin}/signed-out`, state: 'suite-state' }).toString();
+    await page.goto(`${rpOrigin}/suite`);
+    await Promise.all([page.waitForURL(`${rpOrigin}/signed-out**`), page.evaluate(`location.href = ${JSON.stringify(logout.href)}`)]);
+    assert.equal(await page.textContent('#state'), 'suite-state');
+    assert.equal(await server.storage.sessions.findBySid(sid, server.clock()), null, 'the session at the OP is ended');
+
+    // The second authorization, prompt=none, is a navigation from the suite's site too.
+    let errorUrl = '';
+    page.on('request', (request) => { if (request.url().startsWith(`${rpOrigin}/callback`)) errorUrl = request.url(); });
+    await page.evaluate(`location.href = ${JSON.stringify(authorize({ prompt: 'none' }))}`);
+    await page.waitForURL(`${rpOrigin}/callback**`);
+    assert.equal(new URL(errorUrl).searchParams.get('error'), 'login_required');
     await page.close();
   });
 });
