@@ -20,7 +20,9 @@ export interface DemoCredentials {
 export const demoUsername = 'demo';
 
 async function gatehouse(cli: string, database: string, args: string[], stdin?: string): Promise<string> {
-  const child = run(process.execPath, [cli, ...args, '--database', database], { encoding: 'utf8' });
+  // Options go before a '--', after which everything is a positional (a client id).
+  const end = args.includes('--') ? args.indexOf('--') : args.length;
+  const child = run(process.execPath, [cli, ...args.slice(0, end), '--database', database, ...args.slice(end)], { encoding: 'utf8' });
   if (stdin !== undefined) child.child.stdin?.end(`${stdin}\n`);
   return (await child).stdout;
 }
