@@ -50,6 +50,7 @@ export interface BackchannelLogoutOptions {
 }
 
 const shortened = (value: string) => (value.length > 8 ? `${value.slice(0, 8)}…` : value);
+const timestamp = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Registers POST /backchannel-logout and GET /backchannel-logouts on `app`; returns the log. */
 export function registerBackchannelLogout(app: FastifyInstance, options: BackchannelLogoutOptions): BackchannelLogoutLog {
@@ -150,7 +151,7 @@ const outcomeLabel: Record<BackchannelLogoutEntry['outcome'], string> = {
 };
 
 function describeEntry(entry: BackchannelLogoutEntry): string {
-  const when = new Date(entry.receivedAt * 1000).toISOString();
+  const when = timestamp(entry.receivedAt);
   const status = `<span class="status ${entry.outcome === 'verified' ? 'ok' : 'error'}">${outcomeLabel[entry.outcome]}</span>`;
   if (entry.outcome !== 'verified') return `${escapeHtml(when)}: ${status} — ${escapeHtml(entry.reason ?? '')}`;
   const revoked = entry.tokensRevoked === null ? 'revoking their tokens' : `${entry.tokensRevoked} token${entry.tokensRevoked === 1 ? '' : 's'} revoked`;
@@ -172,7 +173,7 @@ export function backchannelLogoutPanel(entries: readonly BackchannelLogoutEntry[
 
 function backchannelLogoutPage(entries: readonly BackchannelLogoutEntry[]): string {
   const rows = entries.map((entry) => `<tr>
-<td>${escapeHtml(new Date(entry.receivedAt * 1000).toISOString())}</td>
+<td>${escapeHtml(timestamp(entry.receivedAt))}</td>
 <td><span class="status ${entry.outcome === 'verified' ? 'ok' : 'error'}">${outcomeLabel[entry.outcome]}</span></td>
 <td>${entry.sid ? `<code>${escapeHtml(entry.sid)}</code>` : '–'}</td>
 <td>${entry.sub ? `<code>${escapeHtml(entry.sub)}</code>` : '–'}</td>
