@@ -1,6 +1,7 @@
 // First-run setup of the demo, through the `gatehouse` CLI like a person would: registers the
-// demo client, the API's own client (for introspection) and the demo user, and remembers them
-// in <data>/demo-client.json. Demo mode only: that file holds secrets and the demo password.
+// demo client (with its logout addresses), the API's own client (for introspection) and the demo
+// user, and remembers them in <data>/demo-client.json. Demo mode only: that file holds secrets
+// and the demo password.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +20,9 @@ export interface DemoCredentials {
 export const demoUsername = 'demo';
 
 async function gatehouse(cli: string, database: string, args: string[], stdin?: string): Promise<string> {
-  const child = run(process.execPath, [cli, ...args, '--database', database], { encoding: 'utf8' });
+  // Options go before a '--', after which everything is a positional (a client id).
+  const end = args.includes('--') ? args.indexOf('--') : args.length;
+  const child = run(process.execPath, [cli, ...args.slice(0, end), '--database', database, ...args.slice(end)], { encoding: 'utf8' });
   if (stdin !== undefined) child.child.stdin?.end(`${stdin}\n`);
   return (await child).stdout;
 }
@@ -30,9 +33,12 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cl
   const file = join(dataDir, 'demo-client.json');
   const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials> : {};
   const clients = JSON.parse(await gatehouse(cli, database, ['client', 'list', '--json'])) as
-    { client_id: string; redirect_uris: string[]; post_logout_redirect_uris?: string[] }[];
+    { client_id: string; redirect_uris: string[]; post_logout_redirect_uris?: string[]; backchannel_logout_uri?: string; backchannel_logout_session_required?: boolean }[];
   // Where Gatehouse sends the browser back after RP-initiated logout (the demo app's home page).
   const postLogoutRedirectUri = new URL('/?logged_out=1', redirectUri).toString();
+  // Where Gatehouse POSTs a logout token when a session the app signed in from ends (Back-Channel Logout 1.0).
+  const backchannelLogoutUri = new URL('/backchannel-logout', redirectUri).toString();
+  const backchannelLogout = ['--backchannel-logout-uri', backchannelLogoutUri, '--backchannel-logout-session-required'];
   const users = JSON.parse(await gatehouse(cli, database, ['user', 'list', '--json'])) as { username: string }[];
   const known = (id: string | undefined) => clients.find((c) => c.client_id === id);
 
@@ -40,12 +46,17 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cl
   if (!client || !known(client.client_id)?.redirect_uris.includes(redirectUri)) {
     client = JSON.parse(await gatehouse(cli, database, [
       'client', 'create', '--name', 'Demo app', '--redirect-uri', redirectUri,
-      '--post-logout-redirect-uri', postLogoutRedirectUri,
+      '--post-logout-redirect-uri', postLogoutRedirectUri, ...backchannelLogout,
       '--scope', 'openid profile email offline_access', '--json',
     ])) as DemoCredentials['client'];
-  } else if (!known(client.client_id)?.post_logout_redirect_uris?.includes(postLogoutRedirectUri)) {
-    // Registered by an older demo: add the logout return address, keep the id and secret.
-    await gatehouse(cli, database, ['client', 'update', '--post-logout-redirect-uri', postLogoutRedirectUri, '--', client.client_id]);
+  } else {
+    // Registered by an older demo: add what it lacks (logout return address, back-channel logout URI), keep the id and secret.
+    const registered = known(client.client_id)!;
+    const missing = [
+      ...(registered.post_logout_redirect_uris?.includes(postLogoutRedirectUri) ? [] : ['--post-logout-redirect-uri', postLogoutRedirectUri]),
+      ...(registered.backchannel_logout_uri === backchannelLogoutUri && registered.backchannel_logout_session_required ? [] : backchannelLogout),
+    ];
+    if (missing.length > 0) await gatehouse(cli, database, ['client', 'update', ...missing, '--', client.client_id]);
   }
   let api = saved.api;
   if (!api || !known(api.client_id)) {

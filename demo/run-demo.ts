@@ -75,8 +75,10 @@ const demoEnv = {
   DEMO_ISSUER: issuer, DEMO_CLIENT_FILE: resolve(dataDir, 'demo-client.json'), DEMO_LOG_LEVEL: logLevel,
   DEMO_APP_PORT: String(appPort), DEMO_API_PORT: String(apiPort), DEMO_API_URL: apiUrl,
 };
-start('gatehouse', cli, ['start', '--port', String(gatehousePort), '--issuer', issuer, '--database', `sqlite:${resolve(dataDir, 'demo.db')}`],
-  { GATEHOUSE_LOG_LEVEL: env.GATEHOUSE_LOG_LEVEL ?? logLevel });
+// --allow-loopback-fetch: the demo app's back-channel logout endpoint is on this machine, which
+// Gatehouse refuses to call by default; this allows loopback (127.0.0.0/8, ::1) and nothing else.
+start('gatehouse', cli, ['start', '--port', String(gatehousePort), '--issuer', issuer, '--database', `sqlite:${resolve(dataDir, 'demo.db')}`,
+  '--allow-loopback-fetch'], { GATEHOUSE_LOG_LEVEL: env.GATEHOUSE_LOG_LEVEL ?? logLevel });
 start('api', here('./api/main.js'), [], demoEnv);
 start('app', here('./client-app/main.js'), [], demoEnv);
 

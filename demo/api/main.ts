@@ -18,8 +18,9 @@ const verifier = createAccessTokenVerifier({
   introspection: {
     clientId: api.client_id,
     clientSecret: api.client_secret,
-    // Short, so a revoked token stops working within seconds even though answers are cached.
-    cacheMaxTtlSeconds: Number(env.DEMO_API_CACHE_SECONDS ?? 10),
+    // 0: every call asks Gatehouse, so a token revoked at logout (here or by a back-channel
+    // logout in the app) is refused on the very next call. The API keeps no session of its own.
+    cacheMaxTtlSeconds: Number(env.DEMO_API_CACHE_SECONDS ?? 0),
   },
 });
 

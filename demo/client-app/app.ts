@@ -1,8 +1,10 @@
 // The demo client (the seed's Client-Server): routes for home, login, callback, profile,
-// refresh and logout. Tokens live in the server-side session; the browser gets a cookie only.
+// refresh and logout, and back-channel logout (backchannel-logout.ts). Tokens live in the
+// server-side session; the browser gets a cookie only.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthorizationResponseError, ResponseBodyError } from 'openid-client';
 import { timingSafeEqual } from 'node:crypto';
+import { backchannelLogoutPanel, registerBackchannelLogout, type BackchannelLogoutLog } from './backchannel-logout.js';
 import { callProtectedApi, tokenRefused } from './protected-api.js';
 import type { RelyingParty } from './relying-party.js';
 import { SessionStore, type Session } from './session-store.js';
@@ -17,6 +19,9 @@ export interface ClientAppOptions {
   now: () => number;
   logLevel?: string;
 }
+
+/** The app, and what its back-channel logout endpoint has received. */
+export type ClientApp = FastifyInstance & { backchannelLogouts: BackchannelLogoutLog };
 
 const cookieName = 'demo_session';
 /** Refresh a little before expiry so the API never sees a token that dies in flight. */
@@ -36,7 +41,7 @@ function problem(error: unknown): { error: string; code?: string } {
 const cspFor = (issuer: string) =>
   `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' ${new URL(issuer).origin}; frame-ancestors 'none'; base-uri 'none'`;
 
-export function buildClientApp(options: ClientAppOptions): FastifyInstance {
+export function buildClientApp(options: ClientAppOptions): ClientApp {
   const { relyingParty, now } = options;
   const csp = cspFor(relyingParty.issuer);
   const secureCookie = new URL(options.baseUrl).protocol === 'https:';
@@ -73,10 +78,14 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
   app.get('/assets/app.css', async (_request, reply) =>
     reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
 
+  const backchannelLogouts = registerBackchannelLogout(app, { relyingParty, sessions, now });
+
   app.get('/', async (request, reply) => {
     const user = sessions.find(cookieValue(request))?.user;
     const notice = (request.query as Record<string, string>).logged_out === '1' ? 'You are logged out, here and at Gatehouse. Your refresh token was revoked.' : undefined;
-    return html(reply, 200, homePage({ signedInAs: user ? String(user.claims.name ?? user.claims.sub) : undefined, notice }));
+    return html(reply, 200, homePage({
+      signedInAs: user ? String(user.claims.name ?? user.claims.sub) : undefined, notice, extra: backchannelLogoutPanel(backchannelLogouts.entries()),
+    }));
   });
 
   app.get('/login', async (request, reply) => {
@@ -188,5 +197,5 @@ export function buildClientApp(options: ClientAppOptions): FastifyInstance {
     return html(reply, 401, errorPage({ title: 'Your session has ended', code: error.error, description: 'Gatehouse no longer accepts this session. Please log in again.' }));
   }
 
-  return app;
+  return Object.assign(app, { backchannelLogouts });
 }

@@ -8,7 +8,9 @@ const port = Number(env.DEMO_APP_PORT ?? 4000);
 const baseUrl = env.DEMO_APP_URL ?? `http://localhost:${port}`;
 const issuer = env.DEMO_ISSUER ?? 'http://localhost:3000';
 const credentialsFile = env.DEMO_CLIENT_FILE ?? 'data/demo-client.json';
-const { client } = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { client: { client_id: string; client_secret: string } };
+// The demo's credentials file ({ client: … }), or what `gatehouse client create --json` printed (a second app).
+const saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { client?: { client_id: string; client_secret: string }; client_id: string; client_secret: string };
+const client = saved.client ?? saved;
 const now = () => Math.floor(Date.now() / 1000);
 
 const app = buildClientApp({

@@ -18,6 +18,10 @@ export interface RelyingPartyOptions {
 export interface RelyingParty {
   /** The authorization server's issuer identifier. */
   readonly issuer: string;
+  /** This app's client id: the `aud` of the logout tokens meant for it. */
+  readonly clientId: string;
+  /** The OP's jwks_uri from discovery, against which logout tokens are verified. */
+  jwksUri(): Promise<string>;
   /** The authorization URL to send the browser to (seed step 1), and what to remember for the callback. */
   startLogin(): Promise<{ url: URL; state: string; pending: PendingLogin }>;
   /** Validates the callback and exchanges the code (seed steps 4-7). Throws the library's errors. */
@@ -58,8 +62,11 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
 
   function signedInUser(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers, previous?: SignedInUser): SignedInUser {
     const now = options.now();
+    const claims = tokens.claims() ?? previous!.claims;
     return {
-      claims: tokens.claims() ?? previous!.claims,
+      claims,
+      // The OP session this login belongs to (OIDC Back-Channel Logout 1.0 §2.1): kept from the first ID token.
+      sid: previous?.sid ?? (typeof claims.sid === 'string' ? claims.sid : undefined),
       accessToken: tokens.access_token,
       accessTokenExpiresAt: now + (tokens.expiresIn() ?? 300),
       refreshToken: tokens.refresh_token ?? previous?.refreshToken,
@@ -70,6 +77,13 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
 
   return {
     issuer: options.issuer,
+    clientId: options.clientId,
+
+    async jwksUri() {
+      const uri = (await configuration()).serverMetadata().jwks_uri;
+      if (!uri) throw new Error('the issuer advertises no jwks_uri');
+      return uri;
+    },
 
     async startLogin() {
       const config = await configuration();

@@ -7,7 +7,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-function layout(title: string, body: string, signedInAs?: string): string {
+export function layout(title: string, body: string, signedInAs?: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -25,7 +25,8 @@ ${body}
 </html>`;
 }
 
-export function homePage({ signedInAs, notice }: { signedInAs?: string; notice?: string }): string {
+/** `extra`: panels (already HTML) shown below the steps. */
+export function homePage({ signedInAs, notice, extra = '' }: { signedInAs?: string; notice?: string; extra?: string }): string {
   const action = signedInAs
     ? '<a class="button primary" href="/me">See your profile</a>'
     : '<a class="button primary" href="/login">Log in with Gatehouse</a>';
@@ -43,7 +44,7 @@ ${notice ? `<p class="alert ok" role="status">${escapeHtml(notice)}</p>` : ''}
 <li>The tokens stay on this server; your browser only holds an opaque session cookie.</li>
 </ol>
 <div class="actions">${action}</div>
-</section>`, signedInAs);
+</section>${extra}`, signedInAs);
 }
 
 function claimValue(name: string, value: unknown): string {

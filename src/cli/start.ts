@@ -21,6 +21,9 @@ Options:
                   (config "migrate": false does the same; run 'gatehouse migrate' first)
   --allow-http-issuer   development only: accept an http issuer on any host
                   (env GATEHOUSE_ALLOW_HTTP_ISSUER=true)
+  --allow-loopback-fetch   development only: let back-channel logout reach relying parties
+                  on this machine (127.0.0.0/8, ::1), no other private address
+                  (env GATEHOUSE_ALLOW_LOOPBACK_FETCH=true)
 
 The ready line names the database by its absolute path; a new SQLite file is announced.
 
@@ -36,13 +39,13 @@ function parsePort(value: string | undefined): number | undefined {
 export async function start(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('start', args, {
     port: { type: 'string' }, host: { type: 'string' }, issuer: { type: 'string' }, 'no-migrate': { type: 'boolean' },
-    'allow-http-issuer': { type: 'boolean' },
+    'allow-http-issuer': { type: 'boolean' }, 'allow-loopback-fetch': { type: 'boolean' },
   });
   if (values.help) return printLine(startHelp);
   expectPositionals('start', positionals, []);
   const config = commandConfig(values, {
     port: parsePort(values.port), host: values.host, issuer: values.issuer, migrate: values['no-migrate'] ? false : undefined,
-    allowHttpIssuer: values['allow-http-issuer'],
+    allowHttpIssuer: values['allow-http-issuer'], allowLoopbackFetch: values['allow-loopback-fetch'],
   });
   const server = await startServer(config);
 

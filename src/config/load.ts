@@ -13,6 +13,7 @@ export const environmentVariables: Record<string, keyof ConfigInput> = {
   GATEHOUSE_HOST: 'host',
   GATEHOUSE_ISSUER: 'issuer',
   GATEHOUSE_ALLOW_HTTP_ISSUER: 'allowHttpIssuer',
+  GATEHOUSE_ALLOW_LOOPBACK_FETCH: 'allowLoopbackFetch',
   GATEHOUSE_DATABASE_URL: 'databaseUrl',
   GATEHOUSE_REDIS_URL: 'redisUrl',
   GATEHOUSE_DATABASE_POOL_SIZE: 'databasePoolSize',

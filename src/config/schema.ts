@@ -101,6 +101,11 @@ export const configSchema = z.object({
    * link-local, unique-local, CGNAT and multicast addresses, which are refused by default.
    */
   allowPrivateNetworkFetch: flag.default(false),
+  /**
+   * Development only: let outbound requests reach loopback addresses (127.0.0.0/8, ::1) and no
+   * other non-public one, for relying parties on the same machine (`npm run demo`).
+   */
+  allowLoopbackFetch: flag.default(false),
   /** Seconds an outbound request may take, to connect and in total (lib/outbound-fetch). */
   outboundTimeout: seconds.default(5),
   /** Attempts to deliver an outbox message (a back-channel logout token) before it is given up and logged. */

@@ -11,7 +11,7 @@ import { backchannelLogoutTopic, createBackchannelLogoutNotifier } from '../oidc
 import { backchannelLogoutDelivery } from './backchannel-logout-delivery.js';
 import { startOutboxWorker, type OutboxOutcome } from './worker.js';
 
-export type BackchannelLogoutConfig = Pick<Config, 'issuer' | 'allowPrivateNetworkFetch' | 'outboundTimeout' | 'outboxMaxAttempts'
+export type BackchannelLogoutConfig = Pick<Config, 'issuer' | 'allowPrivateNetworkFetch' | 'allowLoopbackFetch' | 'outboundTimeout' | 'outboxMaxAttempts'
   | 'outboxRetryDelay' | 'outboxPollInterval' | 'backchannelLogoutIncludeSub'>;
 
 export interface BackchannelLogoutDeps {
@@ -39,7 +39,7 @@ export function startBackchannelLogout(deps: BackchannelLogoutDeps): Backchannel
   const { config, storage, keys, clock, logger } = deps;
   const timeoutMs = config.outboundTimeout * 1000;
   const fetch = createOutboundFetch({
-    allowPrivateNetwork: config.allowPrivateNetworkFetch, connectTimeoutMs: timeoutMs, timeoutMs, maxResponseBytes: 64 * 1024,
+    allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs, maxResponseBytes: 64 * 1024,
   });
   const worker = startOutboxWorker({
     outbox: storage.outbox, clock, logger,

@@ -1,20 +1,25 @@
 // The demo client app in-process against a real Gatehouse and the demo API, sharing one manual
 // clock, so token expiry, refresh, logout revocation and session rules are checked without sleeping.
+// Its back-channel logout endpoint gets logout tokens signed with Gatehouse's own keys.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildClientApp } from '../../demo/client-app/app.js';
+import { generateKeyPair, SignJWT } from 'jose';
+import { buildClientApp, type ClientApp } from '../../demo/client-app/app.js';
+import type { BackchannelLogoutEntry } from '../../demo/client-app/backchannel-logout.js';
 import { createRelyingParty, type RelyingParty } from '../../demo/client-app/relying-party.js';
 import type { SignedInUser } from '../../demo/client-app/session-store.js';
 import { buildDemoApi } from '../../demo/api/app.js';
 import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
+import { logoutTokenClaims } from '../../src/oidc/backchannel-logout.js';
+import { randomToken } from '../../src/lib/random.js';
 import { ScriptedBrowser, decodeEntities, type Page } from '../support/browser.js';
 import { freePort, startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 
 let server: TestServer;
 let resourceServer: TestClient;
 let demoClient: TestClient;
-let clientApp: FastifyInstance;
+let clientApp: ClientApp;
 let api: FastifyInstance;
 let appUrl = '';
 let user: { username: string; password: string };
@@ -172,4 +177,136 @@ describe('demo client app', () => {
     assert.equal(page.status, 400);
     assert.match(page.body, /This login cannot be finished/);
   });
+});
+
+/** A logout token for the demo client signed with Gatehouse's active key; `change` edits the claims first. */
+async function logoutToken(target: { sid?: string; sub?: string }, change: (claims: Record<string, unknown>) => void = () => {}, header: Record<string, unknown> = { typ: 'logout+jwt' }): Promise<string> {
+  const claims = logoutTokenClaims({
+    issuer: server.issuer, clientId: demoClient.clientId, sid: target.sid ?? null, sub: target.sub ?? null,
+    jti: randomToken(18), now: server.clock(), ttl: 120,
+  });
+  change(claims);
+  return (await server.keys.signingKey()).sign(header, claims);
+}
+
+async function postLogout(body: string, contentType = 'application/x-www-form-urlencoded'): Promise<{ status: number; cacheControl: string | null; json: Record<string, unknown> | null; text: string }> {
+  const response = await fetch(`${appUrl}/backchannel-logout`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const text = await response.text();
+  let json: Record<string, unknown> | null = null;
+  try { json = JSON.parse(text) as Record<string, unknown>; } catch { /* not JSON */ }
+  return { status: response.status, cacheControl: response.headers.get('cache-control'), json, text };
+}
+
+const form = (token: string) => new URLSearchParams({ logout_token: token }).toString();
+
+/** The newest log entry once its token revocations are done (event-driven, no sleeping). */
+function settledEntry(): Promise<BackchannelLogoutEntry> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const entry = clientApp.backchannelLogouts.entries()[0];
+      if (entry && entry.tokensRevoked !== null) { unsubscribe(); resolve(entry); }
+    };
+    const unsubscribe = clientApp.backchannelLogouts.subscribe(check);
+    check();
+  });
+}
+
+describe('demo client app: back-channel logout endpoint (OpenID Connect Back-Channel Logout 1.0)', () => {
+  it('ends every session of the token\'s sid and no other, revokes their tokens, answers 200 with no-store, and shows it without the token (§2.6-§2.8)', async () => {
+    const a = await logIn();
+    const tokensA = issued.at(-1)!;
+    const b = await logIn();
+    assert.ok(tokensA.sid && issued.at(-1)!.sid && tokensA.sid !== issued.at(-1)!.sid, 'two browsers, two Gatehouse sessions');
+    const token = await logoutToken({ sid: tokensA.sid, sub: String(tokensA.claims.sub) });
+    const answer = await postLogout(form(token));
+    assert.equal(answer.status, 200);
+    assert.equal(answer.cacheControl, 'no-store');
+    assert.equal(answer.text, '');
+    assert.equal((await a.browser.request(`${appUrl}/me`)).headers.get('location'), '/', 'the session of that sid is gone');
+    assert.equal((await b.browser.request(`${appUrl}/me`)).status, 200, 'another Gatehouse session is untouched');
+
+    const entry = await settledEntry();
+    assert.deepEqual([entry.outcome, entry.sid, entry.sessionsEnded, entry.tokensRevoked], ['verified', tokensA.sid, 1, 2]);
+    assert.equal((await introspect(tokensA.refreshToken!)).active, false, 'the refresh token (offline_access survives a Gatehouse logout) is revoked');
+    assert.equal((await introspect(tokensA.accessToken)).active, false);
+    const log = await a.browser.request(`${appUrl}/backchannel-logouts`);
+    assert.match(log.body, new RegExp(`<code>${tokensA.sid}</code>`));
+    assert.match(log.body, /verified/);
+    const home = await a.browser.request(`${appUrl}/`);
+    assert.match(home.body, /Last received: [^<]*<span class="status ok">verified<\/span>, sid <code>/);
+    for (const page of [log.body, home.body]) {
+      assert.ok(!page.includes(token) && !page.includes(token.split('.')[2]!), 'the token is never shown');
+      assert.ok(!page.includes(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti), 'nor its whole jti');
+    }
+  });
+
+  it('refuses a replayed logout token with 400, by its jti (§2.6 step 7, §2.8)', async () => {
+    const { browser } = await logIn();
+    const token = await logoutToken({ sid: 'sid-of-no-session' });
+    assert.equal((await postLogout(form(token))).status, 200);
+    const replay = await postLogout(form(token));
+    assert.equal(replay.status, 400);
+    assert.equal(replay.cacheControl, 'no-store');
+    assert.equal(replay.json?.error, 'invalid_request');
+    assert.match(String(replay.json?.error_description), /jti replay/);
+    assert.equal((await browser.request(`${appUrl}/me`)).status, 200);
+  });
+
+  it('ends every session of the account when the token names only sub (§2.4, §2.7)', async () => {
+    const a = await logIn();
+    const b = await logIn();
+    const sub = String(issued.at(-1)!.claims.sub);
+    assert.equal((await postLogout(form(await logoutToken({ sub })))).status, 200);
+    assert.equal((await a.browser.request(`${appUrl}/me`)).headers.get('location'), '/');
+    assert.equal((await b.browser.request(`${appUrl}/me`)).headers.get('location'), '/');
+    // Earlier tests' sessions of the same user end too.
+    assert.ok((await settledEntry()).sessionsEnded >= 2);
+  });
+
+  const otherKey = generateKeyPair('RS256', { extractable: true });
+  const refused: Array<{ name: string; body: () => Promise<string>; contentType?: string; reason: RegExp }> = [
+    { name: 'an audience other than this client (§2.6 step 3)', body: async () => form(await logoutToken({ sid: 's' }, (c) => { c.aud = 'another-client'; })), reason: /aud/ },
+    { name: 'another issuer (§2.6 step 3)', body: async () => form(await logoutToken({ sid: 's' }, (c) => { c.iss = 'https://evil.example'; })), reason: /iss/ },
+    { name: 'an expired token (§2.6 step 3)', body: async () => form(await logoutToken({ sid: 's' }, (c) => { c.iat = Number(c.iat) - 3600; c.exp = Number(c.iat) + 120; })), reason: /exp|iat|age/ },
+    { name: 'a token issued too long ago (iat, §2.6 step 3)', body: async () => form(await logoutToken({ sid: 's' }, (c) => { c.iat = Number(c.iat) - 3600; })), reason: /iat|age/ },
+    { name: 'no back-channel logout event (§2.6 step 5)', body: async () => form(await logoutToken({ sid: 's' }, (c) => { c.events = { 'http://schemas.openid.net/event/other': {} }; })), reason: /event/ },
+    { name: 'a nonce, as an ID token would carry (§2.6 step 6)', body: async () => form(await logoutToken({ sid: 's' }, (c) => { c.nonce = 'n'; })), reason: /nonce/ },
+    { name: 'neither sid nor sub (§2.6 step 4)', body: async () => form(await logoutToken({ sid: 's' }, (c) => { delete c.sid; })), reason: /neither sub nor sid/ },
+    { name: 'a token whose typ is not logout+jwt (§2.4)', body: async () => form(await logoutToken({ sid: 's' }, () => {}, { typ: 'JWT' })), reason: /typ/ },
+    {
+      name: 'a forged signature: right claims and kid, another key (§2.6 step 2)',
+      body: async () => {
+        const { privateKey } = await otherKey;
+        const kid = (await server.keys.signingKey()).kid;
+        const claims = logoutTokenClaims({ issuer: server.issuer, clientId: demoClient.clientId, sid: 's', sub: null, jti: randomToken(18), now: server.clock(), ttl: 120 });
+        return form(await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'logout+jwt' }).sign(privateKey));
+      },
+      reason: /signature/,
+    },
+    {
+      name: 'an unsigned token (alg none)',
+      body: async () => {
+        const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const claims = logoutTokenClaims({ issuer: server.issuer, clientId: demoClient.clientId, sid: 's', sub: null, jti: randomToken(18), now: server.clock(), ttl: 120 });
+        return form(`${segment({ alg: 'none', typ: 'logout+jwt' })}.${segment(claims)}.`);
+      },
+      reason: /invalid/,
+    },
+    { name: 'something that is not a JWT', body: async () => form('not-a-jwt'), reason: /invalid/ },
+    { name: 'a form without logout_token (§2.5)', body: async () => 'token=x', reason: /logout_token/ },
+    { name: 'a JSON body instead of a form (§2.5)', body: async () => JSON.stringify({ logout_token: await logoutToken({ sid: 's' }) }), contentType: 'application/json', reason: /logout_token/ },
+  ];
+  for (const { name, body, contentType, reason } of refused) {
+    it(`answers 400 with a JSON error and ends no session for ${name} (§2.8)`, async () => {
+      const { browser } = await logIn();
+      const answer = await postLogout(await body(), contentType);
+      assert.equal(answer.status, 400, answer.text);
+      assert.equal(answer.cacheControl, 'no-store');
+      assert.equal(answer.json?.error, 'invalid_request');
+      assert.match(String(answer.json?.error_description), reason);
+      assert.equal((await browser.request(`${appUrl}/me`)).status, 200, 'still signed in');
+      const entry = clientApp.backchannelLogouts.entries()[0]!;
+      assert.deepEqual([entry.outcome, entry.sid, entry.sessionsEnded], ['refused', undefined, 0]);
+    });
+  }
 });

@@ -1,7 +1,8 @@
 // Which IP addresses an outbound request may reach: the public internet only, unless configured.
 // Private (RFC 1918), loopback, link-local, CGNAT (RFC 6598), unique-local (RFC 4193), multicast,
 // documentation and reserved ranges are refused (IANA special-purpose registries, RFC 6890), and
-// an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged by its IPv4 address.
+// an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged by its IPv4 address. Loopback alone
+// (127.0.0.0/8, ::1) can be allowed on its own, for relying parties on the same machine.
 import { BlockList, isIP } from 'node:net';
 
 const ipv4Ranges: ReadonlyArray<[string, number]> = [
@@ -29,6 +30,10 @@ function mappedIpv4(address: string): string | null {
   return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
 /** True when `address` (an IP literal) is outside the public internet; anything not an IP is refused too. */
 export function isNonPublicAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
@@ -38,4 +43,15 @@ export function isNonPublicAddress(address: string): boolean {
   const mapped = mappedIpv4(bare);
   if (mapped !== null) return nonPublic.check(mapped, 'ipv4');
   return nonPublic.check(bare, 'ipv6');
+}
+
+/** True when `address` (an IP literal) is this machine's loopback: 127.0.0.0/8, ::1, or ::ffff:127.x.y.z. */
+export function isLoopbackAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const family = isIP(bare);
+  if (family === 4) return loopback.check(bare, 'ipv4');
+  if (family !== 6) return false;
+  const mapped = mappedIpv4(bare);
+  if (mapped !== null) return loopback.check(mapped, 'ipv4');
+  return loopback.check(bare, 'ipv6');
 }

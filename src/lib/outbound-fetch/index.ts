@@ -1,4 +1,4 @@
 // Outbound HTTP with timeouts, size limits, no redirects and public addresses only.
 export { createOutboundFetch, OutboundFetchError, type OutboundFetch, type OutboundFetchFailure, type OutboundFetchOptions,
   type OutboundRequest, type OutboundResponse } from './outbound-fetch.js';
-export { isNonPublicAddress } from './address-policy.js';
+export { isLoopbackAddress, isNonPublicAddress } from './address-policy.js';

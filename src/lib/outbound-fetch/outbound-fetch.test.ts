@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOutboundFetch, isNonPublicAddress, type OutboundFetchOptions } from './index.js';
+import { createOutboundFetch, isLoopbackAddress, isNonPublicAddress, type OutboundFetchOptions } from './index.js';
 
 const allowed: OutboundFetchOptions = { allowPrivateNetwork: true, connectTimeoutMs: 5000, timeoutMs: 5000, maxResponseBytes: 1024 };
 
@@ -69,6 +69,21 @@ describe('outbound fetch', () => {
     assert.deepEqual(received, []);
   });
 
+  it('with allowLoopback, reaches loopback by IP literal, IPv4-mapped IPv6 or name, and still refuses every other non-public address', async () => {
+    received.length = 0;
+    const fetch = createOutboundFetch({ ...allowed, allowPrivateNetwork: false, allowLoopback: true });
+    const port = new URL(base).port;
+    for (const url of [`${base}/ok`, `http://[::ffff:127.0.0.1]:${port}/ok`, `http://localhost:${port}/ok`]) {
+      assert.equal((await fetch({ url, method: 'GET' })).status, 200, url);
+    }
+    assert.equal(received.length, 3);
+    // Refused before any connection: private, link-local (cloud metadata), CGNAT, unique-local, mapped private.
+    for (const host of ['10.0.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '[fd00::1]', '[::ffff:10.0.0.1]', '0.0.0.0']) {
+      await assert.rejects(fetch({ url: `http://${host}:${port}/ok`, method: 'GET' }), { reason: 'forbidden_address' }, host);
+    }
+    assert.equal(received.length, 3);
+  });
+
   it('refuses other schemes and malformed URLs', async () => {
     const fetch = createOutboundFetch(allowed);
     await assert.rejects(fetch({ url: 'file:///etc/passwd', method: 'GET' }), { reason: 'invalid_url' });
@@ -87,5 +102,16 @@ describe('non-public addresses', () => {
   ];
   for (const [address, expected] of cases) {
     it(`${address} is ${expected ? 'refused' : 'public'}`, () => assert.equal(isNonPublicAddress(address), expected));
+  }
+});
+
+describe('loopback addresses (allowLoopback)', () => {
+  const cases: Array<[string, boolean]> = [
+    ['127.0.0.1', true], ['127.1.2.3', true], ['::1', true], ['[::1]', true], ['::ffff:127.0.0.1', true], ['::ffff:7f00:1', true],
+    ['0.0.0.0', false], ['::', false], ['10.0.0.1', false], ['169.254.169.254', false], ['fe80::1', false], ['::ffff:10.0.0.1', false],
+    ['128.0.0.1', false], ['8.8.8.8', false], ['localhost', false], ['not-an-ip', false],
+  ];
+  for (const [address, expected] of cases) {
+    it(`${address} is ${expected ? '' : 'not '}loopback`, () => assert.equal(isLoopbackAddress(address), expected));
   }
 });

@@ -3,16 +3,19 @@
 // response size limit, never follows a redirect (a 3xx is a failure), and reaches only public
 // addresses unless configured: the check runs on the address actually connected to (the socket's
 // own DNS lookup), so a name that re-resolves to 127.0.0.1 after a check (DNS rebinding) is still
-// refused. Knows nothing of OAuth.
+// refused. Loopback alone can be allowed (`allowLoopback`), for relying parties on the same
+// machine. Knows nothing of OAuth.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { isNonPublicAddress } from './address-policy.js';
+import { isLoopbackAddress, isNonPublicAddress } from './address-policy.js';
 
 export interface OutboundFetchOptions {
   /** Allow private, loopback, link-local… targets (development and tests only). */
   allowPrivateNetwork: boolean;
+  /** Allow loopback targets (127.0.0.0/8, ::1) and no other non-public address (development on one machine). */
+  allowLoopback?: boolean;
   /** Milliseconds to establish the connection (TCP, and TLS for https). */
   connectTimeoutMs: number;
   /** Milliseconds for the whole exchange, connect to last byte. */
@@ -48,20 +51,28 @@ export type OutboundFetch = (request: OutboundRequest) => Promise<OutboundRespon
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** A `lookup` for net.connect that drops non-public addresses, so the socket never reaches one. */
-function publicOnlyLookup(hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback): void {
-  dnsLookup(hostname, { family: options.family as 4 | 6 | 0 | undefined ?? 0, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const allowed = addresses.filter((a) => !isNonPublicAddress(a.address));
-    if (allowed.length === 0) {
-      return callback(new OutboundFetchError('forbidden_address', `${hostname} resolves only to non-public addresses`), []);
-    }
-    if (options.all) return callback(null, allowed);
-    callback(null, allowed[0]!.address, allowed[0]!.family);
-  });
+type AddressFilter = (address: string) => boolean;
+
+/** A `lookup` for net.connect that drops refused addresses, so the socket never reaches one. */
+function filteringLookup(refused: AddressFilter) {
+  return (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback): void => {
+    dnsLookup(hostname, { family: options.family as 4 | 6 | 0 | undefined ?? 0, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const allowed = addresses.filter((a) => !refused(a.address));
+      if (allowed.length === 0) {
+        return callback(new OutboundFetchError('forbidden_address', `${hostname} resolves only to non-public addresses`), []);
+      }
+      if (options.all) return callback(null, allowed);
+      callback(null, allowed[0]!.address, allowed[0]!.family);
+    });
+  };
 }
 
 export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetch {
+  const refused: AddressFilter | null = options.allowPrivateNetwork ? null
+    : options.allowLoopback ? (address) => isNonPublicAddress(address) && !isLoopbackAddress(address)
+      : isNonPublicAddress;
+  const lookup = refused ? filteringLookup(refused) : null;
   return (request) => new Promise<OutboundResponse>((resolve, reject) => {
     let url: URL;
     try {
@@ -74,7 +85,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // An IP literal is connected to without a lookup: check it here.
-    if (!options.allowPrivateNetwork && isIP(host) !== 0 && isNonPublicAddress(host)) {
+    if (refused && isIP(host) !== 0 && refused(host)) {
       return reject(new OutboundFetchError('forbidden_address', `${host} is not a public address`));
     }
     const transport = url.protocol === 'https:' ? https : http;
@@ -90,7 +101,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       method: request.method,
       headers: { ...request.headers, ...(request.body !== undefined ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}) },
       agent: false,
-      ...(options.allowPrivateNetwork ? {} : { lookup: publicOnlyLookup as unknown as typeof dnsLookup }),
+      ...(lookup ? { lookup: lookup as unknown as typeof dnsLookup } : {}),
     });
     const total = setTimeout(() => fail(new OutboundFetchError('timeout', `${url.host} did not answer within ${options.timeoutMs} ms`)), options.timeoutMs);
     req.on('socket', (socket) => {

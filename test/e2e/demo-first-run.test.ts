@@ -1,0 +1,72 @@
+// The demo's first-run setup (demo/first-run.ts) through the real `gatehouse` CLI: a fresh data
+// folder gets a demo client with both logout addresses; a registration made by an older demo
+// (neither address) gains them and keeps its id and secret; a second run changes nothing.
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ensureDemoRegistration, type DemoCredentials } from '../../demo/first-run.js';
+
+const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const redirectUri = 'http://localhost:4999/callback';
+const dirs: string[] = [];
+
+async function gatehouse(dataDir: string, args: string[], stdin?: string): Promise<string> {
+  const child = promisify(execFile)(process.execPath, [cli, ...args, '--database', `sqlite:${join(dataDir, 'demo.db')}`], { encoding: 'utf8' });
+  if (stdin !== undefined) child.child.stdin!.end(`${stdin}\n`);
+  return (await child).stdout;
+}
+
+interface ListedClient { client_id: string; post_logout_redirect_uris: string[]; backchannel_logout_uri?: string; backchannel_logout_session_required?: boolean }
+const listClients = async (dataDir: string) => JSON.parse(await gatehouse(dataDir, ['client', 'list', '--json'])) as ListedClient[];
+
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-first-run-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('demo first run', () => {
+  after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
+
+  it('registers the demo client with its post-logout redirect URI and back-channel logout URI, session required (Back-Channel Logout 1.0 §2.2)', async () => {
+    const dir = dataDir();
+    const credentials = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri });
+    const client = (await listClients(dir)).find((c) => c.client_id === credentials.client.client_id)!;
+    assert.deepEqual(client.post_logout_redirect_uris, ['http://localhost:4999/?logged_out=1']);
+    assert.equal(client.backchannel_logout_uri, 'http://localhost:4999/backchannel-logout');
+    assert.equal(client.backchannel_logout_session_required, true);
+  });
+
+  it('adds both logout addresses to a registration made by an older demo, keeping its id and secret; a second run changes nothing', async () => {
+    const dir = dataDir();
+    const old = JSON.parse(await gatehouse(dir, ['client', 'create', '--name', 'Demo app', '--redirect-uri', redirectUri,
+      '--scope', 'openid profile email offline_access', '--json'])) as DemoCredentials['client'];
+    const api = JSON.parse(await gatehouse(dir, ['client', 'create', '--name', 'Demo API', '--grant-type', 'client_credentials',
+      '--scope', 'openid', '--json'])) as DemoCredentials['api'];
+    const user = { username: 'demo', password: 'demo-older-password' };
+    await gatehouse(dir, ['user', 'create', '--username', 'demo', '--password-stdin'], user.password);
+    const saved: DemoCredentials = {
+      redirect_uri: redirectUri, client: { client_id: old.client_id, client_secret: old.client_secret },
+      api: { client_id: api.client_id, client_secret: api.client_secret }, user,
+    };
+    writeFileSync(join(dir, 'demo-client.json'), JSON.stringify(saved));
+    assert.equal((await listClients(dir)).find((c) => c.client_id === old.client_id)!.backchannel_logout_uri, undefined);
+
+    const credentials = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri });
+    assert.deepEqual(credentials, saved, 'same client, secret, API client and user');
+    const clients = await listClients(dir);
+    assert.equal(clients.length, 2, 'nothing new registered');
+    const client = clients.find((c) => c.client_id === old.client_id)!;
+    assert.deepEqual(client.post_logout_redirect_uris, ['http://localhost:4999/?logged_out=1']);
+    assert.equal(client.backchannel_logout_uri, 'http://localhost:4999/backchannel-logout');
+    assert.equal(client.backchannel_logout_session_required, true);
+
+    assert.deepEqual(await ensureDemoRegistration({ cli, dataDir: dir, redirectUri }), saved);
+    assert.deepEqual(await listClients(dir), clients);
+  });
+});
