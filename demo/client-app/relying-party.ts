@@ -13,11 +13,18 @@ export interface RelyingPartyOptions {
   now: () => number;
   /** Registered post_logout_redirect_uri: with it, logging out also ends the Gatehouse session (RP-Initiated Logout 1.0). */
   postLogoutRedirectUri?: string;
+  /** openid-client's customFetch hook; the playground records the exchanges through it. */
+  customFetch?: client.CustomFetch;
 }
 
 export interface RelyingParty {
   /** The authorization server's issuer identifier. */
   readonly issuer: string;
+  readonly clientId: string;
+  /** Gatehouse's discovery document (OIDC Discovery 1.0 §3). */
+  metadata(): Promise<client.ServerMetadata>;
+  /** RFC 7662, as this client: is the token still active? */
+  introspect(token: string): Promise<{ active: boolean }>;
   /** The authorization URL to send the browser to (seed step 1), and what to remember for the callback. */
   startLogin(): Promise<{ url: URL; state: string; pending: PendingLogin }>;
   /** Validates the callback and exchanges the code (seed steps 4-7). Throws the library's errors. */
@@ -48,6 +55,7 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
       // openid-client trusts TLS for code-flow ID tokens by default (OIDC Core §3.1.3.7 (6));
       // the demo checks the JWS signature against the JWKS too, as its pages claim.
       client.enableNonRepudiationChecks(config);
+      if (options.customFetch) config[client.customFetch] = options.customFetch;
       return config;
     }, (error: unknown) => {
       discovered = null;
@@ -70,6 +78,15 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
 
   return {
     issuer: options.issuer,
+    clientId: options.clientId,
+
+    async metadata() {
+      return (await configuration()).serverMetadata();
+    },
+
+    async introspect(token) {
+      return client.tokenIntrospection(await configuration(), token);
+    },
 
     async startLogin() {
       const config = await configuration();
