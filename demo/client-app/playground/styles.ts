@@ -2,7 +2,7 @@
 // the lanes of the sequence diagram and the arrows between them, on top of the app's colours.
 export const playgroundStylesheet = `main { max-width: 64rem; }
 .lanes, .arrow { display: grid; grid-template-columns: repeat(8, 1fr); list-style: none; padding: 0; margin: 0; }
-.lanes { position: sticky; top: 0; background: var(--card); border-bottom: 2px solid var(--border); z-index: 1; }
+.lanes { border-bottom: 2px solid var(--border); }
 .lane { grid-column: span 2; text-align: center; font-weight: 700; padding: .5rem .25rem; overflow-wrap: anywhere; }
 ol.sequence { list-style: none; padding: 0; margin: 0; }
 section.panel { overflow-wrap: anywhere; }
