@@ -218,7 +218,7 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
     await context.close();
   });
 
-  it('fits a 390 px wide screen: no horizontal scrolling on the playground', async () => {
+  it('fits a 390 px wide screen with no sideways scrolling, and every "why" control is reachable by keyboard', async () => {
     const { context, page, seen } = await openContext(390);
     await page.goto(`${demo.appUrl}/playground`);
     await signInFromPlayground(page, true);
@@ -227,6 +227,15 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
       .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
       .map((e) => e.tagName + '.' + e.className).slice(0, 5)`);
     assert.deepEqual(wider, [], 'nothing reaches past the right edge');
+    // Keyboard only: Tab reaches every "why" control, in reading order.
+    const reached: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate<string>('(document.activeElement && document.activeElement.textContent || "").trim()'));
+    }
+    const controls = ['Send the spent code again', 'Sign in again, redeem with a wrong verifier', 'Sign in again, come back with a changed state',
+      'Refresh, then replay the old refresh token', 'Ask Gatehouse to send the code to https://attacker.example/callback', 'Sign out here and at Gatehouse'];
+    assert.deepEqual([...new Set(reached.filter((name) => controls.includes(name)))], controls);
     await shot(page, 'playground-02-narrow');
     await assertNothingUsable(context, page, seen);
     await context.close();
