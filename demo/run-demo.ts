@@ -102,6 +102,9 @@ Gatehouse demo is running.
     password: ${credentials.user.password}
   (demo mode only: these are stored in ${resolve(dataDir, 'demo-client.json')})
 
+  New here? Start at the playground, ${appUrl}/playground: it draws the seven steps of
+  the Authorization Code flow from your own sign-in, and lets you break each rule to see why it exists.
+
   Gatehouse (authorization server): ${issuer}
   Protected API:                    ${apiUrl}
 

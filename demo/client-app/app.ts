@@ -6,6 +6,7 @@ import { AuthorizationResponseError, ResponseBodyError } from 'openid-client';
 import { timingSafeEqual } from 'node:crypto';
 import { backchannelLogoutPanel, registerBackchannelLogout, type BackchannelLogoutLog } from './backchannel-logout.js';
 import { callProtectedApi, tokenRefused } from './protected-api.js';
+import { registerPlayground } from './playground/index.js';
 import type { RelyingParty } from './relying-party.js';
 import { SessionStore, type Session } from './session-store.js';
 import { stylesheet } from './styles.js';
@@ -75,6 +76,12 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
   const csrfMatches = (session: Session, sent: unknown) => typeof sent === 'string'
     && sent.length === session.csrfToken.length && timingSafeEqual(Buffer.from(sent), Buffer.from(session.csrfToken));
 
+  const playground = registerPlayground(app, {
+    relyingParty, apiUrl: options.apiUrl, now, csrfMatches, html,
+    findSession: (request) => sessions.find(cookieValue(request)),
+    refused: (reply) => html(reply, 403, errorPage({ title: 'Request refused', description: 'The form was not sent from this app.' })),
+  });
+
   app.get('/assets/app.css', async (_request, reply) =>
     reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet));
 
@@ -102,6 +109,7 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
     // A few tabs may log in at once; older unfinished attempts are dropped.
     if (session.pending.size >= 5) session.pending.delete(session.pending.keys().next().value!);
     session.pending.set(login.state, login.pending);
+    playground.loginStarted(session, login, (request.query as Record<string, unknown>).from);
     setCookie(reply, id);
     return reply.redirect(login.url.href, 303);
   });
@@ -115,8 +123,11 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
       return html(reply, 400, errorPage({ title: 'This login cannot be finished', description: 'It was started in another browser, has already been used, or has expired. Please log in again.' }));
     }
     session.pending.delete(state);
+    const callbackUrl = new URL(request.url, options.baseUrl);
+    const experiment = playground.experimentOf(session, state);
+    if (experiment) return reply.redirect(await playground.runExperiment(session, experiment, callbackUrl, state, pending), 303);
     try {
-      session.user = await relyingParty.finishLogin(new URL(request.url, options.baseUrl), state, pending);
+      session.user = await playground.recordSignIn(session, callbackUrl, () => relyingParty.finishLogin(callbackUrl, state, pending));
     } catch (error) {
       if (error instanceof AuthorizationResponseError || error instanceof ResponseBodyError) {
         request.log.info({ error: error.error }, 'authorization did not complete');
@@ -127,7 +138,7 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
     }
     setCookie(reply, sessions.rotate(id, session));
     // Off the callback URL at once, so the one-time code is not left in history or reloaded.
-    return reply.redirect('/me', 303);
+    return reply.redirect(playground.landingAfterSignIn(session, state) ?? '/me', 303);
   });
 
   app.get('/me', async (request, reply) => {
@@ -166,13 +177,14 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
     if (!session) return reply.redirect('/', 303);
     if (!csrfMatches(session, (request.body as Record<string, unknown> | undefined)?.csrf_token)) return html(reply, 403, errorPage({ title: 'Request refused', description: 'The form was not sent from this app.' }));
     const user = session.user;
+    const fromPlayground = (request.body as Record<string, unknown> | undefined)?.from === 'playground';
     sessions.destroy(id);
-    clearCookie(reply);
     let endSession: URL | null = null;
     if (user) {
       // Revoking the refresh token ends the grant's future (RFC 7009 §2); the access token too, so it dies now.
-      const revocations = [user.refreshToken && relyingParty.revoke(user.refreshToken, 'refresh_token'), relyingParty.revoke(user.accessToken, 'access_token')];
-      for (const result of await Promise.allSettled(revocations)) {
+      const revocations = await playground.recordLogout(session, fromPlayground, () => Promise.allSettled([
+        user.refreshToken && relyingParty.revoke(user.refreshToken, 'refresh_token'), relyingParty.revoke(user.accessToken, 'access_token')]));
+      for (const result of revocations) {
         if (result.status === 'rejected') request.log.warn(problem(result.reason), 'token revocation failed');
       }
       // Then Gatehouse ends its own session, so the next "Log in" asks for the password again
@@ -181,6 +193,14 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
         request.log.warn(problem(error), 'end_session_endpoint unavailable');
         return null;
       });
+    }
+    if (fromPlayground) {
+      // The playground keeps its record of this sign-out in a fresh session that holds no user.
+      const next = sessions.create();
+      playground.loggedOut(session, next.session, endSession);
+      setCookie(reply, next.id);
+    } else {
+      clearCookie(reply);
     }
     return reply.redirect(endSession?.toString() ?? '/?logged_out=1', 303);
   });

@@ -1,6 +1,7 @@
 // Process entry of the demo client app: configuration from the environment, then listen.
 import { readFileSync } from 'node:fs';
 import { buildClientApp } from './app.js';
+import { recordingFetch } from './playground/index.js';
 import { createRelyingParty } from './relying-party.js';
 
 const env = process.env;
@@ -22,6 +23,8 @@ const app = buildClientApp({
     issuer, clientId: client.client_id, clientSecret: client.client_secret,
     redirectUri: `${baseUrl}/callback`, scope: 'openid profile email offline_access', now,
     postLogoutRedirectUri: `${baseUrl}/?logged_out=1`,
+    // The playground shows what the Client-Server sent and received; it records through this.
+    customFetch: recordingFetch,
   }),
 });
 await app.listen({ port, host: env.DEMO_HOST ?? '127.0.0.1' });

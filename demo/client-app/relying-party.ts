@@ -13,6 +13,8 @@ export interface RelyingPartyOptions {
   now: () => number;
   /** Registered post_logout_redirect_uri: with it, logging out also ends the Gatehouse session (RP-Initiated Logout 1.0). */
   postLogoutRedirectUri?: string;
+  /** openid-client's customFetch hook; the playground records the exchanges through it. */
+  customFetch?: client.CustomFetch;
 }
 
 export interface RelyingParty {
@@ -22,6 +24,10 @@ export interface RelyingParty {
   readonly clientId: string;
   /** The OP's jwks_uri from discovery, against which logout tokens are verified. */
   jwksUri(): Promise<string>;
+  /** Gatehouse's discovery document (OIDC Discovery 1.0 §3). */
+  metadata(): Promise<client.ServerMetadata>;
+  /** RFC 7662, as this client: is the token still active? */
+  introspect(token: string): Promise<{ active: boolean }>;
   /** The authorization URL to send the browser to (seed step 1), and what to remember for the callback. */
   startLogin(): Promise<{ url: URL; state: string; pending: PendingLogin }>;
   /** Validates the callback and exchanges the code (seed steps 4-7). Throws the library's errors. */
@@ -52,6 +58,7 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
       // openid-client trusts TLS for code-flow ID tokens by default (OIDC Core §3.1.3.7 (6));
       // the demo checks the JWS signature against the JWKS too, as its pages claim.
       client.enableNonRepudiationChecks(config);
+      if (options.customFetch) config[client.customFetch] = options.customFetch;
       return config;
     }, (error: unknown) => {
       discovered = null;
@@ -83,6 +90,14 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
       const uri = (await configuration()).serverMetadata().jwks_uri;
       if (!uri) throw new Error('the issuer advertises no jwks_uri');
       return uri;
+    },
+
+    async metadata() {
+      return (await configuration()).serverMetadata();
+    },
+
+    async introspect(token) {
+      return client.tokenIntrospection(await configuration(), token);
     },
 
     async startLogin() {

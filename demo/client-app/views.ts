@@ -7,7 +7,8 @@ export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-export function layout(title: string, body: string, signedInAs?: string): string {
+/** The page frame every demo page shares; `stylesheets` adds page-specific ones (same origin, for the CSP). */
+export function layout(title: string, body: string, signedInAs?: string, stylesheets: string[] = []): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -15,7 +16,7 @@ export function layout(title: string, body: string, signedInAs?: string): string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Demo app</title>
 <link rel="stylesheet" href="/assets/app.css">
-</head>
+${stylesheets.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">\n`).join('')}</head>
 <body>
 <header class="site"><div class="inner"><a class="brand" href="/">Demo app</a>${signedInAs ? `<span>Signed in as <strong>${escapeHtml(signedInAs)}</strong></span>` : '<span>Not signed in</span>'}</div></header>
 <main>
@@ -35,15 +36,17 @@ export function homePage({ signedInAs, notice, extra = '' }: { signedInAs?: stri
 <p class="lead">A server-side web application that signs you in with Gatehouse using the OAuth 2.0 Authorization Code flow with OpenID Connect.</p>
 ${notice ? `<p class="alert ok" role="status">${escapeHtml(notice)}</p>` : ''}
 <section class="panel" aria-labelledby="how">
-<h2 id="how">What happens when you log in</h2>
+<h2 id="how">What happens when you log in: the seven steps</h2>
 <ol class="steps">
-<li>This app redirects your browser to Gatehouse, the authorization server.</li>
+<li>This app (the Client-Server) needs your authorization and redirects your browser to Gatehouse, the authorization server.</li>
 <li>Gatehouse asks for your username and password, then whether to share your profile with this app.</li>
-<li>Gatehouse sends your browser back here with a one-time authorization code.</li>
-<li>This app's server exchanges the code, with its client secret, for an ID token and an access token.</li>
-<li>The tokens stay on this server; your browser only holds an opaque session cookie.</li>
+<li>Gatehouse sends your browser back with a one-time authorization code.</li>
+<li>Your browser brings the code to this app's server.</li>
+<li>This app's server sends the code, with its client id and secret, to Gatehouse's token endpoint.</li>
+<li>Gatehouse checks all three and answers with an ID token and an access token.</li>
+<li>This app keeps the tokens on its server and calls the protected API for you; your browser only holds an opaque session cookie.</li>
 </ol>
-<div class="actions">${action}</div>
+<div class="actions">${action}<a class="button secondary" href="/playground">Open the playground: watch your own sign-in, step by step</a></div>
 </section>${extra}`, signedInAs);
 }
 

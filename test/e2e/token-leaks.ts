@@ -12,3 +12,8 @@ const patterns: { kind: string; pattern: RegExp }[] = [
 export function findTokens(where: string, text: string): string[] {
   return patterns.filter(({ pattern }) => pattern.test(text)).map(({ kind }) => `${where}: ${kind}`);
 }
+
+/** Every authorization code in `text` (Gatehouse's codes carry the gh_ac_ prefix). */
+export function findCodes(text: string): string[] {
+  return [...text.matchAll(/gh_ac_[A-Za-z0-9_-]{10,}/g)].map((match) => match[0]);
+}
