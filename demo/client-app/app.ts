@@ -79,6 +79,8 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
   const playground = registerPlayground(app, {
     relyingParty, apiUrl: options.apiUrl, now, csrfMatches, html,
     findSession: (request) => sessions.find(cookieValue(request)),
+    // Called at request time only, once the back-channel endpoint below is registered.
+    logoutTokenFor: (sid) => backchannelLogouts.decodedFor(sid),
     refused: (reply) => html(reply, 403, errorPage({ title: 'Request refused', description: 'The form was not sent from this app.' })),
   });
 

@@ -7,6 +7,7 @@
 // What arrived is kept in a short log, shown at /backchannel-logouts and on the home page — the
 // token itself never: the jti is shortened, the signature never shown.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { createLogoutTokenVerifier, LogoutTokenError, type LogoutTokenVerifier } from '../../src/resource-server/index.js';
 import type { RelyingParty } from './relying-party.js';
 import type { Session, SessionStore } from './session-store.js';
@@ -34,9 +35,21 @@ export interface BackchannelLogoutEntry {
   tokensRevoked: number | null;
 }
 
+/** A verified logout token, decoded, for the playground: header and payload, never the token itself. */
+export interface DecodedLogoutToken {
+  receivedAt: number;
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** A prefix and the length of the compact JWT. */
+  masked: string;
+  jwksUri: string;
+}
+
 /** What the endpoint has received, newest first; another page (the playground) can show it too. */
 export interface BackchannelLogoutLog {
   entries(): readonly BackchannelLogoutEntry[];
+  /** The last verified logout token for `sid`, decoded (the last 50 verified tokens are kept). */
+  decodedFor(sid: string): DecodedLogoutToken | undefined;
   /** Calls `listener` whenever an entry is added or completed; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }
@@ -65,8 +78,12 @@ export function registerBackchannelLogout(app: FastifyInstance, options: Backcha
     changed();
     return entry;
   };
+  // Decoded verified tokens by sid, oldest first; bounded, so a flood of logouts cannot grow memory.
+  const decoded = new Map<string, DecodedLogoutToken>();
+  const maxDecoded = 50;
   const log: BackchannelLogoutLog = {
     entries: () => entries,
+    decodedFor: (sid) => decoded.get(sid),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -75,8 +92,9 @@ export function registerBackchannelLogout(app: FastifyInstance, options: Backcha
 
   // Built on first use, from discovery: the jwks_uri and this client's id. A failed discovery is tried again next time.
   let verifier: Promise<LogoutTokenVerifier> | null = null;
+  let verifiedWith = '';
   const logoutTokens = () => {
-    verifier ??= relyingParty.jwksUri().then(
+    verifier ??= relyingParty.jwksUri().then((jwksUri) => { verifiedWith = jwksUri; return jwksUri; }).then(
       (jwksUri) => createLogoutTokenVerifier({ issuer: relyingParty.issuer, clientId: relyingParty.clientId, jwksUri, now }),
       (error: unknown) => { verifier = null; throw error; },
     );
@@ -125,6 +143,15 @@ export function registerBackchannelLogout(app: FastifyInstance, options: Backcha
         return refuse(reply, 503, 'temporarily_unavailable', 'the logout token could not be checked now; try again');
       }
       const { sid, sub, jti } = verified;
+      if (sid !== undefined) {
+        decoded.delete(sid);
+        decoded.set(sid, {
+          receivedAt: now(), header: decodeProtectedHeader(logoutToken) as Record<string, unknown>,
+          payload: decodeJwt(logoutToken) as Record<string, unknown>,
+          masked: `${logoutToken.slice(0, 8)}… (${logoutToken.length} characters)`, jwksUri: verifiedWith,
+        });
+        if (decoded.size > maxDecoded) decoded.delete(decoded.keys().next().value!);
+      }
       const ended = sessions.endSessions({ ...(sid !== undefined ? { sid } : {}), ...(sub !== undefined ? { sub } : {}) });
       const entry = record({
         receivedAt: now(), outcome: 'verified', ...(sid !== undefined ? { sid } : {}), ...(sub !== undefined ? { sub } : {}),

@@ -112,6 +112,7 @@ async function signInFromPlayground(page: Page, withPassword: boolean): Promise<
   await backOnPlayground(page);
 }
 
+const logoutKid = (shown: string) => /"kid": "([^"]+)"/.exec(shown)?.[1];
 const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? '';
 
 describe('the playground in a real browser, JavaScript off (issue 11)', () => {
@@ -201,6 +202,8 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
 
     // Sign out: revocations, then RP-initiated logout at Gatehouse, then back.
     await signInFromPlayground(page, false);
+    const sid = /"sid": "([^"]+)"/.exec(await text(page, '#step-6'))?.[1];
+    assert.ok(sid, 'the ID token of step 6 carries a sid');
     await page.getByRole('button', { name: 'Sign out here and at Gatehouse' }).click();
     await page.waitForURL(`${demo.issuer}/end_session?**`);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -210,6 +213,22 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
     assert.match(signOut, /Signed out/);
     assert.equal((signOut.match(/\/revoke/g) ?? []).length >= 2, true, 'both revocations shown');
     assert.match(signOut, /post_logout_redirect_uri/);
+    // The back-channel logout token comes from Gatehouse's outbox, asynchronously: reload until it is there.
+    const deadline = Date.now() + 120_000;
+    while (await page.locator('#logout-token').count() === 0) {
+      assert.ok(Date.now() < deadline, 'the logout token arrived within 120 s');
+      assert.equal(await page.locator('#logout-token-pending').count(), 1, 'the page says it has not arrived yet');
+      await new Promise((done) => setTimeout(done, 500));
+      await page.getByRole('link', { name: 'Refresh' }).click();
+      await page.waitForLoadState();
+    }
+    const logoutToken = await text(page, '#logout-token');
+    assert.equal(await text(page, '#logout-token code.logout-sid'), sid, 'the logout token is for the session of step 6 (Back-Channel Logout 1.0 §2.4)');
+    assert.match(logoutToken, /"sid": /);
+    assert.match(logoutToken, /"typ": "logout\+jwt"/);
+    assert.match(logoutToken, /http:\/\/schemas\.openid\.net\/event\/backchannel-logout/);
+    assert.ok(jwks.keys.some((key) => key.kid === kid) && (await (await fetch(`${demo.issuer}/jwks`)).json() as { keys: { kid: string }[] }).keys.some((key) => key.kid === logoutKid(logoutToken)), 'the logout token\'s kid is in the JWKS');
+    assert.equal((logoutToken.match(/passed/g) ?? []).length, 4, 'signature, claims, jti and sid');
     await shot(page, 'playground-why-sign-out', '#why-sign-out');
 
     const shown = await assertNothingUsable(context, page, seen);

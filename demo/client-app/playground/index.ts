@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationResponseError, ResponseBodyError, randomPKCECodeVerifier } from 'openid-client';
 import { callProtectedApi, type ApiAnswer } from '../protected-api.js';
+import type { DecodedLogoutToken } from '../backchannel-logout.js';
 import type { RelyingParty } from '../relying-party.js';
 import type { PendingLogin, Session, SignedInUser } from '../session-store.js';
 import { unregisteredRedirectUri } from './constants.js';
@@ -24,6 +25,8 @@ export interface PlaygroundOptions {
   csrfMatches(session: Session, sent: unknown): boolean;
   html(reply: FastifyReply, status: number, body: string): FastifyReply;
   refused(reply: FastifyReply): FastifyReply;
+  /** The decoded logout token Gatehouse sent to the back-channel endpoint for `sid`, once it arrived. */
+  logoutTokenFor(sid: string): DecodedLogoutToken | undefined;
 }
 
 
@@ -157,7 +160,8 @@ export function registerPlayground(app: FastifyInstance, options: PlaygroundOpti
     /** POST /logout: the revocations are recorded, for the sign-out experiment. */
     async recordLogout<T>(session: Session, fromPlayground: boolean, revoke: () => Promise<T>): Promise<T> {
       if (!fromPlayground) return revoke();
-      const record: ExperimentRecord = { kind: 'sign-out', at: now(), exchanges: [], facts: [], refused: false };
+      const sid = playgroundOf(session).signIn?.idToken?.payload.sid;
+      const record: ExperimentRecord = { kind: 'sign-out', at: now(), exchanges: [], facts: [], refused: false, ...(typeof sid === 'string' ? { sid } : {}) };
       playgroundOf(session).experiments.set('sign-out', record);
       return recordInto(record.exchanges, revoke);
     },
@@ -191,6 +195,7 @@ export function registerPlayground(app: FastifyInstance, options: PlaygroundOpti
       signedIn: Boolean(session?.user),
       csrfToken: session?.csrfToken,
       signIn, experiments: state?.experiments ?? new Map(),
+      logoutToken: (() => { const sid = state?.experiments.get('sign-out')?.sid; return sid ? options.logoutTokenFor(sid) : undefined; })(),
       issuer: relyingParty.issuer, clientId: relyingParty.clientId,
       implicitFlow: metadata?.response_types_supported?.includes('id_token token') ?? false,
     }));

@@ -42,6 +42,8 @@ export interface ExperimentRecord {
   refused: boolean;
   error?: string;
   description?: string;
+  /** Sign-out: the sid of the Gatehouse session ended, from the ID token; its logout token is looked up by it. */
+  sid?: string;
 }
 
 export interface PlaygroundState {

@@ -2,6 +2,7 @@
 // step filled with the values of the user's own sign-in, then the "why" experiments. Server-
 // rendered, no script; every value through escapeHtml and, for exchanges, through ./redact.ts.
 import { escapeHtml, layout } from '../views.js';
+import type { DecodedLogoutToken } from '../backchannel-logout.js';
 import type { Exchange } from './recorder.js';
 import { maskToken, redactExchange } from './redact.js';
 import type { ExperimentKind, ExperimentRecord, SignInRecord } from './state.js';
@@ -151,6 +152,8 @@ export interface PlaygroundPageInput {
   issuer: string;
   clientId: string;
   implicitFlow: boolean;
+  /** After a playground sign-out: the logout token Gatehouse POSTed for that session's sid, decoded, once it arrived. */
+  logoutToken?: DecodedLogoutToken;
 }
 
 export function playgroundPage(input: PlaygroundPageInput): string {

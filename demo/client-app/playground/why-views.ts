@@ -1,5 +1,6 @@
 // The "why" half of the playground: one button per rule, each performing the real request; the
 // result shows Gatehouse's (or openid-client's) real answer and the recorded exchanges.
+import type { DecodedLogoutToken } from '../backchannel-logout.js';
 import { escapeHtml } from '../views.js';
 import { unregisteredRedirectUri } from './constants.js';
 import type { ExperimentKind, ExperimentRecord } from './state.js';
@@ -43,13 +44,33 @@ const rules: Rule[] = [
     expected: 'Gatehouse\'s error page; no redirect.',
   },
   {
-    kind: 'sign-out', title: 'Sign out', button: 'Sign out here and at Gatehouse', method: 'post', needs: 'user',
+    kind: 'sign-out', title: 'Sign out: RP-initiated logout, the back-channel logout token decoded', button: 'Sign out here and at Gatehouse', method: 'post', needs: 'user',
     why: 'Logging out of the app alone would leave the Gatehouse session, and the next login would not ask for a password. RP-Initiated Logout 1.0 ends both.',
-    expected: 'the refresh and access tokens revoked (RFC 7009), then Gatehouse\'s end_session_endpoint, which asks you to confirm and sends you back.',
+    expected: 'the refresh and access tokens revoked (RFC 7009), then Gatehouse\'s end_session_endpoint, which asks you to confirm and sends you back; then Gatehouse POSTs a signed logout token for this session\'s sid to this app\'s back-channel endpoint, shown decoded.',
   },
 ];
 
-function result(record: ExperimentRecord): string {
+function logoutTokenView(record: ExperimentRecord, token: DecodedLogoutToken | undefined): string {
+  if (!record.sid) return '<p class="note">The ID token of this sign-in had no <code>sid</code>, so no logout token can be matched to it.</p>';
+  if (!token) return `<div id="logout-token-pending"><p class="note">The back-channel logout token for sid <code>${escapeHtml(record.sid)}</code> has not arrived yet: Gatehouse sends it from its outbox, a moment after the sign-out.</p>
+<div class="actions"><a class="button secondary" href="/playground#why-sign-out">Refresh</a></div></div>`;
+  return `<div id="logout-token">
+<h4>RP-initiated logout, the back-channel logout token decoded</h4>
+<p class="note">Gatehouse POSTed a logout token (${escapeHtml(token.masked)}) to this app's back-channel endpoint at ${escapeHtml(new Date(token.receivedAt * 1000).toISOString())} (Back-Channel Logout 1.0 §2.4). Header and payload decoded; the token itself is not shown.</p>
+<div class="two">
+<div><p class="label">Header</p><pre>${escapeHtml(JSON.stringify(token.header, null, 2))}</pre></div>
+<div><p class="label">Payload</p><pre>${escapeHtml(JSON.stringify(token.payload, null, 2))}</pre></div>
+</div>
+<ul class="checks">
+<li><span class="status ok">passed</span> signature checked against the key <code class="logout-kid">${escapeHtml(String(token.header.kid))}</code> in Gatehouse's JWKS (<code>${escapeHtml(token.jwksUri)}</code>)</li>
+<li><span class="status ok">passed</span> <code>iss</code>, <code>aud</code> (this client), <code>iat</code>/<code>exp</code>, the back-channel logout event, no <code>nonce</code> (§2.6)</li>
+<li><span class="status ok">passed</span> <code>jti</code> seen for the first time (no replay)</li>
+<li><span class="status ${token.payload.sid === record.sid ? 'ok' : 'error'}">${token.payload.sid === record.sid ? 'passed' : 'failed'}</span> <code>sid</code> <code class="logout-sid">${escapeHtml(String(token.payload.sid))}</code> is the one in this sign-in's ID token</li>
+</ul>
+</div>`;
+}
+
+function result(record: ExperimentRecord, input: PlaygroundPageInput): string {
   const verdict = record.kind === 'sign-out'
     ? `<p class="alert ok" role="status">Signed out: the revocations and the redirect below.</p>`
     : record.refused
@@ -60,6 +81,7 @@ function result(record: ExperimentRecord): string {
 ${verdict}
 ${record.facts.length ? `<table>${record.facts.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('\n')}</table>` : ''}
 ${record.exchanges.map((exchange, i) => exchangeView(exchange, `Request ${i + 1} of ${record.exchanges.length}`)).join('\n')}
+${record.kind === 'sign-out' ? logoutTokenView(record, input.logoutToken) : ''}
 </div>`;
 }
 
@@ -82,7 +104,7 @@ ${rules.map((rule) => {
 <p>${escapeHtml(rule.why)}</p>
 <p class="note">Expected: ${escapeHtml(rule.expected)}</p>
 <div class="actions">${control(rule, input)}</div>
-${record ? result(record) : ''}
+${record ? result(record, input) : ''}
 </article>`;
 }).join('\n')}
 </section>
