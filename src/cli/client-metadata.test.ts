@@ -134,7 +134,7 @@ describe('back-channel logout client metadata (Back-Channel Logout 1.0 §2.2)', 
 });
 
 describe('front-channel logout client metadata (Front-Channel Logout 1.0 §2)', () => {
-  const redirectUris = ['https://rp.example/cb', 'http://localhost:4000/cb', 'com.example.app:/cb'];
+  const redirectUris = ['https://rp.example/cb', 'http://localhost:4000/cb', 'com.example.app:/cb', 'https://*.example/cb', 'https://a;b.example/cb'];
   const cases: Array<{ uri: string; ok: boolean; why: string }> = [
     { uri: 'https://rp.example/frontchannel', ok: true, why: 'same scheme, host and port as a redirect URI' },
     { uri: 'https://rp.example/frontchannel?tenant=1&x=a%20b', ok: true, why: 'a query is allowed' },
@@ -153,6 +153,8 @@ describe('front-channel logout client metadata (Front-Channel Logout 1.0 §2)', 
     { uri: 'https://user:pw@rp.example/frontchannel', ok: false, why: 'user information' },
     { uri: 'https://rp.example/frontchannel?sid=1', ok: false, why: 'its own sid parameter (the OP adds iss and sid, §3)' },
     { uri: 'https://rp.example/frontchannel?iss=x', ok: false, why: 'its own iss parameter' },
+    { uri: 'https://*.example/fc', ok: false, why: 'a host a CSP frame-src would read as a wildcard' },
+    { uri: 'https://a;b.example/fc', ok: false, why: 'a host that would end the CSP directive' },
   ];
   for (const { uri, ok, why } of cases) {
     it(`${ok ? 'accepts' : 'refuses'} ${uri}: ${why} (Front-Channel Logout 1.0 §2)`, () => {

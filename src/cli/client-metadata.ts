@@ -6,6 +6,7 @@ import { randomIdentifier } from '../lib/random.js';
 import { isLoopbackHost } from '../lib/loopback.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
 import { supportedClientAuthMethods } from '../oauth/client-authentication.js';
+import { isFrameableOrigin } from '../oidc/frontchannel-logout.js';
 
 export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
@@ -105,6 +106,9 @@ export function frontchannelLogoutUriProblem(uri: string, redirectUris: readonly
   if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
     return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
   }
+  // Its origin goes into the logout page's CSP frame-src: a DNS name or an IP address, nothing a
+  // policy would read as a wildcard or a separator.
+  if (!isFrameableOrigin(url.origin)) return 'must name its host as a DNS name or an IP address';
   if (url.searchParams.has('iss') || url.searchParams.has('sid')) {
     return 'must not carry iss or sid in its query: Gatehouse adds them (Front-Channel Logout 1.0 §3)';
   }
