@@ -62,7 +62,11 @@ async function startRelyingParty(server: TestServer, name: string, log: string[]
 
   const rp: RelyingParty = {
     name, origin, client, config, idToken: '', hits: [],
-    nextHit: () => new Promise((resolve) => { waiting.push(resolve); }),
+    // A deadline against a hang only (a blocked iframe never asks): generous, never a budget.
+    nextHit: () => new Promise((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`RP ${name}: no front-channel logout request within 120 s`)), 120_000);
+      waiting.push((hit) => { clearTimeout(deadline); resolve(hit); });
+    }),
     hold() { gate = new Promise((resolve) => { open = resolve; }); },
     release() { open(); },
     close: async () => {
