@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  redirectUriProblem, registerClient, updateClient, rotateClientSecret, defaultGrantTypes, defaultScope, clientMetadata, InvalidClientMetadataError,
+  redirectUriProblem, frontchannelLogoutUriProblem, registerClient, updateClient, rotateClientSecret, defaultGrantTypes, defaultScope, clientMetadata, InvalidClientMetadataError,
 } from './client-metadata.js';
 import { sha256Hex } from '../lib/digest.js';
 
@@ -130,5 +130,63 @@ describe('back-channel logout client metadata (Back-Channel Logout 1.0 §2.2)', 
     const { client: updated } = updateClient(client, { backchannelLogoutUri: '' });
     assert.deepEqual([updated.backchannelLogoutUri, updated.backchannelLogoutSessionRequired], [null, false]);
     assert.equal(clientMetadata(updated).backchannel_logout_uri, undefined);
+  });
+});
+
+describe('front-channel logout client metadata (Front-Channel Logout 1.0 §2)', () => {
+  const redirectUris = ['https://rp.example/cb', 'http://localhost:4000/cb', 'com.example.app:/cb', 'https://*.example/cb', 'https://a;b.example/cb'];
+  const cases: Array<{ uri: string; ok: boolean; why: string }> = [
+    { uri: 'https://rp.example/frontchannel', ok: true, why: 'same scheme, host and port as a redirect URI' },
+    { uri: 'https://rp.example/frontchannel?tenant=1&x=a%20b', ok: true, why: 'a query is allowed' },
+    { uri: 'https://RP.example:443/logout', ok: true, why: 'the same origin spelled otherwise' },
+    { uri: 'http://localhost:4000/logout', ok: true, why: 'http on loopback, as a redirect URI' },
+    { uri: 'https://rp.example/frontchannel#x', ok: false, why: 'a fragment' },
+    { uri: 'https://rp.example/frontchannel#', ok: false, why: 'an empty fragment' },
+    { uri: '/frontchannel', ok: false, why: 'a relative URI' },
+    { uri: 'https:rp.example/frontchannel', ok: false, why: 'no authority' },
+    { uri: 'https://other.example/frontchannel', ok: false, why: 'another host' },
+    { uri: 'https://sub.rp.example/frontchannel', ok: false, why: 'a subdomain of the redirect URI host' },
+    { uri: 'https://rp.example:8443/frontchannel', ok: false, why: 'another port' },
+    { uri: 'http://rp.example/frontchannel', ok: false, why: 'another scheme (and http off loopback)' },
+    { uri: 'http://localhost:4001/logout', ok: false, why: 'the loopback redirect URI on another port' },
+    { uri: 'com.example.app:/logout', ok: false, why: 'a private-use scheme (no origin to frame)' },
+    { uri: 'https://user:pw@rp.example/frontchannel', ok: false, why: 'user information' },
+    { uri: 'https://rp.example/frontchannel?sid=1', ok: false, why: 'its own sid parameter (the OP adds iss and sid, §3)' },
+    { uri: 'https://rp.example/frontchannel?iss=x', ok: false, why: 'its own iss parameter' },
+    { uri: 'https://*.example/fc', ok: false, why: 'a host a CSP frame-src would read as a wildcard' },
+    { uri: 'https://a;b.example/fc', ok: false, why: 'a host that would end the CSP directive' },
+  ];
+  for (const { uri, ok, why } of cases) {
+    it(`${ok ? 'accepts' : 'refuses'} ${uri}: ${why} (Front-Channel Logout 1.0 §2)`, () => {
+      const problem = frontchannelLogoutUriProblem(uri, redirectUris);
+      assert.equal(problem === null, ok, String(problem));
+    });
+  }
+
+  const base = { name: 'RP', redirectUris: ['https://rp.example/cb'], authMethod: 'client_secret_basic' as const,
+    grantTypes: ['authorization_code'], scope: 'openid', skipConsent: false };
+
+  it('registers the URI and its session requirement, shown in the wire view (§2)', () => {
+    const { client } = registerClient({ ...base, frontchannelLogoutUri: 'https://rp.example/fc?x=1', frontchannelLogoutSessionRequired: true }, 0);
+    assert.deepEqual([client.frontchannelLogoutUri, client.frontchannelLogoutSessionRequired], ['https://rp.example/fc?x=1', true]);
+    const wire = clientMetadata(client);
+    assert.deepEqual([wire.frontchannel_logout_uri, wire.frontchannel_logout_session_required], ['https://rp.example/fc?x=1', true]);
+    const without = registerClient(base, 0).client;
+    assert.deepEqual([without.frontchannelLogoutUri, without.frontchannelLogoutSessionRequired], [null, false]);
+    assert.equal('frontchannel_logout_uri' in clientMetadata(without), false);
+  });
+
+  it('refuses a fragment, another origin than the redirect URIs, and the session requirement without a URI (§2)', () => {
+    assert.throws(() => registerClient({ ...base, frontchannelLogoutUri: 'https://rp.example/fc#f' }, 0), /must not contain a fragment/);
+    assert.throws(() => registerClient({ ...base, frontchannelLogoutUri: 'https://evil.example/fc' }, 0), /scheme, host and port of one of the redirect URIs/);
+    assert.throws(() => registerClient({ ...base, frontchannelLogoutSessionRequired: true }, 0), /needs a --frontchannel-logout-uri/);
+  });
+
+  it('an update that moves the redirect URIs away from the URI\'s origin is refused; an empty URI removes it and its requirement', () => {
+    const { client } = registerClient({ ...base, frontchannelLogoutUri: 'https://rp.example/fc', frontchannelLogoutSessionRequired: true }, 0);
+    assert.throws(() => updateClient(client, { redirectUris: ['https://new.example/cb'] }), /scheme, host and port/);
+    const { client: updated } = updateClient(client, { frontchannelLogoutUri: '' });
+    assert.deepEqual([updated.frontchannelLogoutUri, updated.frontchannelLogoutSessionRequired], [null, false]);
+    assert.equal(clientMetadata(updated).frontchannel_logout_uri, undefined);
   });
 });

@@ -1,10 +1,12 @@
 // Client registration rules: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7–8, RFC 9700 §2.1),
-// grant types (RFC 7591 §2) and scope syntax (RFC 6749 §3.3). Pure: no storage, no output.
+// grant types (RFC 7591 §2), scope syntax (RFC 6749 §3.3) and the logout URIs (Back-Channel
+// Logout 1.0 §2.2, Front-Channel Logout 1.0 §2). Pure: no storage, no output.
 import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { randomIdentifier } from '../lib/random.js';
 import { isLoopbackHost } from '../lib/loopback.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
 import { supportedClientAuthMethods } from '../oauth/client-authentication.js';
+import { isFrameableOrigin } from '../oidc/frontchannel-logout.js';
 
 export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
@@ -27,6 +29,10 @@ export interface ClientRegistration {
   backchannelLogoutUri?: string | null;
   /** The client needs `sid` in logout tokens; only with a back-channel logout URI. */
   backchannelLogoutSessionRequired?: boolean;
+  /** Rendered in an iframe at logout (Front-Channel Logout 1.0 §2); null or absent: none. */
+  frontchannelLogoutUri?: string | null;
+  /** The client needs `iss` and `sid` on it (Gatehouse always adds them); only with a front-channel logout URI. */
+  frontchannelLogoutSessionRequired?: boolean;
   /** Where RP-Initiated Logout 1.0 §3 may return the browser; the same rules as redirect URIs. */
   postLogoutRedirectUris?: string[] | undefined;
 }
@@ -76,6 +82,39 @@ export function backchannelLogoutUriProblem(uri: string, publicClient: boolean):
   if (url.protocol === 'https:') return null;
   if (url.protocol === 'http:') return publicClient ? 'must use https: http is allowed only for confidential clients (Back-Channel Logout 1.0 §2.2)' : null;
   return 'must use https (Back-Channel Logout 1.0 §2.2)';
+}
+
+/**
+ * Why `uri` cannot be a front-channel logout URI, or null (Front-Channel Logout 1.0 §2): absolute,
+ * a query allowed but no fragment, and the same scheme, host and port as one of the client's
+ * redirect URIs; https, or http on loopback, as for redirect URIs. Its query must not carry `iss`
+ * or `sid` already: the OP adds them (§3), and a second pair would leave the RP guessing.
+ */
+export function frontchannelLogoutUriProblem(uri: string, redirectUris: readonly string[]): string | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (uri.includes('#')) return 'must not contain a fragment (Front-Channel Logout 1.0 §2)';
+  if (url.username || url.password) return 'must not contain user information';
+  const scheme = url.protocol.slice(0, -1);
+  if ((scheme !== 'https' && scheme !== 'http') || !uri.toLowerCase().startsWith(`${scheme}://`)) {
+    return 'must be an absolute https URI (Front-Channel Logout 1.0 §2)';
+  }
+  if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
+    return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+  }
+  // Its origin goes into the logout page's CSP frame-src: a DNS name or an IP address, nothing a
+  // policy would read as a wildcard or a separator.
+  if (!isFrameableOrigin(url.origin)) return 'must name its host as a DNS name or an IP address';
+  if (url.searchParams.has('iss') || url.searchParams.has('sid')) {
+    return 'must not carry iss or sid in its query: Gatehouse adds them (Front-Channel Logout 1.0 §3)';
+  }
+  const sameOrigin = redirectUris.some((redirectUri) => URL.canParse(redirectUri) && new URL(redirectUri).origin === url.origin);
+  if (!sameOrigin) return 'must have the scheme, host and port of one of the redirect URIs (Front-Channel Logout 1.0 §2)';
+  return null;
 }
 
 /** Scope tokens are NQCHAR sequences separated by single spaces (RFC 6749 §3.3). */
@@ -140,10 +179,18 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
   } else if (input.backchannelLogoutSessionRequired) {
     throw new InvalidClientMetadataError('--backchannel-logout-session-required needs a --backchannel-logout-uri');
   }
+  const frontchannelLogoutUri = input.frontchannelLogoutUri || null;
+  if (frontchannelLogoutUri !== null) {
+    const problem = frontchannelLogoutUriProblem(frontchannelLogoutUri, redirectUris);
+    if (problem) throw new InvalidClientMetadataError(`front-channel logout URI '${frontchannelLogoutUri}' ${problem}`);
+  } else if (input.frontchannelLogoutSessionRequired) {
+    throw new InvalidClientMetadataError('--frontchannel-logout-session-required needs a --frontchannel-logout-uri');
+  }
   return {
     clientName, redirectUris, grantTypes, responseTypes: usesRedirects ? ['code'] : [], scopes,
     skipConsent: input.skipConsent, tokenEndpointAuthMethod, postLogoutRedirectUris,
     backchannelLogoutUri, backchannelLogoutSessionRequired: backchannelLogoutUri !== null && (input.backchannelLogoutSessionRequired ?? false),
+    frontchannelLogoutUri, frontchannelLogoutSessionRequired: frontchannelLogoutUri !== null && (input.frontchannelLogoutSessionRequired ?? false),
   };
 }
 
@@ -165,6 +212,8 @@ function registrationOf(client: ClientRecord): ClientRegistration {
     grantTypes: client.grantTypes, scope: client.scopes.join(' '), skipConsent: client.skipConsent,
     backchannelLogoutUri: client.backchannelLogoutUri ?? null,
     backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired ?? false,
+    frontchannelLogoutUri: client.frontchannelLogoutUri ?? null,
+    frontchannelLogoutSessionRequired: client.frontchannelLogoutSessionRequired ?? false,
     postLogoutRedirectUris: client.postLogoutRedirectUris,
   };
 }
@@ -176,9 +225,12 @@ function registrationOf(client: ClientRecord): ClientRegistration {
  */
 export function updateClient(client: ClientRecord, changes: ClientChanges): { client: ClientRecord; clientSecret: string | null } {
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  // Removing the back-channel logout URI removes its session requirement with it.
+  // Removing a logout URI removes its session requirement with it.
   if (!changes.backchannelLogoutUri && changes.backchannelLogoutUri !== undefined && changes.backchannelLogoutSessionRequired === undefined) {
     defined.backchannelLogoutSessionRequired = false;
+  }
+  if (!changes.frontchannelLogoutUri && changes.frontchannelLogoutUri !== undefined && changes.frontchannelLogoutSessionRequired === undefined) {
+    defined.frontchannelLogoutSessionRequired = false;
   }
   const fields = validated({ ...registrationOf(client), ...defined });
   const needsSecret = fields.tokenEndpointAuthMethod !== 'none';
@@ -209,6 +261,10 @@ export function clientMetadata(client: ClientRecord) {
     ...(client.backchannelLogoutUri ? {
       backchannel_logout_uri: client.backchannelLogoutUri,
       backchannel_logout_session_required: client.backchannelLogoutSessionRequired ?? false,
+    } : {}),
+    ...(client.frontchannelLogoutUri ? {
+      frontchannel_logout_uri: client.frontchannelLogoutUri,
+      frontchannel_logout_session_required: client.frontchannelLogoutSessionRequired ?? false,
     } : {}),
   };
 }

@@ -47,6 +47,12 @@ Options:
                         (OpenID Connect Back-Channel Logout); https, or http for confidential clients
   --backchannel-logout-session-required
                         the client needs the session id (sid) in logout tokens
+  --frontchannel-logout-uri URI
+                        rendered in a hidden iframe when a session it signed into logs out
+                        (OpenID Connect Front-Channel Logout), with iss and sid added; the
+                        scheme, host and port of a --redirect-uri; a query but no fragment
+  --frontchannel-logout-session-required
+                        the client needs iss and sid on its front-channel logout URI
   --json                print one JSON object instead of text
 
 ${globalOptionsHelp}`;
@@ -83,6 +89,10 @@ Options:
                         the back-channel logout URI; '' removes it
   --backchannel-logout-session-required
                         the client needs the session id (sid) in logout tokens
+  --frontchannel-logout-uri URI
+                        the front-channel logout URI; '' removes it
+  --frontchannel-logout-session-required
+                        the client needs iss and sid on its front-channel logout URI
   --json                print one JSON object instead of text
 
 Use '--' before a CLIENT_ID that starts with '-'.
@@ -141,6 +151,9 @@ function printClient(client: ClientRecord): void {
   if (client.backchannelLogoutUri) {
     printLine(`  back-channel logout: ${client.backchannelLogoutUri}${client.backchannelLogoutSessionRequired ? '  (sid required)' : ''}`);
   }
+  if (client.frontchannelLogoutUri) {
+    printLine(`  front-channel logout: ${client.frontchannelLogoutUri}${client.frontchannelLogoutSessionRequired ? '  (iss and sid required)' : ''}`);
+  }
 }
 
 /** The wire view, with the secret right after the id when there is one to show. */
@@ -161,6 +174,8 @@ async function create(args: string[]): Promise<void> {
     'skip-consent': { type: 'boolean' },
     'backchannel-logout-uri': { type: 'string' },
     'backchannel-logout-session-required': { type: 'boolean' },
+    'frontchannel-logout-uri': { type: 'string' },
+    'frontchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) return printLine(createHelp);
@@ -176,6 +191,8 @@ async function create(args: string[]): Promise<void> {
     skipConsent: values['skip-consent'] ?? false,
     backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
+    frontchannelLogoutUri: values['frontchannel-logout-uri'] ?? null,
+    frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'] ?? false,
   }, systemClock()));
   await withStorage(commandConfig(values), (storage) => storage.clients.insert(client));
 
@@ -216,6 +233,8 @@ async function update(args: string[]): Promise<void> {
     'auth-method': { type: 'string' },
     'backchannel-logout-uri': { type: 'string' },
     'backchannel-logout-session-required': { type: 'boolean' },
+    'frontchannel-logout-uri': { type: 'string' },
+    'frontchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help) return printLine(updateHelp);
@@ -236,6 +255,8 @@ async function update(args: string[]): Promise<void> {
     authMethod: values['auth-method'] as TokenEndpointAuthMethod | undefined,
     backchannelLogoutUri: values['backchannel-logout-uri'],
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'],
+    frontchannelLogoutUri: values['frontchannel-logout-uri'],
+    frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'],
   };
   if (Object.values(changes).every((v) => v === undefined)) {
     throw new UsageError(`nothing to change: give at least one option (see 'gatehouse client update --help')`);

@@ -116,6 +116,11 @@ export const configSchema = z.object({
   outboxPollInterval: seconds.default(2),
   /** Logout tokens carry `sub` beside `sid` (Back-Channel Logout 1.0 §2.4); false sends `sid` alone. */
   backchannelLogoutIncludeSub: flag.default(true),
+  /**
+   * Seconds the signed-out page waits for the front-channel logout iframes to load before its
+   * script follows the post_logout_redirect_uri anyway (Front-Channel Logout 1.0 §3).
+   */
+  frontchannelLogoutTimeout: seconds.default(10),
 
   /** Background purge of expired records: interval and batch size. */
   purgeInterval: seconds.default(60),

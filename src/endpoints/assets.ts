@@ -1,11 +1,13 @@
-// GET /assets/:file — the stylesheet and the form_post script, from memory.
+// GET /assets/:file — the stylesheet, the form_post script and the front-channel logout script, from memory.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stylesheet } from '../interaction/views/styles.js';
 import { formPostScript } from '../interaction/views/form-post.js';
+import { frontchannelLogoutScript } from '../interaction/views/frontchannel-logout.js';
 
 const assets = new Map<string, { type: string; body: string }>([
   ['gatehouse.css', { type: 'text/css; charset=utf-8', body: stylesheet }],
   ['form-post.js', { type: 'text/javascript; charset=utf-8', body: formPostScript }],
+  ['frontchannel-logout.js', { type: 'text/javascript; charset=utf-8', body: frontchannelLogoutScript }],
 ]);
 
 export function assetsEndpoint() {

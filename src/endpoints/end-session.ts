@@ -2,8 +2,9 @@
 // (the user's answer, §6): validate (oidc/end-session.ts), turn a cookieless cross-site POST into
 // the same GET so the browser's session cookie comes along, ask when the request does not name the
 // signed-in user, end the session (oauth/lifecycle.ts), then redirect to the registered
-// post_logout_redirect_uri with state (§3) or show the signed-out page. A wrong request is a
-// page, never a redirect.
+// post_logout_redirect_uri with state (§3) or show the signed-out page — with the session's
+// front-channel logout iframes first, when it has any (Front-Channel Logout 1.0 §3). A wrong
+// request is a page, never a redirect.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
 import { parseWireParameters, queryOf, type WireParameters } from '../http/form.js';
@@ -13,6 +14,7 @@ import { endSession } from '../oauth/lifecycle.js';
 import {
   logoutNeedsConfirmation, postLogoutRedirect, validateLogoutRequest, type LogoutRequest,
 } from '../oidc/end-session.js';
+import { frontchannelLogoutFrames } from '../oidc/frontchannel-logout.js';
 import type { SessionRecord } from '../storage/records.js';
 import {
   clearSessionCookie, currentSessionRecord, hasSessionCookie, logoutCsrfToken, logoutCsrfTokenValid,
@@ -21,6 +23,7 @@ import { formFields } from '../interaction/forms.js';
 import {
   logoutConfirmPage, logoutErrorPage, logoutRefusedPage, signedOutPage, stayedSignedInPage,
 } from '../interaction/views/logout.js';
+import { frontchannelLogoutPage } from '../interaction/views/frontchannel-logout.js';
 
 export const endSessionPath = '/end_session';
 const confirmPath = `${endSessionPath}/confirm`;
@@ -95,6 +98,15 @@ async function finishLogout(reply: FastifyReply, logout: LogoutRequest, session:
   }
   clearSessionCookie(reply, deps);
   const location = postLogoutRedirect(logout);
+  // Front-Channel Logout 1.0 §3: each client the session signed into with a front-channel logout
+  // URI is told in an iframe before the browser goes on; the page may frame those origins only.
+  const frames = session ? await frontchannelLogoutFrames(session, { clients: deps.storage.clients, issuer: deps.config.issuer }) : [];
+  if (frames.length > 0) {
+    return htmlPageHeaders(reply, [], frames.map((frame) => frame.origin)).send(frontchannelLogoutPage({
+      frames, continueTo: location, clientName: logout.client?.clientName ?? null, uiLocales: logout.uiLocales,
+      timeoutMs: deps.config.frontchannelLogoutTimeout * 1000,
+    }));
+  }
   if (location) return reply.header('Cache-Control', 'no-store').redirect(location, 303);
   return htmlPageHeaders(reply).send(signedOutPage(logout.client?.clientName ?? null, logout.uiLocales));
 }

@@ -19,5 +19,8 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
     // Back-Channel Logout 1.0 §2.1: logout tokens are POSTed, and always carry `sid`.
     backchannel_logout_supported: true,
     backchannel_logout_session_supported: true,
+    // Front-Channel Logout 1.0 §3: iframes at logout, whose URIs always carry `iss` and `sid`.
+    frontchannel_logout_supported: true,
+    frontchannel_logout_session_supported: true,
   };
 }

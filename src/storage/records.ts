@@ -22,6 +22,10 @@ export interface ClientRecord {
   backchannelLogoutUri?: string | null;
   /** The client needs `sid` in logout tokens (Back-Channel Logout 1.0 §2.2). Stores always return it. */
   backchannelLogoutSessionRequired?: boolean;
+  /** Rendered in an iframe when a session it signed into logs out (Front-Channel Logout 1.0 §2); null or absent: none. Stores always return it. */
+  frontchannelLogoutUri?: string | null;
+  /** The client needs `iss` and `sid` on its front-channel logout URI (Front-Channel Logout 1.0 §2). Stores always return it. */
+  frontchannelLogoutSessionRequired?: boolean;
   /** Where RP-Initiated Logout 1.0 §3 may send the browser back, matched exactly. */
   postLogoutRedirectUris: string[];
   createdAt: number;

@@ -30,6 +30,19 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.deepEqual(await storage().clients.find(client.clientId), changed);
     });
 
+    it('keeps and updates the front-channel logout URI and session requirement of a client (Front-Channel Logout 1.0 §2)', async () => {
+      const client = clientRecord({ frontchannelLogoutUri: 'https://rp.example/frontchannel?tenant=1', frontchannelLogoutSessionRequired: true });
+      await storage().clients.insert(client);
+      assert.deepEqual(await storage().clients.find(client.clientId), client);
+      assert.deepEqual((await storage().clients.list()).find((c) => c.clientId === client.clientId), client);
+      const changed = { ...client, frontchannelLogoutUri: 'https://rp.example/v2/frontchannel', frontchannelLogoutSessionRequired: false };
+      assert.equal(await storage().clients.update(changed), true);
+      assert.deepEqual(await storage().clients.find(client.clientId), changed);
+      const removed = { ...changed, frontchannelLogoutUri: null };
+      assert.equal(await storage().clients.update(removed), true);
+      assert.deepEqual(await storage().clients.find(client.clientId), removed);
+    });
+
     it('answers null for an unknown client id', async () => {
       assert.equal(await storage().clients.find(uid('client')), null);
     });

@@ -23,6 +23,8 @@ export function clientRecord(overrides: Partial<ClientRecord> = {}): ClientRecor
     tokenEndpointAuthMethod: 'client_secret_basic',
     backchannelLogoutUri: null,
     backchannelLogoutSessionRequired: false,
+    frontchannelLogoutUri: null,
+    frontchannelLogoutSessionRequired: false,
     postLogoutRedirectUris: ['https://rp.example/logged-out'],
     createdAt: nowSeconds(),
     ...overrides,

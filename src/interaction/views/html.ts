@@ -14,11 +14,13 @@ export interface PageOptions {
   body: string;
   /** Extra script from /assets (no inline script: the CSP forbids it). */
   script?: string;
+  /** Run the script before the body is parsed (no `defer`): for listeners that must see the body's first events. */
+  scriptBeforeBody?: boolean;
   /** BCP 47 language of the page (default en). */
   lang?: string;
 }
 
-export function page({ title, body, script, lang = 'en' }: PageOptions): string {
+export function page({ title, body, script, scriptBeforeBody = false, lang = 'en' }: PageOptions): string {
   return `<!doctype html>
 <html lang="${escapeHtml(lang)}">
 <head>
@@ -27,7 +29,7 @@ export function page({ title, body, script, lang = 'en' }: PageOptions): string 
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)} · Gatehouse</title>
 <link rel="stylesheet" href="/assets/gatehouse.css">
-${script ? `<script src="${escapeHtml(script)}" defer></script>` : ''}
+${script ? `<script src="${escapeHtml(script)}"${scriptBeforeBody ? '' : ' defer'}></script>` : ''}
 </head>
 <body>
 <main class="card">

@@ -40,6 +40,8 @@ button:hover, a.button:hover { filter: brightness(1.08); }
 .alert { background: var(--danger-bg); color: var(--danger); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
 .scopes { padding-left: 1.25rem; margin: 0 0 1rem; }
 .scopes li { margin: .35rem 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 @media (max-width: 30rem) { body { padding: .75rem; place-items: start center; } .card { padding: 1.25rem; } }
 `;

@@ -184,6 +184,13 @@ export const migrations: readonly string[] = [
   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE given_up_at IS NULL;
   CREATE INDEX outbox_purge_after ON outbox (purge_after) WHERE purge_after IS NOT NULL;
   `,
+  // 6 (issue 10): Front-Channel Logout 1.0 §2 client metadata: the URI the OP renders in an
+  // iframe at logout, and whether the client needs iss and sid on it.
+  `
+  -- front-channel logout
+  ALTER TABLE clients ADD COLUMN frontchannel_logout_uri text;
+  ALTER TABLE clients ADD COLUMN frontchannel_logout_session_required boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -26,6 +26,8 @@ export function toClient(r: Row): ClientRecord {
     tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
     backchannelLogoutUri: textOrNull(r.backchannel_logout_uri),
     backchannelLogoutSessionRequired: r.backchannel_logout_session_required as boolean,
+    frontchannelLogoutUri: textOrNull(r.frontchannel_logout_uri),
+    frontchannelLogoutSessionRequired: r.frontchannel_logout_session_required as boolean,
     postLogoutRedirectUris: list(r.post_logout_redirect_uris),
     createdAt: num(r.created_at),
   };

@@ -18,6 +18,8 @@ interface ClientRow {
   token_endpoint_auth_method: string;
   backchannel_logout_uri: string | null;
   backchannel_logout_session_required: number;
+  frontchannel_logout_uri: string | null;
+  frontchannel_logout_session_required: number;
   post_logout_redirect_uris: string;
   created_at: number;
 }
@@ -35,6 +37,8 @@ function toClient(row: ClientRow): ClientRecord {
     tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
     backchannelLogoutUri: row.backchannel_logout_uri,
     backchannelLogoutSessionRequired: row.backchannel_logout_session_required === 1,
+    frontchannelLogoutUri: row.frontchannel_logout_uri,
+    frontchannelLogoutSessionRequired: row.frontchannel_logout_session_required === 1,
     postLogoutRedirectUris: fromJsonArray(row.post_logout_redirect_uris),
     createdAt: row.created_at,
   };
@@ -43,15 +47,18 @@ function toClient(row: ClientRow): ClientRecord {
 export function createClientStore(db: Database, dataVersion: DataVersion): ClientStore {
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
       grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method,
-      backchannel_logout_uri, backchannel_logout_session_required, post_logout_redirect_uris, created_at)
+      backchannel_logout_uri, backchannel_logout_session_required, frontchannel_logout_uri, frontchannel_logout_session_required,
+      post_logout_redirect_uris, created_at)
     VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
-      @skipConsent, @tokenEndpointAuthMethod, @backchannelLogoutUri, @backchannelLogoutSessionRequired, @postLogoutRedirectUris, @createdAt)`);
+      @skipConsent, @tokenEndpointAuthMethod, @backchannelLogoutUri, @backchannelLogoutSessionRequired,
+      @frontchannelLogoutUri, @frontchannelLogoutSessionRequired, @postLogoutRedirectUris, @createdAt)`);
   const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
   const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
   const update = db.prepare(`UPDATE clients SET client_name = @clientName, secret_digest = @secretDigest,
       redirect_uris = @redirectUris, grant_types = @grantTypes, response_types = @responseTypes, scopes = @scopes,
       skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod,
       backchannel_logout_uri = @backchannelLogoutUri, backchannel_logout_session_required = @backchannelLogoutSessionRequired,
+      frontchannel_logout_uri = @frontchannelLogoutUri, frontchannel_logout_session_required = @frontchannelLogoutSessionRequired,
       post_logout_redirect_uris = @postLogoutRedirectUris
     WHERE client_id = @clientId`);
   const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
@@ -68,6 +75,8 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     skipConsent: toFlag(client.skipConsent),
     backchannelLogoutUri: client.backchannelLogoutUri ?? null,
     backchannelLogoutSessionRequired: toFlag(client.backchannelLogoutSessionRequired ?? false),
+    frontchannelLogoutUri: client.frontchannelLogoutUri ?? null,
+    frontchannelLogoutSessionRequired: toFlag(client.frontchannelLogoutSessionRequired ?? false),
   });
 
   return {
@@ -78,9 +87,11 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     async update(client) {
       cache.clear();
       const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
-        backchannelLogoutUri, backchannelLogoutSessionRequired, postLogoutRedirectUris } = toRow(client);
+        backchannelLogoutUri, backchannelLogoutSessionRequired, frontchannelLogoutUri, frontchannelLogoutSessionRequired,
+        postLogoutRedirectUris } = toRow(client);
       return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
-        backchannelLogoutUri, backchannelLogoutSessionRequired, postLogoutRedirectUris }).changes > 0;
+        backchannelLogoutUri, backchannelLogoutSessionRequired, frontchannelLogoutUri, frontchannelLogoutSessionRequired,
+        postLogoutRedirectUris }).changes > 0;
     },
     async find(clientId) {
       return cache.get(clientId, () => {

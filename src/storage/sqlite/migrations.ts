@@ -197,6 +197,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_purge_after ON outbox (purge_after) WHERE purge_after IS NOT NULL;
     `,
   },
+  {
+    // Front-Channel Logout 1.0 §2 client metadata (issue 10): the URI the OP renders in an iframe
+    // at logout, and whether the client needs iss and sid on it.
+    version: 6,
+    name: 'front-channel logout',
+    sql: `
+      ALTER TABLE clients ADD COLUMN frontchannel_logout_uri TEXT;
+      ALTER TABLE clients ADD COLUMN frontchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */
