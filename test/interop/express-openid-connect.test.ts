@@ -53,6 +53,7 @@ describe('express-openid-connect signs in and logs out through Gatehouse', () =>
   let app: Server;
   let baseURL: string;
   let browser: Browser;
+  let clientId: string;
   const backchannel = new BackchannelAnswers();
 
   before(async () => {
@@ -69,6 +70,7 @@ describe('express-openid-connect signs in and logs out through Gatehouse', () =>
       postLogoutRedirectUris: [baseURL],
       backchannelLogoutUri: `${baseURL}/backchannel-logout`, backchannelLogoutSessionRequired: true,
     });
+    clientId = client.clientId;
     user = await gatehouse.createUser({ username: 'express-erin' });
 
     const web = express();
@@ -147,6 +149,7 @@ describe('express-openid-connect signs in and logs out through Gatehouse', () =>
     assert.equal(`${logout.origin}${logout.pathname}`, `${gatehouse.issuer}/end_session`, 'the end_session_endpoint from discovery');
     assert.equal(logout.searchParams.get('post_logout_redirect_uri'), baseURL);
     assert.ok(logout.searchParams.get('id_token_hint'), 'id_token_hint is the ID token, so Gatehouse logs out without asking');
+    assert.equal(logout.searchParams.get('client_id'), clientId);
 
     // Gatehouse's session is over: signing in again asks for the password.
     await page.goto(`${baseURL}/login`);
@@ -176,6 +179,28 @@ describe('express-openid-connect signs in and logs out through Gatehouse', () =>
     await page.goto(`${baseURL}/`);
     await page.getByRole('heading', { name: 'Signed out of the app' }).waitFor();
     await page.goto(`${baseURL}/profile`);
+    await page.getByLabel('Password').waitFor();
+    await context.close();
+  });
+
+  it('logs out of an app whose own session already ended: no id_token_hint, so Gatehouse asks, then returns to the app (RP-Initiated Logout 1.0 §2, §3)', async () => {
+    const { context, page } = await newPage();
+    await signIn(page);
+    // The app's session is gone (expired, or its cookie cleared); Gatehouse's is not.
+    await context.clearCookies({ name: 'appSession' });
+    const endSessionRequests: URL[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/end_session') endSessionRequests.push(url);
+    });
+    await page.goto(`${baseURL}/logout`);
+    await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+    const logout = endSessionRequests[0]!;
+    assert.equal(logout.searchParams.get('id_token_hint'), null);
+    assert.equal(logout.searchParams.get('client_id'), clientId, 'the client is still named, so the return can be checked');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Signed out of the app' }).waitFor();
+    await page.goto(`${baseURL}/login`);
     await page.getByLabel('Password').waitFor();
     await context.close();
   });
