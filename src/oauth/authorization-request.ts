@@ -89,7 +89,10 @@ export function validateAuthorizationRequest(
   const responseType = params.response_type;
   if (!responseType) throw new OAuthError('invalid_request', 'response_type is missing');
   if (!isSupportedResponseType(responseType, policy)) {
-    throw new OAuthError('unsupported_response_type', 'response_type is not supported');
+    // Say what to use instead: RPs such as express-openid-connect default to response_type=id_token.
+    throw new OAuthError('unsupported_response_type', policy.implicitFlow
+      ? 'response_type must be code, id_token or id_token token'
+      : 'response_type must be code (the implicit flow is not enabled)');
   }
   if (!client.responseTypes.includes(responseType)) {
     throw new OAuthError('unauthorized_client', 'the client may not use this response_type');

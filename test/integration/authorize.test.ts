@@ -93,6 +93,13 @@ describe('authorization endpoint', () => {
       });
     }
 
+    it('says which response_type to use when refusing one, e.g. the id_token that express-openid-connect sends by default (RFC 6749 §4.1.2.1 error_description)', async () => {
+      const page = await get(authorizeUrl(server, client, { ...withPkce, response_type: 'id_token', response_mode: 'query' }));
+      const query = errorRedirect(page.headers.get('location'));
+      assert.equal(query.get('error'), 'unsupported_response_type');
+      assert.equal(query.get('error_description'), 'response_type must be code (the implicit flow is not enabled)');
+    });
+
     it('requires PKCE from public clients even with a nonce (RFC 7636, OAuth 2.1 §4.1.1)', async () => {
       const publicClient = await server.createClient({ public: true, redirectUris: ['https://spa.example.com/cb'] });
       const page = await get(authorizeUrl(server, publicClient, {}));

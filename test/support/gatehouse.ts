@@ -51,7 +51,7 @@ export interface TestServer {
  * The database the suite runs on: GATEHOUSE_TEST_DATABASE_URL (e.g. postgres://…) when set,
  * so the whole suite can run against PostgreSQL with one variable; a temp SQLite file otherwise.
  */
-function testDatabaseUrl(dir: string): { url: string; schema?: string } {
+export function testDatabaseUrl(dir: string): { url: string; schema?: string } {
   const shared = process.env.GATEHOUSE_TEST_DATABASE_URL;
   if (!shared) return { url: `sqlite:${join(dir, 'gatehouse.db')}` };
   // Each test server gets its own PostgreSQL schema, dropped on close, so files run in parallel.
@@ -61,7 +61,7 @@ function testDatabaseUrl(dir: string): { url: string; schema?: string } {
   return { url: url.toString(), schema };
 }
 
-async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
+export async function dropSchema(sharedUrl: string, schema: string): Promise<void> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: sharedUrl });
   await client.connect();
