@@ -21,6 +21,8 @@ export interface BenchClient {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  /** Registered post_logout_redirect_uri (RP-Initiated Logout 1.0 §3). */
+  postLogoutRedirectUri: string;
 }
 
 export interface TokenResponse {
@@ -187,4 +189,44 @@ export async function loginFresh(
   const browser = new CookieJar();
   const tokens = await exchangeCode(rp, client, await authorizeInBrowser(rp, browser, client, options));
   return { browser, tokens };
+}
+
+/**
+ * RP-Initiated Logout 1.0 §2-3 from `browser`: GET the end_session_endpoint with the session's
+ * ID token as id_token_hint, the registered post_logout_redirect_uri and a state; a confirmation
+ * page, if the provider shows one, is answered "yes" as a user would. Resolves once the provider
+ * redirects to the post_logout_redirect_uri with the same state.
+ */
+export async function endSessionInBrowser(rp: RelyingParty, browser: CookieJar, client: BenchClient, idToken: string): Promise<void> {
+  const endpoint = rp.discovery.end_session_endpoint;
+  if (typeof endpoint !== 'string') throw new Error('discovery without end_session_endpoint');
+  const state = random();
+  const url = new URL(endpoint);
+  url.search = new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: client.postLogoutRedirectUri, state }).toString();
+  let next: { url: URL; method: string; body?: string } = { url, method: 'GET' };
+  for (let step = 0; step < 4; step++) {
+    const headers: Record<string, string> = { accept: 'text/html' };
+    const cookie = browser.header(next.url);
+    if (cookie) headers.cookie = cookie;
+    if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const res = await rp.http.request(next.url, { method: next.method, headers, ...(next.body !== undefined ? { body: next.body } : {}) });
+    browser.store(res.headers['set-cookie'], next.url);
+    if (res.status >= 300 && res.status < 400 && res.headers.location) {
+      const location = new URL(res.headers.location, next.url);
+      if (`${location.origin}${location.pathname}` === client.postLogoutRedirectUri) {
+        if (location.searchParams.get('state') !== state) throw new Error('state mismatch after logout');
+        return;
+      }
+      next = { url: location, method: 'GET' };
+      continue;
+    }
+    if (res.status === 200 && String(res.headers['content-type']).includes('text/html')) {
+      const form = fillFirstForm(res.body, next.url, rp.user);
+      if (!form || form.method !== 'POST') throw new Error(`logout page at ${next.url.pathname} without a form to post`);
+      next = { url: form.action, method: 'POST', body: form.body.toString() };
+      continue;
+    }
+    throw new Error(`logout stopped at ${next.method} ${next.url.pathname} with ${res.status}`);
+  }
+  throw new Error('logout did not come back after 4 steps');
 }

@@ -27,5 +27,9 @@ declare module 'autocannon' {
     non2xx: number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  export default function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** The running instance: a promise of the result that also emits each response as it comes. */
+  export interface AutocannonInstance extends Promise<AutocannonResult> {
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
+  }
+  export default function autocannon(options: AutocannonOptions): AutocannonInstance;
 }

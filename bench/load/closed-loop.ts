@@ -1,6 +1,8 @@
 // Closed-loop load: N virtual users, each with its own state (cookie jar, tokens), run one
 // operation after another; latency is end to end per operation. A warm-up phase is run and
-// discarded. A user whose operation failed is set up afresh, untimed.
+// discarded. A user whose operation failed is set up afresh, untimed. A workload whose users
+// hold a prepared, finite supply (live sessions to end) says when a user has used it up; the
+// window then closes early once every user has.
 import { createHistogram } from 'node:perf_hooks';
 import { startWindow } from '../measure/process-stats.js';
 import { sampleError, type LoadOptions, type Measurement } from './measurement.js';
@@ -8,6 +10,8 @@ import { sampleError, type LoadOptions, type Measurement } from './measurement.j
 export interface LoopWorkload<State> {
   newUser(): Promise<State>;
   operation(state: State): Promise<void>;
+  /** True when this user has nothing left to operate on (prepared before the clock); it stops. */
+  exhausted?(state: State): boolean;
 }
 
 export async function runClosedLoop<State>(workload: LoopWorkload<State>, options: LoadOptions): Promise<Measurement> {
@@ -18,10 +22,11 @@ export async function runClosedLoop<State>(workload: LoopWorkload<State>, option
   let errors = 0;
   let measuring = false;
   let stopping = false;
+  const exhausted = workload.exhausted ?? (() => false);
 
   const loop = async (index: number) => {
     let state = users[index] as State;
-    while (!stopping) {
+    while (!stopping && !exhausted(state)) {
       const started = process.hrtime.bigint();
       try {
         await workload.operation(state);
@@ -45,14 +50,19 @@ export async function runClosedLoop<State>(workload: LoopWorkload<State>, option
   };
 
   const running = users.map((_, i) => loop(i));
-  await new Promise((r) => setTimeout(r, options.warmupMs));
+  const allDone = Promise.all(running);
+  const sleep = (ms: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([new Promise((r) => { timer = setTimeout(r, ms); }), allDone]).finally(() => clearTimeout(timer));
+  };
+  await sleep(options.warmupMs);
   const endWindow = startWindow(options.serverPid);
   measuring = true;
-  await new Promise((r) => setTimeout(r, options.durationMs));
+  await sleep(options.durationMs);
   measuring = false;
   const usage = endWindow();
   stopping = true;
-  await Promise.all(running);
+  await allDone;
 
   return {
     ops,

@@ -29,6 +29,9 @@ declare module 'oidc-provider' {
       result?: { consent?: { grantId?: string } };
       provider: Provider;
     };
+    /** Set by a page renderer (logoutSource). */
+    type?: string;
+    body?: unknown;
   }
 
   export default class Provider {

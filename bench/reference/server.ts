@@ -18,6 +18,7 @@ const provider = new Provider(settings.issuer, {
     client_id: c.clientId,
     client_secret: c.clientSecret,
     redirect_uris: [c.redirectUri],
+    post_logout_redirect_uris: [c.postLogoutRedirectUri],
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
@@ -40,6 +41,16 @@ const provider = new Provider(settings.issuer, {
     revocation: { enabled: true },
     clientCredentials: { enabled: true },
     userinfo: { enabled: true },
+    // RP-initiated logout always asks first; the page is a plain form like Gatehouse's
+    // confirmation page, its button inside the form (the default puts it outside).
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx: KoaLikeContext, form: string) {
+        const buttons = '<button type="submit" name="logout" value="yes">Yes, sign me out</button><button type="submit">No, stay signed in</button>';
+        ctx.type = 'html';
+        ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Sign out</title></head><body><h1>Sign out?</h1>${form.replace('</form>', `${buttons}</form>`)}</body></html>`;
+      },
+    },
   },
   interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   pkce: { required: () => true },

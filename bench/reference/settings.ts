@@ -6,6 +6,7 @@ export interface ReferenceClient {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  postLogoutRedirectUri: string;
   /** First-party clients skip the consent page, as Gatehouse's `--skip-consent`. */
   skipConsent: boolean;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchClient } from '../client/oidc-client.js';
-import { benchRedirectUri, benchScope, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
+import { benchPostLogoutRedirectUri, benchRedirectUri, benchScope, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
 const run = promisify(execFile);
@@ -56,11 +56,12 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
 
       const createClient = async (skipConsent: boolean): Promise<BenchClient> => {
         const args = ['client', 'create', '--name', skipConsent ? 'bench' : 'bench-consent', '--redirect-uri', benchRedirectUri,
+          '--post-logout-redirect-uri', benchPostLogoutRedirectUri,
           '--grant-type', 'authorization_code', '--grant-type', 'refresh_token', '--grant-type', 'client_credentials',
           '--scope', benchScope, '--json', ...(skipConsent ? ['--skip-consent'] : [])];
         const created = lastJsonObject((await cli(args)).stdout);
         if (typeof created.client_id !== 'string' || typeof created.client_secret !== 'string') throw new Error('client create printed no credentials');
-        return { clientId: created.client_id, clientSecret: created.client_secret, redirectUri: benchRedirectUri };
+        return { clientId: created.client_id, clientSecret: created.client_secret, redirectUri: benchRedirectUri, postLogoutRedirectUri: benchPostLogoutRedirectUri };
       };
       const firstParty = await createClient(true);
       const consent = await createClient(false);

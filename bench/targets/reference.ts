@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { ReferenceSettings } from '../reference/settings.js';
-import { benchRedirectUri, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
+import { benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
 const serverScript = fileURLToPath(new URL('../reference/server.js', import.meta.url));
@@ -23,6 +23,7 @@ const client = (skipConsent: boolean) => ({
   clientId: `bench-${skipConsent ? 'first-party' : 'consent'}-${randomBytes(4).toString('hex')}`,
   clientSecret: randomBytes(32).toString('base64url'),
   redirectUri: benchRedirectUri,
+  postLogoutRedirectUri: benchPostLogoutRedirectUri,
   skipConsent,
 });
 

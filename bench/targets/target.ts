@@ -38,3 +38,5 @@ export const benchUser = { username: 'bench', password: 'bench-password' };
 export const benchScope = 'openid profile email offline_access';
 /** Nobody listens here: the load generator stops at the redirect and reads the code. */
 export const benchRedirectUri = 'http://127.0.0.1:9/cb';
+/** Where RP-initiated logout returns to (registered for both clients); the generator stops there too. */
+export const benchPostLogoutRedirectUri = 'http://127.0.0.1:9/signed-out';

@@ -37,9 +37,9 @@ describe('SQLite checkpoints on a worker thread', () => {
     const path = join(dir, 'bounded.db');
     let ready!: () => void;
     const workerReady = new Promise<void>((resolve) => { ready = resolve; });
-    let truncations = 0;
+    let restarts = 0;
     const storage = await openSqliteStorage(path, undefined, {
-      checkpoints: { interval: 20, maxWalPages, onReady: ready, onTruncated: () => { truncations++; } },
+      checkpoints: { interval: 20, maxWalPages, onReady: ready, onRestarted: () => { restarts++; } },
     });
     try {
       // Generous deadline; the timer also keeps this process alive (the worker is unref'd).
@@ -48,7 +48,7 @@ describe('SQLite checkpoints on a worker thread', () => {
       clearTimeout(timer);
       // 3000 commits write about 50 MB of WAL frames: unchecked, the file grows to all of it (test below).
       const largest = await writeTokens(path, storage, 3000);
-      assert.ok(truncations >= 3, `the worker emptied the WAL ${truncations} times`);
+      assert.ok(restarts >= 3, `the worker restarted the WAL ${restarts} times`);
       // Generous: between two ticks of a worker on a loaded machine the WAL grows by what was written meanwhile.
       assert.ok(largest < 25 * 1024 * 1024, `the WAL grew to ${largest} bytes (bound ${maxWalPages} pages)`);
     } finally {
@@ -63,6 +63,28 @@ describe('SQLite checkpoints on a worker thread', () => {
     try {
       const largest = await writeTokens(path, storage, 3000);
       assert.ok(largest >= 35 * 1024 * 1024, `only ${largest} bytes of WAL`);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('starts the WAL over in place instead of truncating it, so commits overwrite the file rather than grow it again (issue 9)', async () => {
+    const maxWalPages = 200;
+    const path = join(dir, 'restart.db');
+    let ready!: () => void;
+    const workerReady = new Promise<void>((resolve) => { ready = resolve; });
+    // Read on the 'restarted' message, before this thread commits again: a TRUNCATE would leave 0 bytes.
+    const sizesAtRestart: number[] = [];
+    const storage = await openSqliteStorage(path, undefined, {
+      checkpoints: { interval: 20, maxWalPages, onReady: ready, onRestarted: () => { sizesAtRestart.push(walBytes(path)); } },
+    });
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([workerReady, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('the checkpoint worker did not start')), 30_000); })]);
+      clearTimeout(timer);
+      await writeTokens(path, storage, 1500);
+      assert.ok(sizesAtRestart.length >= 2, `the worker restarted the WAL ${sizesAtRestart.length} times`);
+      for (const size of sizesAtRestart) assert.ok(size >= maxWalPages * 4096, `the WAL file held ${size} bytes right after a restart`);
     } finally {
       await storage.close();
     }

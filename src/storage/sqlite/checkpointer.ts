@@ -10,12 +10,12 @@ import type { CheckpointMessage, CheckpointWorkerData } from './checkpoint-worke
 export interface CheckpointOptions {
   /** How often the worker checkpoints passively, in ms. */
   interval: number;
-  /** WAL size, in pages, at which the worker empties it (a short exclusive checkpoint). */
+  /** WAL size, in pages, at which the worker starts it over (a short exclusive checkpoint at the end). */
   maxWalPages: number;
   /** Called once the worker has taken over checkpointing (for tests and metrics). */
   onReady?: () => void;
-  /** Called after each time the worker emptied the WAL, with the pages it held (for tests and metrics). */
-  onTruncated?: (walPages: number) => void;
+  /** Called after each time the worker restarted the WAL, with the pages it held (for tests and metrics). */
+  onRestarted?: (walPages: number) => void;
 }
 
 export const defaultCheckpointOptions: CheckpointOptions = { interval: 1000, maxWalPages: 8192 };
@@ -30,8 +30,8 @@ export interface Checkpointer {
  * that is done sooner never waits for the thread); from then on it never does.
  */
 export function startCheckpointer(db: Database, path: string, options: CheckpointOptions, hooks: {
-  /** The worker let go of the write lock after emptying the WAL. */
-  onTruncated(walPages: number): void;
+  /** The worker let go of the write lock after restarting the WAL. */
+  onRestarted(walPages: number): void;
 }): Checkpointer {
   const fallback = () => { if (db.open) db.pragma('wal_autocheckpoint = 10000'); };
   const data: CheckpointWorkerData = { path, interval: options.interval, maxWalPages: options.maxWalPages };
@@ -47,9 +47,9 @@ export function startCheckpointer(db: Database, path: string, options: Checkpoin
       ready = true;
       db.pragma('wal_autocheckpoint = 0');
       options.onReady?.();
-    } else if (message.type === 'truncated') {
-      hooks.onTruncated(message.walPages);
-      options.onTruncated?.(message.walPages);
+    } else if (message.type === 'restarted') {
+      hooks.onRestarted(message.walPages);
+      options.onRestarted?.(message.walPages);
     } else {
       fallback();
       void worker.terminate();

@@ -83,7 +83,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
   const locks = createLockWait({ timeout: options.lockTimeout ?? 5000 });
   const checkpointOptions = options.checkpoints ?? defaultCheckpointOptions;
   const checkpointer = inMemory || checkpointOptions === false ? undefined
-    : startCheckpointer(db, path, checkpointOptions, { onTruncated: () => locks.wake() });
+    : startCheckpointer(db, path, checkpointOptions, { onRestarted: () => locks.wake() });
   const signingKeys = createSigningKeyStore(db, dataVersion);
 
   return {
