@@ -1,8 +1,9 @@
 // Closed-loop load: N virtual users, each with its own state (cookie jar, tokens), run one
 // operation after another; latency is end to end per operation. A warm-up phase is run and
 // discarded. A user whose operation failed is set up afresh, untimed. A workload whose users
-// hold a prepared, finite supply (live sessions to end) says when a user has used it up; the
-// window then closes early once every user has.
+// hold a prepared, finite supply (live sessions to end) says how many operations each has: the
+// warm-up then ends after a quarter of it at the latest, and the window closes early once every
+// user has used it up.
 import { createHistogram } from 'node:perf_hooks';
 import { startWindow } from '../measure/process-stats.js';
 import { sampleError, type LoadOptions, type Measurement } from './measurement.js';
@@ -10,8 +11,8 @@ import { sampleError, type LoadOptions, type Measurement } from './measurement.j
 export interface LoopWorkload<State> {
   newUser(): Promise<State>;
   operation(state: State): Promise<void>;
-  /** True when this user has nothing left to operate on (prepared before the clock); it stops. */
-  exhausted?(state: State): boolean;
+  /** Operations each user's state allows (prepared before the clock); unlimited when absent. */
+  supplyPerUser?: number;
 }
 
 export async function runClosedLoop<State>(workload: LoopWorkload<State>, options: LoadOptions): Promise<Measurement> {
@@ -22,11 +23,15 @@ export async function runClosedLoop<State>(workload: LoopWorkload<State>, option
   let errors = 0;
   let measuring = false;
   let stopping = false;
-  const exhausted = workload.exhausted ?? (() => false);
+  const supply = workload.supplyPerUser ?? Infinity;
+  let used = 0;
+  let quarterUsed: () => void = () => undefined;
+  const warmedUp = new Promise<void>((resolve) => { quarterUsed = resolve; });
 
   const loop = async (index: number) => {
     let state = users[index] as State;
-    while (!stopping && !exhausted(state)) {
+    for (let n = 0; n < supply && !stopping; n++) {
+      if (++used >= (supply * users.length) / 4) quarterUsed();
       const started = process.hrtime.bigint();
       try {
         await workload.operation(state);
@@ -51,11 +56,11 @@ export async function runClosedLoop<State>(workload: LoopWorkload<State>, option
 
   const running = users.map((_, i) => loop(i));
   const allDone = Promise.all(running);
-  const sleep = (ms: number) => {
+  const sleep = (ms: number, orSooner: Promise<unknown> = allDone) => {
     let timer: NodeJS.Timeout | undefined;
-    return Promise.race([new Promise((r) => { timer = setTimeout(r, ms); }), allDone]).finally(() => clearTimeout(timer));
+    return Promise.race([new Promise((r) => { timer = setTimeout(r, ms); }), orSooner]).finally(() => clearTimeout(timer));
   };
-  await sleep(options.warmupMs);
+  await sleep(options.warmupMs, warmedUp);
   const endWindow = startWindow(options.serverPid);
   measuring = true;
   await sleep(options.durationMs);
