@@ -99,12 +99,7 @@ export async function authorizeInBrowser(
 
   let next: { url: URL; method: string; body?: string } = { url, method: 'GET' };
   for (let step = 0; step < 12; step++) {
-    const headers: Record<string, string> = { accept: 'text/html' };
-    const cookie = browser.header(next.url);
-    if (cookie) headers.cookie = cookie;
-    if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await rp.http.request(next.url, { method: next.method, headers, ...(next.body !== undefined ? { body: next.body } : {}) });
-    browser.store(res.headers['set-cookie'], next.url);
+    const res = await browserRequest(rp, browser, next);
 
     if (res.status >= 300 && res.status < 400 && res.headers.location) {
       const location = new URL(res.headers.location, next.url);
@@ -125,6 +120,17 @@ export async function authorizeInBrowser(
     throw new Error(`authorization stopped at ${next.method} ${next.url.pathname} with ${res.status}`);
   }
   throw new Error('authorization did not come back after 12 steps');
+}
+
+/** One request as a browser makes it: its cookies sent, the answer's cookies kept. */
+async function browserRequest(rp: RelyingParty, browser: CookieJar, next: { url: URL; method: string; body?: string }) {
+  const headers: Record<string, string> = { accept: 'text/html' };
+  const cookie = browser.header(next.url);
+  if (cookie) headers.cookie = cookie;
+  if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const res = await rp.http.request(next.url, { method: next.method, headers, ...(next.body !== undefined ? { body: next.body } : {}) });
+  browser.store(res.headers['set-cookie'], next.url);
+  return res;
 }
 
 function readCallback(rp: RelyingParty, location: URL, state: string, pending: Omit<AuthorizationResult, 'code'>): AuthorizationResult {
@@ -205,12 +211,7 @@ export async function endSessionInBrowser(rp: RelyingParty, browser: CookieJar, 
   url.search = new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: client.postLogoutRedirectUri, state }).toString();
   let next: { url: URL; method: string; body?: string } = { url, method: 'GET' };
   for (let step = 0; step < 4; step++) {
-    const headers: Record<string, string> = { accept: 'text/html' };
-    const cookie = browser.header(next.url);
-    if (cookie) headers.cookie = cookie;
-    if (next.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await rp.http.request(next.url, { method: next.method, headers, ...(next.body !== undefined ? { body: next.body } : {}) });
-    browser.store(res.headers['set-cookie'], next.url);
+    const res = await browserRequest(rp, browser, next);
     if (res.status >= 300 && res.status < 400 && res.headers.location) {
       const location = new URL(res.headers.location, next.url);
       if (`${location.origin}${location.pathname}` === client.postLogoutRedirectUri) {
