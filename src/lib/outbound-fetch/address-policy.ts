@@ -34,24 +34,26 @@ const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
 
-/** True when `address` (an IP literal) is outside the public internet; anything not an IP is refused too. */
-export function isNonPublicAddress(address: string): boolean {
+/**
+ * Whether the IP literal `address` is in `list`, an IPv4-mapped IPv6 address judged by its IPv4
+ * address; `notAnIp` is the answer for anything that is not an IP literal.
+ */
+function listed(list: BlockList, address: string, notAnIp: boolean): boolean {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const family = isIP(bare);
-  if (family === 4) return nonPublic.check(bare, 'ipv4');
-  if (family !== 6) return true;
+  if (family === 4) return list.check(bare, 'ipv4');
+  if (family !== 6) return notAnIp;
   const mapped = mappedIpv4(bare);
-  if (mapped !== null) return nonPublic.check(mapped, 'ipv4');
-  return nonPublic.check(bare, 'ipv6');
+  if (mapped !== null) return list.check(mapped, 'ipv4');
+  return list.check(bare, 'ipv6');
+}
+
+/** True when `address` (an IP literal) is outside the public internet; anything not an IP is refused too. */
+export function isNonPublicAddress(address: string): boolean {
+  return listed(nonPublic, address, true);
 }
 
 /** True when `address` (an IP literal) is this machine's loopback: 127.0.0.0/8, ::1, or ::ffff:127.x.y.z. */
 export function isLoopbackAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const family = isIP(bare);
-  if (family === 4) return loopback.check(bare, 'ipv4');
-  if (family !== 6) return false;
-  const mapped = mappedIpv4(bare);
-  if (mapped !== null) return loopback.check(mapped, 'ipv4');
-  return loopback.check(bare, 'ipv6');
+  return listed(loopback, address, false);
 }
