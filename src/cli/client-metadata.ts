@@ -151,7 +151,7 @@ function checkAuthMethod(method: string): TokenEndpointAuthMethod {
 }
 
 /** Validates a registration: every field the record derives from it, but no id and no secret. */
-function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | 'secretDigest' | 'createdAt'> {
+function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | 'secretDigest' | 'metadata' | 'createdAt'> {
   const clientName = input.name.trim();
   if (clientName === '') throw new InvalidClientMetadataError('client name must not be empty');
   const tokenEndpointAuthMethod = checkAuthMethod(input.authMethod);
@@ -201,7 +201,7 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
 export function registerClient(input: ClientRegistration, now: number): { client: ClientRecord; clientSecret: string | null } {
   const fields = validated(input);
   const secret = fields.tokenEndpointAuthMethod === 'none' ? null : newOpaqueValue(tokenPrefix.clientSecret);
-  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, createdAt: now };
+  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, metadata: {}, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
 }
 

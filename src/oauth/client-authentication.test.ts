@@ -15,7 +15,7 @@ function clientRecord(clientId: string, method: TokenEndpointAuthMethod): Client
   return {
     clientId, clientName: clientId, secretDigest: method === 'none' ? null : sha256Hex(secret), redirectUris: ['https://rp.example/cb'],
     grantTypes: ['authorization_code'], responseTypes: ['code'], scopes: ['openid'], skipConsent: false,
-    tokenEndpointAuthMethod: method, postLogoutRedirectUris: [], createdAt: 0,
+    tokenEndpointAuthMethod: method, postLogoutRedirectUris: [], metadata: {}, createdAt: 0,
   };
 }
 

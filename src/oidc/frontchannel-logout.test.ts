@@ -28,7 +28,7 @@ describe('frontchannelLogoutUrl (Front-Channel Logout 1.0 §3)', () => {
 describe('frontchannelLogoutFrames (Front-Channel Logout 1.0 §3)', () => {
   const client = (clientId: string, fields: Partial<ClientRecord>): ClientRecord => ({
     clientId, clientName: `Client ${clientId}`, secretDigest: null, redirectUris: [], grantTypes: [], responseTypes: [], scopes: [],
-    skipConsent: false, tokenEndpointAuthMethod: 'none', postLogoutRedirectUris: [], createdAt: 0, ...fields,
+    skipConsent: false, tokenEndpointAuthMethod: 'none', postLogoutRedirectUris: [], metadata: {}, createdAt: 0, ...fields,
   });
   const clients = new Map<string, ClientRecord>([
     ['a', client('a', { frontchannelLogoutUri: 'https://a.example/fc?t=1', frontchannelLogoutSessionRequired: true })],

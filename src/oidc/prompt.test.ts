@@ -12,7 +12,7 @@ const now = 1_000_000;
 function request(overrides: { prompt?: Prompt[]; maxAge?: number | null; hint?: string | null; skipConsent?: boolean } = {}): AuthenticationRequest {
   return {
     client: { clientId: 'c', clientName: 'C', secretDigest: 'x', redirectUris: [], grantTypes: [], responseTypes: ['code'], scopes: [],
-      skipConsent: overrides.skipConsent ?? false, tokenEndpointAuthMethod: 'client_secret_basic', postLogoutRedirectUris: [], createdAt: 0 },
+      skipConsent: overrides.skipConsent ?? false, tokenEndpointAuthMethod: 'client_secret_basic', postLogoutRedirectUris: [], metadata: {}, createdAt: 0 },
     redirectUri: 'https://a/cb', responseMode: 'query', state: undefined, responseType: 'code', scopes: ['openid', 'email'],
     codeChallenge: null, codeChallengeMethod: null, params: {}, openid: true, nonce: null,
     prompt: new Set(overrides.prompt ?? []), maxAge: overrides.maxAge ?? null, loginHint: null, idTokenHintSubject: overrides.hint ?? null,

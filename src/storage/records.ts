@@ -28,7 +28,63 @@ export interface ClientRecord {
   frontchannelLogoutSessionRequired?: boolean;
   /** Where RP-Initiated Logout 1.0 §3 may send the browser back, matched exactly. */
   postLogoutRedirectUris: string[];
+  /**
+   * Every further client metadata field (OIDC Dynamic Client Registration 1.0 §2, RFC 7591 §2 and
+   * the per-client policies), stored as one JSON document: adding a field adds no migration.
+   * Stores always return it ({} when none was set).
+   */
+  metadata: ClientMetadata;
   createdAt: number;
+}
+
+/**
+ * Client metadata beyond the columns above. Field names follow the registration specs in
+ * camelCase; every field is optional and absent means "the server default". Whoever adds a field
+ * documents its default here and validates it where metadata is accepted (CLI, registration).
+ */
+export interface ClientMetadata {
+  /** OIDC Registration §2: 'web' (default) or 'native'. */
+  applicationType?: 'web' | 'native';
+  /** `client_name#<lang>` values (OIDC Registration §2.1), keyed by BCP 47 tag. */
+  clientNameLocalized?: Record<string, string>;
+  logoUri?: string;
+  clientUri?: string;
+  policyUri?: string;
+  tosUri?: string;
+  contacts?: string[];
+  /** A JWK Set by value (RFC 7591 §2); never together with jwksUri. */
+  jwks?: { keys: Record<string, unknown>[] };
+  jwksUri?: string;
+  sectorIdentifierUri?: string;
+  /** OIDC Core §8: 'public' (default) or 'pairwise'. */
+  subjectType?: 'public' | 'pairwise';
+  tokenEndpointAuthSigningAlg?: string;
+  /** Default RS256. */
+  idTokenSignedResponseAlg?: string;
+  /** Absent: UserInfo answers plain JSON. */
+  userinfoSignedResponseAlg?: string;
+  requestObjectSigningAlg?: string;
+  /** Seconds (OIDC Registration §2). */
+  defaultMaxAge?: number;
+  requireAuthTime?: boolean;
+  defaultAcrValues?: string[];
+  initiateLoginUri?: string;
+  /** Scopes granted when an authorization request omits `scope` (RFC 6749 §3.3). */
+  defaultScope?: string[];
+  /** PKCE for a confidential client; default true. Public clients always need PKCE. */
+  requirePkce?: boolean;
+  /** Browser origins allowed by CORS beyond those of the redirect URIs. */
+  allowedOrigins?: string[];
+  /** Set when the client registered itself (RFC 7591), absent for operator-created clients. */
+  registration?: {
+    /** SHA-256 hex of the registration access token (RFC 7592 §1). */
+    accessTokenDigest: string;
+    /** How the client registered: 'open', 'initial_access_token' or 'software_statement'. */
+    via: string;
+    /** Software statement claims that were verified (RFC 7591 §2.3). */
+    softwareId?: string;
+    softwareVersion?: string;
+  };
 }
 
 export interface AccountRecord {

@@ -37,7 +37,7 @@ export async function seedClientAndUser(cluster: Pick<Cluster, 'databaseUrl'>, r
       clientId: randomToken(12), clientName: 'Multinode test client', secretDigest: sha256Hex(clientSecret),
       redirectUris: [redirectUri], grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       responseTypes: ['code'], scopes: ['openid', 'profile', 'email', 'offline_access', 'api:read'],
-      skipConsent: false, tokenEndpointAuthMethod: 'client_secret_basic', postLogoutRedirectUris: [], createdAt: now(),
+      skipConsent: false, tokenEndpointAuthMethod: 'client_secret_basic', postLogoutRedirectUris: [], metadata: {}, createdAt: now(),
     };
     await storage.clients.insert(client);
     const username = `user-${randomUUID().slice(0, 8)}`;

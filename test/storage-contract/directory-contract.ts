@@ -43,6 +43,20 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.deepEqual(await storage().clients.find(client.clientId), removed);
     });
 
+    it('keeps and replaces the client metadata document (OIDC Dynamic Client Registration 1.0 §2)', async () => {
+      const client = clientRecord({ metadata: {
+        applicationType: 'native', logoUri: 'https://rp.example/logo.png', contacts: ['ops@rp.example'],
+        jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] }, defaultMaxAge: 3600, requirePkce: false,
+        clientNameLocalized: { 'ja-Jpan-JP': 'クライアント' },
+      } });
+      await storage().clients.insert(client);
+      assert.deepEqual(await storage().clients.find(client.clientId), client);
+      assert.deepEqual((await storage().clients.list()).find((c) => c.clientId === client.clientId), client);
+      const changed = { ...client, metadata: { subjectType: 'pairwise' as const, sectorIdentifierUri: 'https://rp.example/sector.json' } };
+      assert.equal(await storage().clients.update(changed), true);
+      assert.deepEqual(await storage().clients.find(client.clientId), changed);
+    });
+
     it('answers null for an unknown client id', async () => {
       assert.equal(await storage().clients.find(uid('client')), null);
     });

@@ -26,6 +26,7 @@ export function clientRecord(overrides: Partial<ClientRecord> = {}): ClientRecor
     frontchannelLogoutUri: null,
     frontchannelLogoutSessionRequired: false,
     postLogoutRedirectUris: ['https://rp.example/logged-out'],
+    metadata: {},
     createdAt: nowSeconds(),
     ...overrides,
   };

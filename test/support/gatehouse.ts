@@ -137,6 +137,7 @@ export async function seedClient(storage: Storage, clock: () => number, options:
     skipConsent: false,
     tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
     postLogoutRedirectUris: [],
+    metadata: {},
     createdAt: clock(),
     ...fields,
   };

@@ -13,12 +13,12 @@ export function createClientStore(pool: pg.Pool): ClientStore {
         text: `INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris, grant_types,
           response_types, scopes, skip_consent, token_endpoint_auth_method, created_at,
           backchannel_logout_uri, backchannel_logout_session_required, post_logout_redirect_uris,
-          frontchannel_logout_uri, frontchannel_logout_session_required)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+          frontchannel_logout_uri, frontchannel_logout_session_required, metadata)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         values: [c.clientId, c.clientName, c.secretDigest, c.redirectUris, c.grantTypes,
           c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod, c.createdAt,
           c.backchannelLogoutUri ?? null, c.backchannelLogoutSessionRequired ?? false, c.postLogoutRedirectUris,
-          c.frontchannelLogoutUri ?? null, c.frontchannelLogoutSessionRequired ?? false],
+          c.frontchannelLogoutUri ?? null, c.frontchannelLogoutSessionRequired ?? false, JSON.stringify(c.metadata ?? {})],
       });
     },
     async find(clientId) {
@@ -34,12 +34,13 @@ export function createClientStore(pool: pg.Pool): ClientStore {
         text: `UPDATE clients SET client_name = $2, secret_digest = $3, redirect_uris = $4, grant_types = $5,
           response_types = $6, scopes = $7, skip_consent = $8, token_endpoint_auth_method = $9,
           backchannel_logout_uri = $10, backchannel_logout_session_required = $11,
-          post_logout_redirect_uris = $12, frontchannel_logout_uri = $13, frontchannel_logout_session_required = $14
+          post_logout_redirect_uris = $12, frontchannel_logout_uri = $13, frontchannel_logout_session_required = $14,
+          metadata = $15
           WHERE client_id = $1`,
         values: [c.clientId, c.clientName, c.secretDigest, c.redirectUris, c.grantTypes,
           c.responseTypes, c.scopes, c.skipConsent, c.tokenEndpointAuthMethod,
           c.backchannelLogoutUri ?? null, c.backchannelLogoutSessionRequired ?? false, c.postLogoutRedirectUris,
-          c.frontchannelLogoutUri ?? null, c.frontchannelLogoutSessionRequired ?? false],
+          c.frontchannelLogoutUri ?? null, c.frontchannelLogoutSessionRequired ?? false, JSON.stringify(c.metadata ?? {})],
       });
       return (result.rowCount ?? 0) > 0;
     },

@@ -191,6 +191,12 @@ export const migrations: readonly string[] = [
   ALTER TABLE clients ADD COLUMN frontchannel_logout_uri text;
   ALTER TABLE clients ADD COLUMN frontchannel_logout_session_required boolean NOT NULL DEFAULT false;
   `,
+  // 7 (issue 12): every further client metadata field (records.ts ClientMetadata) in one JSON
+  // document, so a new field needs no migration.
+  `
+  -- client metadata document
+  ALTER TABLE clients ADD COLUMN metadata jsonb NOT NULL DEFAULT '{}'::jsonb;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

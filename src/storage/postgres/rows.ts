@@ -1,6 +1,6 @@
 // Converts PostgreSQL rows (snake_case columns) into records, once, at the adapter's edge.
 import type {
-  AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
+  AccountRecord, AuthorizationCodeRecord, ClientMetadata, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, SessionRecord, SigningKeyRecord, TokenEndpointAuthMethod, TokenKind, TokenRecord,
 } from '../records.js';
 
@@ -29,6 +29,7 @@ export function toClient(r: Row): ClientRecord {
     frontchannelLogoutUri: textOrNull(r.frontchannel_logout_uri),
     frontchannelLogoutSessionRequired: r.frontchannel_logout_session_required as boolean,
     postLogoutRedirectUris: list(r.post_logout_redirect_uris),
+    metadata: structuredClone((r.metadata ?? {}) as ClientMetadata),
     createdAt: num(r.created_at),
   };
 }

@@ -2,7 +2,7 @@
 // revokes what the client held. Lookups are cached (read-cache.ts): every token and authorization request reads its client.
 import type { Database } from 'better-sqlite3';
 import type { ClientStore } from '../ports.js';
-import type { ClientRecord, TokenEndpointAuthMethod } from '../records.js';
+import type { ClientMetadata, ClientRecord, TokenEndpointAuthMethod } from '../records.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
 import { createReadCache, type DataVersion } from './read-cache.js';
 
@@ -21,6 +21,7 @@ interface ClientRow {
   frontchannel_logout_uri: string | null;
   frontchannel_logout_session_required: number;
   post_logout_redirect_uris: string;
+  metadata: string;
   created_at: number;
 }
 
@@ -40,6 +41,7 @@ function toClient(row: ClientRow): ClientRecord {
     frontchannelLogoutUri: row.frontchannel_logout_uri,
     frontchannelLogoutSessionRequired: row.frontchannel_logout_session_required === 1,
     postLogoutRedirectUris: fromJsonArray(row.post_logout_redirect_uris),
+    metadata: JSON.parse(row.metadata) as ClientMetadata,
     createdAt: row.created_at,
   };
 }
@@ -48,10 +50,10 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
       grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method,
       backchannel_logout_uri, backchannel_logout_session_required, frontchannel_logout_uri, frontchannel_logout_session_required,
-      post_logout_redirect_uris, created_at)
+      post_logout_redirect_uris, metadata, created_at)
     VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
       @skipConsent, @tokenEndpointAuthMethod, @backchannelLogoutUri, @backchannelLogoutSessionRequired,
-      @frontchannelLogoutUri, @frontchannelLogoutSessionRequired, @postLogoutRedirectUris, @createdAt)`);
+      @frontchannelLogoutUri, @frontchannelLogoutSessionRequired, @postLogoutRedirectUris, @metadata, @createdAt)`);
   const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
   const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
   const update = db.prepare(`UPDATE clients SET client_name = @clientName, secret_digest = @secretDigest,
@@ -59,7 +61,7 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
       skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod,
       backchannel_logout_uri = @backchannelLogoutUri, backchannel_logout_session_required = @backchannelLogoutSessionRequired,
       frontchannel_logout_uri = @frontchannelLogoutUri, frontchannel_logout_session_required = @frontchannelLogoutSessionRequired,
-      post_logout_redirect_uris = @postLogoutRedirectUris
+      post_logout_redirect_uris = @postLogoutRedirectUris, metadata = @metadata
     WHERE client_id = @clientId`);
   const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
 
@@ -77,6 +79,7 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     backchannelLogoutSessionRequired: toFlag(client.backchannelLogoutSessionRequired ?? false),
     frontchannelLogoutUri: client.frontchannelLogoutUri ?? null,
     frontchannelLogoutSessionRequired: toFlag(client.frontchannelLogoutSessionRequired ?? false),
+    metadata: JSON.stringify(client.metadata ?? {}),
   });
 
   return {
@@ -88,10 +91,10 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
       cache.clear();
       const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
         backchannelLogoutUri, backchannelLogoutSessionRequired, frontchannelLogoutUri, frontchannelLogoutSessionRequired,
-        postLogoutRedirectUris } = toRow(client);
+        postLogoutRedirectUris, metadata } = toRow(client);
       return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
         backchannelLogoutUri, backchannelLogoutSessionRequired, frontchannelLogoutUri, frontchannelLogoutSessionRequired,
-        postLogoutRedirectUris }).changes > 0;
+        postLogoutRedirectUris, metadata }).changes > 0;
     },
     async find(clientId) {
       return cache.get(clientId, () => {

@@ -207,6 +207,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE clients ADD COLUMN frontchannel_logout_session_required INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    // Issue 12: every further client metadata field (records.ts ClientMetadata) in one JSON
+    // document, so a new field needs no migration.
+    version: 7,
+    name: 'client metadata document',
+    sql: `
+      ALTER TABLE clients ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */
