@@ -154,6 +154,11 @@ export function chooseSigningKey(keys: SigningKeyRecord[], now: number, alg: Sig
   return candidates[0] ?? ofAlg.filter((k) => k.activatesAt <= now).sort((a, b) => b.activatesAt - a.activatesAt)[0];
 }
 
+function algorithmRank(alg: string): number {
+  const rank = (signingAlgorithms as readonly string[]).indexOf(alg);
+  return rank === -1 ? signingAlgorithms.length : rank;
+}
+
 /**
  * The node's view of the key set: re-read after `cacheTtl` seconds, or at once when the store
  * reports a change. Private keys are decrypted once per kid, when the key first signs.
@@ -175,7 +180,11 @@ export function createSigningKeySet(store: SigningKeyStore, clock: Clock, cacheT
     if (cached && now - cached.loadedAt < cacheTtl) return cached;
     const started = generation;
     const records = await store.list(now);
-    const jwks = { keys: records.map((r) => JSON.parse(r.publicJwk) as JWK) };
+    // RS256 keys first (then PS256, ES256, EdDSA; newest first within each): a verifier that
+    // naively takes the first key still gets the default algorithm's.
+    const published = records.map((record, index) => ({ record, index }))
+      .sort((a, b) => algorithmRank(a.record.alg) - algorithmRank(b.record.alg) || a.index - b.index);
+    const jwks = { keys: published.map(({ record }) => JSON.parse(record.publicJwk) as JWK) };
     const loaded = { loadedAt: now, records, jwks, json: JSON.stringify(jwks) };
     if (started === generation) cached = loaded;
     return loaded;
