@@ -17,8 +17,11 @@ export interface SubjectIdentifiers {
 /** The purpose label the pairwise salt is derived under. */
 export const pairwiseSaltPurpose = 'pairwise subject salt';
 
+/** The host; for a private-use scheme without one (RFC 8252 §7.1: com.example.app:/cb), the scheme, never ''. */
 function hostOf(uri: string): string | null {
-  return URL.canParse(uri) ? new URL(uri).hostname.toLowerCase() : null;
+  if (!URL.canParse(uri)) return null;
+  const url = new URL(uri);
+  return (url.hostname || url.protocol.slice(0, -1)).toLowerCase();
 }
 
 /** The sector of a pairwise client (OIDC Core §8.1, OIDC Registration §5); null when it has none. */
