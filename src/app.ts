@@ -12,6 +12,7 @@ import { bodyLimit } from './http/body-limit.js';
 import { clientErrorHandler, type ClientErrorHandler } from './http/client-error.js';
 import { registerGatehouse } from './http/register.js';
 import { idTokenHintVerifier, idTokenMinter, logoutHintVerifier } from './oidc/id-token.js';
+import { createSubjectIdentifiers, pairwiseSaltPurpose } from './oauth/subject-identifier.js';
 import { noLogoutNotifier, type LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
@@ -29,6 +30,7 @@ export interface AppDeps {
 }
 
 export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier }: AppDeps): ServerDeps {
+  const subjects = createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose));
   return {
     config, storage, keys, clock, logger,
     tokenPolicy: {
@@ -38,7 +40,8 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
       idTokenTtl: config.idTokenTtl,
       accessTokenFormat: config.accessTokenFormat,
     },
-    mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, accounts: storage.accounts }),
+    subjects,
+    mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, subjects, accounts: storage.accounts }),
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
     verifyLogoutHint: logoutHintVerifier(config.issuer, keys),
     logoutNotifier: logoutNotifier ?? noLogoutNotifier,

@@ -1,7 +1,9 @@
 // Client registration rules: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7–8, RFC 9700 §2.1),
 // grant types (RFC 7591 §2), scope syntax (RFC 6749 §3.3) and the logout URIs (Back-Channel
 // Logout 1.0 §2.2, Front-Channel Logout 1.0 §2). Pure: no storage, no output.
-import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
+import type { ClientMetadata, ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
+import { signingAlgorithmProblem } from '../keys/signing-algorithms.js';
+import { subjectTypeProblem } from '../oauth/subject-identifier.js';
 import { randomIdentifier } from '../lib/random.js';
 import { isLoopbackHost } from '../lib/loopback.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
@@ -35,6 +37,42 @@ export interface ClientRegistration {
   frontchannelLogoutSessionRequired?: boolean;
   /** Where RP-Initiated Logout 1.0 §3 may return the browser; the same rules as redirect URIs. */
   postLogoutRedirectUris?: string[] | undefined;
+  /** The ID token's JWS algorithm (OIDC Registration §2); absent or '': RS256. */
+  idTokenSignedResponseAlg?: string | undefined;
+  /** Sign UserInfo answers with this algorithm (OIDC Core §5.3.2); absent or '': plain JSON. */
+  userinfoSignedResponseAlg?: string | undefined;
+  /** OIDC Core §8: 'public' (default) or 'pairwise'. */
+  subjectType?: string | undefined;
+  /** Where the sector's redirect URIs are listed (OIDC Registration §5); absent or '': none. */
+  sectorIdentifierUri?: string | undefined;
+}
+
+/** The metadata fields this module sets from a registration; the rest of `metadata` is kept as is. */
+const signingAndSubjectFields = ['idTokenSignedResponseAlg', 'userinfoSignedResponseAlg', 'subjectType', 'sectorIdentifierUri'] as const;
+
+/**
+ * The signing algorithms and subject type of a registration as metadata (absent = default), under
+ * keys/signing-algorithms.ts and oauth/subject-identifier.ts. The sector identifier document
+ * itself is fetched and checked by the caller (oidc/sector-identifier.ts), which needs the network.
+ */
+function signingAndSubjectMetadata(input: ClientRegistration, redirectUris: string[]): Partial<ClientMetadata> {
+  const metadata: Partial<ClientMetadata> = {};
+  for (const [field, alg] of [['idTokenSignedResponseAlg', input.idTokenSignedResponseAlg], ['userinfoSignedResponseAlg', input.userinfoSignedResponseAlg]] as const) {
+    if (!alg) continue;
+    const problem = signingAlgorithmProblem(alg);
+    if (problem) throw new InvalidClientMetadataError(`${field === 'idTokenSignedResponseAlg' ? 'ID token' : 'UserInfo'} signing algorithm ${problem}`);
+    // RS256 is the ID token default: not stored, so a later change of default cannot surprise it.
+    if (field === 'idTokenSignedResponseAlg' && alg === 'RS256') continue;
+    metadata[field] = alg;
+  }
+  if (input.subjectType === 'pairwise') metadata.subjectType = 'pairwise';
+  else if (input.subjectType && input.subjectType !== 'public') {
+    throw new InvalidClientMetadataError(`subject type '${input.subjectType}' is not supported (use public or pairwise)`);
+  }
+  if (input.sectorIdentifierUri) metadata.sectorIdentifierUri = input.sectorIdentifierUri;
+  const problem = subjectTypeProblem({ redirectUris, metadata });
+  if (problem) throw new InvalidClientMetadataError(problem);
+  return metadata;
 }
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
@@ -200,8 +238,9 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
  */
 export function registerClient(input: ClientRegistration, now: number): { client: ClientRecord; clientSecret: string | null } {
   const fields = validated(input);
+  const metadata = signingAndSubjectMetadata(input, fields.redirectUris);
   const secret = fields.tokenEndpointAuthMethod === 'none' ? null : newOpaqueValue(tokenPrefix.clientSecret);
-  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, metadata: {}, createdAt: now };
+  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, metadata, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
 }
 
@@ -215,6 +254,10 @@ function registrationOf(client: ClientRecord): ClientRegistration {
     frontchannelLogoutUri: client.frontchannelLogoutUri ?? null,
     frontchannelLogoutSessionRequired: client.frontchannelLogoutSessionRequired ?? false,
     postLogoutRedirectUris: client.postLogoutRedirectUris,
+    idTokenSignedResponseAlg: client.metadata.idTokenSignedResponseAlg,
+    userinfoSignedResponseAlg: client.metadata.userinfoSignedResponseAlg,
+    subjectType: client.metadata.subjectType,
+    sectorIdentifierUri: client.metadata.sectorIdentifierUri,
   };
 }
 
@@ -232,11 +275,14 @@ export function updateClient(client: ClientRecord, changes: ClientChanges): { cl
   if (!changes.frontchannelLogoutUri && changes.frontchannelLogoutUri !== undefined && changes.frontchannelLogoutSessionRequired === undefined) {
     defined.frontchannelLogoutSessionRequired = false;
   }
-  const fields = validated({ ...registrationOf(client), ...defined });
+  const registration = { ...registrationOf(client), ...defined };
+  const fields = validated(registration);
+  const kept = Object.fromEntries(Object.entries(client.metadata).filter(([key]) => !(signingAndSubjectFields as readonly string[]).includes(key)));
+  const metadata = { ...kept, ...signingAndSubjectMetadata(registration, fields.redirectUris) };
   const needsSecret = fields.tokenEndpointAuthMethod !== 'none';
   const secret = needsSecret && client.secretDigest === null ? newOpaqueValue(tokenPrefix.clientSecret) : null;
   const secretDigest = needsSecret ? (secret?.digest ?? client.secretDigest) : null;
-  return { client: { ...client, ...fields, secretDigest }, clientSecret: secret?.value ?? null };
+  return { client: { ...client, ...fields, metadata, secretDigest }, clientSecret: secret?.value ?? null };
 }
 
 /** The client with a fresh secret (returned once): the old one stops working when it is stored. */
@@ -266,5 +312,10 @@ export function clientMetadata(client: ClientRecord) {
       frontchannel_logout_uri: client.frontchannelLogoutUri,
       frontchannel_logout_session_required: client.frontchannelLogoutSessionRequired ?? false,
     } : {}),
+    // Defaults (RS256 ID tokens, JSON UserInfo, public subjects) are left out, as unset fields are.
+    ...(client.metadata.idTokenSignedResponseAlg ? { id_token_signed_response_alg: client.metadata.idTokenSignedResponseAlg } : {}),
+    ...(client.metadata.userinfoSignedResponseAlg ? { userinfo_signed_response_alg: client.metadata.userinfoSignedResponseAlg } : {}),
+    ...(client.metadata.subjectType === 'pairwise' ? { subject_type: 'pairwise' } : {}),
+    ...(client.metadata.sectorIdentifierUri ? { sector_identifier_uri: client.metadata.sectorIdentifierUri } : {}),
   };
 }

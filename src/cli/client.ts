@@ -10,6 +10,10 @@ import {
 import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
 import { deleteClient } from '../oauth/lifecycle.js';
+import type { Config } from '../config/schema.js';
+import { createOutboundFetch } from '../lib/outbound-fetch/index.js';
+import { sectorIdentifierMaxBytes, sectorIdentifierProblem } from '../oidc/sector-identifier.js';
+import { signingAlgorithms } from '../keys/signing-algorithms.js';
 
 export const clientHelp = `Usage: gatehouse client <command> [options]
 
@@ -53,6 +57,18 @@ Options:
                         scheme, host and port of a --redirect-uri; a query but no fragment
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
+  --id-token-signed-response-alg ALG
+                        sign the client's ID tokens (and logout tokens) with ALG:
+                        ${signingAlgorithms.join(', ')} (default RS256)
+  --userinfo-signed-response-alg ALG
+                        answer UserInfo as a JWS signed with ALG (application/jwt);
+                        default: plain JSON
+  --subject-type T      public (default: the account id as sub) or pairwise (a sub per
+                        sector, OpenID Connect Core §8)
+  --sector-identifier-uri URI
+                        https URL of a JSON array listing every redirect URI, fetched and
+                        checked now; its host is the pairwise sector (needed when the
+                        redirect URIs are on several hosts)
   --json                print one JSON object instead of text
 
 ${globalOptionsHelp}`;
@@ -93,6 +109,18 @@ Options:
                         the front-channel logout URI; '' removes it
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
+  --id-token-signed-response-alg ALG
+                        sign the client's ID tokens (and logout tokens) with ALG:
+                        ${signingAlgorithms.join(', ')} (RS256 is the default)
+  --userinfo-signed-response-alg ALG
+                        answer UserInfo as a JWS signed with ALG (application/jwt);
+                        '' returns to plain JSON
+  --subject-type T      public (default: the account id as sub) or pairwise (a sub per
+                        sector, OpenID Connect Core §8)
+  --sector-identifier-uri URI
+                        https URL of a JSON array listing every redirect URI, fetched and
+                        checked now; its host is the pairwise sector (needed when the
+                        redirect URIs are on several hosts); '' removes it
   --json                print one JSON object instead of text
 
 Use '--' before a CLIENT_ID that starts with '-'.
@@ -137,6 +165,30 @@ function authMethodOption(values: { 'auth-method'?: string | undefined; public?:
   return values.public ? 'none' : method as TokenEndpointAuthMethod | undefined;
 }
 
+/**
+ * OIDC Registration §5: a sector_identifier_uri must answer a JSON array listing every redirect
+ * URI. Fetched like any URL someone else controls (lib/outbound-fetch: public addresses only
+ * unless configured, no redirects, bounded in time and size).
+ */
+async function checkSectorIdentifier(client: ClientRecord, config: Config): Promise<void> {
+  const uri = client.metadata.sectorIdentifierUri;
+  if (!uri) return;
+  const timeoutMs = config.outboundTimeout * 1000;
+  const fetch = createOutboundFetch({
+    allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch,
+    connectTimeoutMs: timeoutMs, timeoutMs, maxResponseBytes: sectorIdentifierMaxBytes,
+  });
+  const problem = await sectorIdentifierProblem(uri, client.redirectUris, fetch);
+  if (problem) throw new CommandError(problem);
+}
+
+const signingAndSubjectOptions = {
+  'id-token-signed-response-alg': { type: 'string' },
+  'userinfo-signed-response-alg': { type: 'string' },
+  'subject-type': { type: 'string' },
+  'sector-identifier-uri': { type: 'string' },
+} as const;
+
 function printSecret(clientSecret: string, what: string): void {
   printLine(`  client_secret:  ${clientSecret}`);
   printLine(`  The ${what} is shown only this once: Gatehouse stores just its digest. Save it now.`);
@@ -153,6 +205,12 @@ function printClient(client: ClientRecord): void {
   }
   if (client.frontchannelLogoutUri) {
     printLine(`  front-channel logout: ${client.frontchannelLogoutUri}${client.frontchannelLogoutSessionRequired ? '  (iss and sid required)' : ''}`);
+  }
+  const { metadata } = client;
+  const userinfo = metadata.userinfoSignedResponseAlg ? `, UserInfo signed with ${metadata.userinfoSignedResponseAlg}` : '';
+  printLine(`  signing:        ID tokens ${metadata.idTokenSignedResponseAlg ?? 'RS256'}${userinfo}`);
+  if (metadata.subjectType === 'pairwise') {
+    printLine(`  subjects:       pairwise${metadata.sectorIdentifierUri ? ` (sector ${metadata.sectorIdentifierUri})` : ''}`);
   }
 }
 
@@ -176,6 +234,7 @@ async function create(args: string[]): Promise<void> {
     'backchannel-logout-session-required': { type: 'boolean' },
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
+    ...signingAndSubjectOptions,
     json: { type: 'boolean' },
   });
   if (values.help) return printLine(createHelp);
@@ -193,8 +252,14 @@ async function create(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
     frontchannelLogoutUri: values['frontchannel-logout-uri'] ?? null,
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'] ?? false,
+    idTokenSignedResponseAlg: values['id-token-signed-response-alg'],
+    userinfoSignedResponseAlg: values['userinfo-signed-response-alg'],
+    subjectType: values['subject-type'],
+    sectorIdentifierUri: values['sector-identifier-uri'],
   }, systemClock()));
-  await withStorage(commandConfig(values), (storage) => storage.clients.insert(client));
+  const config = commandConfig(values);
+  await checkSectorIdentifier(client, config);
+  await withStorage(config, (storage) => storage.clients.insert(client));
 
   if (values.json) return printJson(jsonView(client, clientSecret));
   printLine(`Created ${clientSecret === null ? 'public' : 'confidential'} client '${client.clientName}'.`);
@@ -235,6 +300,7 @@ async function update(args: string[]): Promise<void> {
     'backchannel-logout-session-required': { type: 'boolean' },
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
+    ...signingAndSubjectOptions,
     json: { type: 'boolean' },
   });
   if (values.help) return printLine(updateHelp);
@@ -257,14 +323,21 @@ async function update(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'],
     frontchannelLogoutUri: values['frontchannel-logout-uri'],
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'],
+    idTokenSignedResponseAlg: values['id-token-signed-response-alg'],
+    userinfoSignedResponseAlg: values['userinfo-signed-response-alg'],
+    subjectType: values['subject-type'],
+    sectorIdentifierUri: values['sector-identifier-uri'],
   };
   if (Object.values(changes).every((v) => v === undefined)) {
     throw new UsageError(`nothing to change: give at least one option (see 'gatehouse client update --help')`);
   }
-  const { client, clientSecret } = await withStorage(commandConfig(values), async (storage) => {
+  const config = commandConfig(values);
+  const { client, clientSecret } = await withStorage(config, async (storage) => {
     const current = await storage.clients.find(clientId);
     if (!current) throw new CommandError(`unknown client '${clientId}'`);
     const updated = checkedMetadata(() => updateClient(current, changes));
+    // Checked again whenever it or the redirect URIs it must list change.
+    if (changes.sectorIdentifierUri !== undefined || changes.redirectUris !== undefined) await checkSectorIdentifier(updated.client, config);
     if (!(await storage.clients.update(updated.client))) throw new CommandError(`unknown client '${clientId}'`);
     return updated;
   });

@@ -13,7 +13,7 @@ export function tokenEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/token`;
   const clientDeps = { clients: deps.storage.clients };
   const grantDeps = {
-    storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, mintIdToken: deps.mintIdToken,
+    storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, subjects: deps.subjects, mintIdToken: deps.mintIdToken,
   };
   return async function token(request: FastifyRequest, reply: FastifyReply) {
     try {
