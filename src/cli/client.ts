@@ -1,4 +1,4 @@
-// `gatehouse client create|list|update|rotate-secret|delete`: registering, changing and removing OAuth clients.
+// `gatehouse client create|list|show|update|rotate-secret|delete`: registering, changing and removing OAuth clients.
 import { parseCommand, expectPositionals, required, globalOptionsHelp } from './args.js';
 import { commandConfig, withStorage } from './context.js';
 import { CommandError, UsageError } from './errors.js';
@@ -10,12 +10,14 @@ import {
 import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
 import { deleteClient } from '../oauth/lifecycle.js';
+import { metadataFlagOptions, metadataFlagsHelp, metadataFromFlags } from './client-metadata-flags.js';
 
 export const clientHelp = `Usage: gatehouse client <command> [options]
 
 Commands:
   create          register a client and print its id (and secret, once)
   list            list registered clients
+  show            print everything registered for one client
   update          change a client's name, redirect URIs, grants, scopes, consent or auth method
   rotate-secret   give a confidential client a new secret (shown once); the old one stops working
   delete          delete a client and revoke every grant it holds
@@ -53,7 +55,21 @@ Options:
                         scheme, host and port of a --redirect-uri; a query but no fragment
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
+${metadataFlagsHelp(false)}
   --json                print one JSON object instead of text
+
+${globalOptionsHelp}`;
+
+const showHelp = `Usage: gatehouse client show CLIENT_ID [--json]
+
+Prints everything registered for the client: its metadata (RFC 7591 and OpenID Connect
+Registration names), whether it registered itself (RFC 7591) and when such a client expires
+unless it completes a sign-in. Secrets are never shown: only their digests are stored.
+
+Options:
+  --json   print one JSON object instead of text
+
+Use '--' before a CLIENT_ID that starts with '-'.
 
 ${globalOptionsHelp}`;
 
@@ -93,6 +109,7 @@ Options:
                         the front-channel logout URI; '' removes it
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
+${metadataFlagsHelp(true)}
   --json                print one JSON object instead of text
 
 Use '--' before a CLIENT_ID that starts with '-'.
@@ -177,6 +194,7 @@ async function create(args: string[]): Promise<void> {
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
+    ...(metadataFlagOptions as {}),
   });
   if (values.help) return printLine(createHelp);
   expectPositionals('client create', positionals, []);
@@ -193,6 +211,7 @@ async function create(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
     frontchannelLogoutUri: values['frontchannel-logout-uri'] ?? null,
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'] ?? false,
+    ...metadataFromFlags(values as Record<string, unknown>),
   }, systemClock()));
   await withStorage(commandConfig(values), (storage) => storage.clients.insert(client));
 
@@ -220,6 +239,44 @@ async function list(args: string[]): Promise<void> {
   );
 }
 
+/** Everything registered for a client, by wire name, never a secret or a registration access token. */
+function fullView(client: ClientRecord) {
+  const registration = client.metadata.registration;
+  return {
+    ...clientMetadata(client),
+    response_types: client.responseTypes,
+    skip_consent: client.skipConsent,
+    confidential: client.secretDigest !== null,
+    created_at: formatTime(client.createdAt),
+    dynamically_registered: registration !== undefined,
+    ...(registration ? {
+      registration: {
+        via: registration.via,
+        ...(registration.softwareId !== undefined ? { software_id: registration.softwareId } : {}),
+        ...(registration.softwareVersion !== undefined ? { software_version: registration.softwareVersion } : {}),
+        expires_unless_used_at: formatTime(client.registrationExpiresAt ?? null),
+      },
+    } : {}),
+  };
+}
+
+async function show(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('client show', args, { json: { type: 'boolean' } });
+  if (values.help) return printLine(showHelp);
+  const [clientId = ''] = expectPositionals('client show', positionals, ['CLIENT_ID']);
+  const client = await withStorage(commandConfig(values), (storage) => storage.clients.find(clientId));
+  if (!client) throw new CommandError(`unknown client '${clientId}'`);
+  const view = fullView(client);
+  if (values.json) return printJson(view);
+  const width = Math.max(...Object.keys(view).map((name) => name.length)) + 2;
+  for (const [name, value] of Object.entries(view)) {
+    const text = typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.entries(value).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+      : Array.isArray(value) ? (value.join(' ') || '-') : String(value);
+    printLine(`${`${name}:`.padEnd(width)}${text}`);
+  }
+}
+
 async function update(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client update', args, {
     name: { type: 'string' },
@@ -236,6 +293,7 @@ async function update(args: string[]): Promise<void> {
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
+    ...(metadataFlagOptions as {}),
   });
   if (values.help) return printLine(updateHelp);
   const [clientId = ''] = expectPositionals('client update', positionals, ['CLIENT_ID']);
@@ -257,6 +315,7 @@ async function update(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'],
     frontchannelLogoutUri: values['frontchannel-logout-uri'],
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'],
+    ...metadataFromFlags(values as Record<string, unknown>),
   };
   if (Object.values(changes).every((v) => v === undefined)) {
     throw new UsageError(`nothing to change: give at least one option (see 'gatehouse client update --help')`);
@@ -306,5 +365,5 @@ async function remove(args: string[]): Promise<void> {
 }
 
 export const clientCommands: Record<string, (args: string[]) => Promise<void>> = {
-  create, list, update, 'rotate-secret': rotateSecret, delete: remove,
+  create, list, show, update, 'rotate-secret': rotateSecret, delete: remove,
 };

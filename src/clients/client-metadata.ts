@@ -180,7 +180,10 @@ function validated(input: ClientRegistration, kept: ClientMetadata, naming: Fiel
   const tokenEndpointAuthMethod = checkAuthMethod(input.authMethod);
   const publicClient = tokenEndpointAuthMethod === 'none';
   const applicationTypeValue = input.metadata?.application_type;
-  const applicationType = applicationTypeValue === 'web' || applicationTypeValue === 'native' ? applicationTypeValue as ApplicationType : undefined;
+  // OIDC Registration 1.0 §2: a registration naming no application_type is a web client; an
+  // operator-created one keeps the older rule (a public client may use a private-use scheme).
+  const applicationType = applicationTypeValue === 'web' || applicationTypeValue === 'native'
+    ? applicationTypeValue as ApplicationType : naming === 'wire' ? 'web' : undefined;
   const context: FieldContext = { applicationType: applicationType ?? 'web', publicClient, tokenEndpointAuthMethod };
   const metadata = checkMetadata(input.metadata ?? {}, kept, context, label);
   const clientNameLocalized = checkLocalizedNames(input.clientNameLocalized);
@@ -238,7 +241,7 @@ export interface RegistrationOptions {
 export function registerClient(input: ClientRegistration, now: number, options: RegistrationOptions = {}): { client: ClientRecord; clientSecret: string | null } {
   const fields = validated(input, options.metadata ?? {}, options.naming ?? 'cli');
   const secret = fields.tokenEndpointAuthMethod === 'none' ? null : newOpaqueValue(tokenPrefix.clientSecret);
-  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, createdAt: now };
+  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, registrationExpiresAt: null, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
 }
 
