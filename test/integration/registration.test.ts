@@ -3,7 +3,8 @@
 // registration's rate limit, cap and expiry) and what a self-registered client sees afterwards.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 import { authorizeUrl, pkcePair, runAuthorization, tokenRequest } from '../support/flow.js';
 import { ScriptedBrowser } from '../support/browser.js';
@@ -292,11 +293,11 @@ describe('registration with an initial access token (RFC 7591 §3)', () => {
   });
 });
 
-describe('software statements (RFC 7591 §2.3)', async () => {
-  const trusted = await generateKeyPair('ES256');
-  const stranger = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(trusted.publicKey)), kid: 'ss-1', alg: 'ES256' };
-  const statement = (key: CryptoKey, claims: Record<string, unknown>, issuer = 'https://software.example') =>
+describe('software statements (RFC 7591 §2.3)', () => {
+  const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...trusted.publicKey.export({ format: 'jwk' }), kid: 'ss-1', alg: 'ES256' };
+  const statement = (key: KeyObject, claims: Record<string, unknown>, issuer = 'https://software.example') =>
     new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'ss-1' }).setIssuer(issuer).setIssuedAt().sign(key);
   withServer({ registration: { policy: 'open', softwareStatementIssuers: [{ issuer: 'https://software.example', jwks: { keys: [jwk] } }] } }, (server) => {
     it('lets a verified statement\'s claims take precedence over the request and returns it unmodified (RFC 7591 §2.3, §3.2.1)', async () => {
