@@ -103,7 +103,7 @@ describe('open dynamic client registration (RFC 7591, RFC 7592)', () => {
       const other = await new ScriptedBrowser().navigate(authorizeUrl(server(), { ...client, redirectUri: 'http://127.0.0.1:49152/elsewhere' },
         { code_challenge: pkce.challenge, code_challenge_method: 'S256' }));
       assert.equal(other.leftTo, undefined);
-      assert.equal(other.status, 400);
+      assert.ok(other.status >= 400 && other.status < 500, String(other.status));
     });
 
     const refusals: Array<{ name: string; body: Record<string, unknown>; error: string; description: RegExp }> = [
