@@ -24,6 +24,9 @@ export function registerGatehouse(app: FastifyInstance, deps: ServerDeps, option
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // A path that matches no route answers its 404 (a JSON body there is never read).
+    const routed = (request.routeOptions.config as { channel?: unknown } | undefined)?.channel !== undefined;
+    if (!routed) return done(null, undefined);
     if (!readsJson(request)) return done(wrongMediaType(), undefined);
     parseJson(request, body as string, done);
   });

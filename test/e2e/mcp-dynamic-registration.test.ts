@@ -116,11 +116,19 @@ describe('MCP SDK client registers itself with Gatehouse (RFC 7591) and obtains 
   it('registers again when its registration was deleted: the token endpoint answers invalid_client (RFC 7592 §2.3)', async () => {
     const user = await gatehouse.createUser();
     const provider = new MemoryProvider('http://127.0.0.1:33419/callback');
-    assert.equal(await auth(provider, { serverUrl: mcpUrl }), 'REDIRECT');
-    assert.equal(await auth(provider, { serverUrl: mcpUrl, authorizationCode: await signIn(provider, user) }), 'AUTHORIZED');
-    const information = provider.information as { client_id: string; registration_client_uri?: string; registration_access_token?: string };
-    const deleted = await fetch(information.registration_client_uri!, {
-      method: 'DELETE', headers: { authorization: `Bearer ${information.registration_access_token!}` },
+    // The SDK keeps only the fields it knows; the registration answer is read on the wire.
+    const registrations: Array<{ client_id: string; registration_client_uri: string; registration_access_token: string }> = [];
+    const fetchFn = async (url: string | URL, init?: RequestInit) => {
+      const response = await fetch(url, init);
+      if (String(url).endsWith('/register') && response.status === 201) registrations.push(await response.clone().json() as never);
+      return response;
+    };
+    assert.equal(await auth(provider, { serverUrl: mcpUrl, fetchFn }), 'REDIRECT');
+    assert.equal(await auth(provider, { serverUrl: mcpUrl, fetchFn, authorizationCode: await signIn(provider, user) }), 'AUTHORIZED');
+    const information = registrations[0]!;
+    assert.equal(information.client_id, provider.information?.client_id);
+    const deleted = await fetch(information.registration_client_uri, {
+      method: 'DELETE', headers: { authorization: `Bearer ${information.registration_access_token}` },
     });
     assert.equal(deleted.status, 204);
     // The refresh is refused with invalid_client; the SDK forgets the client and registers anew.
