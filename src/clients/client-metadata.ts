@@ -7,7 +7,10 @@ import { randomIdentifier } from '../lib/random.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
 import { supportedClientAuthMethods } from '../oauth/client-authentication.js';
 import { backchannelLogoutUriProblem, frontchannelLogoutUriProblem, redirectUriProblem, type ApplicationType } from './uris.js';
-import { crossFieldProblem, FieldProblem, isLanguageTag, metadataFields, type FieldContext, type MetadataField } from './metadata-fields.js';
+import { crossFieldProblem, FieldProblem, isLanguageTag, metadataFields, type FieldContext } from './metadata-fields.js';
+import { labels, type FieldNaming, type Labels } from './field-naming.js';
+
+export type { FieldNaming };
 
 export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
@@ -55,43 +58,6 @@ export interface ClientRegistration {
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
 export type ClientChanges = Partial<ClientRegistration>;
-
-/** How refusals name a field: the CLI's flags, or the registration endpoint's wire names. */
-export type FieldNaming = 'cli' | 'wire';
-
-interface Labels {
-  redirectUri(uri: string, index: number): string;
-  postLogoutRedirectUri(uri: string, index: number): string;
-  backchannelLogoutUri(uri: string): string;
-  frontchannelLogoutUri(uri: string): string;
-  field(field: MetadataField): string;
-  needsRedirectUri: string;
-  backchannelSessionNeedsUri: string;
-  frontchannelSessionNeedsUri: string;
-}
-
-const labels: Record<FieldNaming, Labels> = {
-  cli: {
-    redirectUri: (uri) => `redirect URI '${uri}'`,
-    postLogoutRedirectUri: (uri) => `post-logout redirect URI '${uri}'`,
-    backchannelLogoutUri: (uri) => `back-channel logout URI '${uri}'`,
-    frontchannelLogoutUri: (uri) => `front-channel logout URI '${uri}'`,
-    field: (field) => (field.flag ? `--${field.flag.name}` : field.wire),
-    needsRedirectUri: 'authorization_code needs at least one --redirect-uri',
-    backchannelSessionNeedsUri: '--backchannel-logout-session-required needs a --backchannel-logout-uri',
-    frontchannelSessionNeedsUri: '--frontchannel-logout-session-required needs a --frontchannel-logout-uri',
-  },
-  wire: {
-    redirectUri: (uri, i) => `redirect_uris[${i}] '${uri}'`,
-    postLogoutRedirectUri: (uri, i) => `post_logout_redirect_uris[${i}] '${uri}'`,
-    backchannelLogoutUri: (uri) => `backchannel_logout_uri '${uri}'`,
-    frontchannelLogoutUri: (uri) => `frontchannel_logout_uri '${uri}'`,
-    field: (field) => field.wire,
-    needsRedirectUri: 'the authorization_code grant needs at least one redirect_uris entry',
-    backchannelSessionNeedsUri: 'backchannel_logout_session_required needs a backchannel_logout_uri',
-    frontchannelSessionNeedsUri: 'frontchannel_logout_session_required needs a frontchannel_logout_uri',
-  },
-};
 
 /** Scope tokens are NQCHAR sequences separated by single spaces (RFC 6749 §3.3). */
 function parseScope(scope: string): string[] {
