@@ -28,6 +28,8 @@ export function registerGatehouse(app: FastifyInstance, deps: ServerDeps, option
     const routed = (request.routeOptions.config as { channel?: unknown } | undefined)?.channel !== undefined;
     if (!routed) return done(null, undefined);
     if (!readsJson(request)) return done(wrongMediaType(), undefined);
+    // An empty body (a DELETE sent with the header) is no body; a registration then names what it lacks.
+    if (body === '') return done(null, undefined);
     parseJson(request, body as string, done);
   });
 

@@ -132,6 +132,16 @@ describe('open dynamic client registration (RFC 7591, RFC 7592)', () => {
       assert.match(response.body.error_description as string, /application\/json/);
     });
 
+    it('refuses an empty JSON body as invalid_client_metadata, and malformed JSON as invalid_request (RFC 7591 §3.2.2)', async () => {
+      const send = async (body: string) => answer(await fetch(`${server().issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+      const empty = await send('');
+      assert.equal(empty.status, 400);
+      assert.equal(empty.body.error, 'invalid_client_metadata');
+      const malformed = await send('{"redirect_uris": [');
+      assert.equal(malformed.status, 400);
+      assert.equal(malformed.body.error, 'invalid_request');
+    });
+
     it('marks a self-registered client on the consent page, with its redirect host, even when its record says skip consent', async () => {
       const registered = await register(server(), webClient);
       const client = await asTestClient(server(), registered.body);
