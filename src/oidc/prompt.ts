@@ -3,7 +3,7 @@
 import { OAuthError } from '../oauth/errors.js';
 import { coversScopes } from '../oauth/scope.js';
 import type { AccountStore, ConsentStore } from '../storage/ports.js';
-import type { ConsentRecord } from '../storage/records.js';
+import type { ClientRecord, ConsentRecord } from '../storage/records.js';
 import type { AuthenticationRequest } from './authentication-request.js';
 import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 
@@ -53,7 +53,7 @@ export async function decideNextStep(
   const browser = await withLiveAccount(claimed, deps.accounts);
   const accountId = browser.freshLogin?.accountId ?? browser.session?.accountId;
   // The remembered consent matters only when consent could still be asked for.
-  const consentMatters = accountId !== undefined && !request.client.skipConsent && !browser.freshConsent;
+  const consentMatters = accountId !== undefined && !skipsConsent(request.client) && !browser.freshConsent;
   const consent = consentMatters ? await deps.consents.find(accountId, request.client.clientId) : null;
   const { subjects } = deps;
   const subjectOf = subjects ? (id: string) => subjects.subjectFor(request.client, id) : undefined;
@@ -70,6 +70,14 @@ async function withLiveAccount(browser: BrowserState, accounts: AccountStore): P
   return { ...browser, session: null, freshLogin: null };
 }
 
+/**
+ * Only an operator-trusted client skips consent: a client that registered itself (RFC 7591) is
+ * always asked about, whatever its record says, since anyone could have named it anything.
+ */
+function skipsConsent(client: ClientRecord): boolean {
+  return client.skipConsent && client.metadata.registration === undefined;
+}
+
 export function decideInteraction(input: PromptInput): InteractionDecision {
   const { request, session, freshLogin, freshConsent, consent, now } = input;
   const authentication = freshLogin ?? (sessionSatisfies(request, session, now, input.subjectOf) ? session : null);
@@ -77,7 +85,7 @@ export function decideInteraction(input: PromptInput): InteractionDecision {
     if (request.prompt.has('none')) throw new OAuthError('login_required', 'the user is not logged in');
     return { next: 'login' };
   }
-  const consentNeeded = !request.client.skipConsent && !freshConsent && (
+  const consentNeeded = !skipsConsent(request.client) && !freshConsent && (
     request.prompt.has('consent') || !consent || !coversScopes(consent.scopes, request.scopes)
   );
   if (consentNeeded) {

@@ -1,5 +1,6 @@
 // The consent page: who is asking, for what, in plain words; approve or deny.
 import { escapeHtml, page } from './html.js';
+import { messages } from './messages.js';
 
 export interface ConsentView {
   action: string;
@@ -7,6 +8,17 @@ export interface ConsentView {
   clientName: string;
   username: string;
   scopes: string[];
+  /** The client registered itself (RFC 7591): say so, so its chosen name cannot pass for a first-party app. */
+  selfRegistered: boolean;
+  /** Where the browser goes afterwards: the redirect URI's host (or its scheme, for a native app). */
+  redirectTarget: string;
+}
+
+/** What the consent page names as the destination of a redirect URI. */
+export function redirectTargetOf(redirectUri: string): string {
+  if (!URL.canParse(redirectUri)) return redirectUri;
+  const url = new URL(redirectUri);
+  return url.host || url.protocol;
 }
 
 const scopeWords: Record<string, string> = {
@@ -26,6 +38,7 @@ export function consentPage(view: ConsentView): string {
     title: 'Allow access',
     body: `<h1>Allow access?</h1>
 <p class="lead"><strong>${escapeHtml(view.clientName)}</strong> wants to:</p>
+${view.selfRegistered ? `<p class="notice" role="note"><strong>${escapeHtml(messages.consent.selfRegisteredTitle)}</strong> ${escapeHtml(messages.consent.selfRegistered)}</p>\n` : ''}<p class="muted">${escapeHtml(messages.consent.redirectsTo)} <strong>${escapeHtml(view.redirectTarget)}</strong></p>
 <ul class="scopes">
 ${items}
 </ul>

@@ -24,6 +24,12 @@ export const messages = {
     headers: 'the request line or its headers are too large (the address may be far too long); go back to the application and start again',
   },
   badMediaType: 'the request body must be application/x-www-form-urlencoded',
+  badMediaTypeJson: 'the request body must be application/json (RFC 7591 §3.1)',
   unparsable: 'the request could not be parsed',
   somethingWrong: 'Something went wrong',
+  consent: {
+    selfRegisteredTitle: 'Registered itself.',
+    selfRegistered: 'This application registered itself with this service; it has not been verified by the operator, so its name and logo are its own claims.',
+    redirectsTo: 'Your answer is sent to',
+  },
 } as const;

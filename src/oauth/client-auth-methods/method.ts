@@ -14,7 +14,7 @@ export interface PresentedCredentials {
 
 /** What a method may use to verify; grows (clock, replay cache, JWKS fetch) as methods need. */
 export interface ClientAuthDeps {
-  clients: ClientStore;
+  clients: Pick<ClientStore, 'find'>;
 }
 
 export interface ClientAuthMethod {
