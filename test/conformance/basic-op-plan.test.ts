@@ -217,7 +217,7 @@ describe('oidcc-basic-certification-test-plan (OpenID Connect Core 1.0, Basic OP
 
   describe('oidcc-prompt-none-not-logged-in', () => {
     it('prompt=none without a session redirects back with an error that needs a user interface, the 128-character state intact (OIDCCPromptNoneNotLoggedIn; OIDC Core §3.1.2.6)', async () => {
-      const request = { ...createAuthorizationRequest(client, { stateLength: 128 }), prompt: 'none' };
+      const request: Record<string, string> = { ...createAuthorizationRequest(client, { stateLength: 128 }), prompt: 'none' };
       const page = await new ScriptedBrowser().navigate(authorizationRedirect(config, request));
       const params = assertAuthorizationEndpointError(page.leftTo, client.redirectUri, request.state, server.issuer);
       assert.ok(userInterfaceErrors.includes(params.error!), `CheckErrorFromAuthorizationEndpointIsOneThatRequiredAUserInterface: got ${params.error}`);
@@ -392,7 +392,7 @@ describe('oidcc-basic-certification-test-plan (OpenID Connect Core 1.0, Basic OP
     it('a request object naming the registered redirect_uri, with an unregistered one outside it: an error page, never the registered URI with request_not_supported (OIDCCEnsureRequestObjectWithRedirectUri, EnsureOPDoesNotUseDefaultRedirectUriInCaseOfInvalidRedirectUri; OIDC Core §6.1)', async () => {
       if (unsignedRequestObjectsUnsupported(config)) return; // skipTestIfNoneUnsupported
       const request = createAuthorizationRequest(client);
-      const outside = { ...request, redirect_uri: `${suiteRedirectUri}/_invalid` }; // AddInvalidRedirectUriToAuthorizationRequest
+      const outside = { ...request, redirect_uri: `${suiteRedirectUri}_invalid` }; // AddInvalidRedirectUriToAuthorizationRequest: path("_invalid") appended
       const page = await new ScriptedBrowser().navigate(requestObjectRedirect(config, request, outside, { request: unsignedRequestObject(request) }));
       assertAuthorizationErrorPage(page, /redirect_uri is not registered for this client/);
     });
@@ -405,7 +405,7 @@ describe('oidcc-basic-certification-test-plan (OpenID Connect Core 1.0, Basic OP
       const refreshed: Record<string, string> = {};
       for (const [label, current] of [['client', client], ['client2', client2]] as const) {
         // AddPromptConsentToAuthorizationEndpointRequestIfScopeContainsOfflineAccess (OIDC Core §11); client2's nonce is 43 characters.
-        const request = { ...createAuthorizationRequest(current, { scope: 'openid offline_access', nonceLength: label === 'client2' ? 43 : 10 }), prompt: 'consent' };
+        const request: Record<string, string> = { ...createAuthorizationRequest(current, { scope: 'openid offline_access', nonceLength: label === 'client2' ? 43 : 10 }), prompt: 'consent' };
         const flow = await performAuthorizationFlow(server, config, current, user, request);
         const refreshToken = flow.token.body.refresh_token;
         assert.equal(typeof refreshToken, 'string', 'ExtractRefreshTokenFromTokenResponse');

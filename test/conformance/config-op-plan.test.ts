@@ -137,7 +137,8 @@ describe('oidcc-config-certification-test-plan (OpenID Connect Discovery 1.0, Co
       assertArrayWith(metadata, 'claims_supported', [], 0); // OIDCCCheckDiscEndpointClaimsSupported (a warning)
       assert.ok((metadata.claims_supported as string[]).includes('sub'));
       // OIDCCCheckDiscEndpointGrantTypesSupported: absent, or a non-empty array.
-      assert.ok(Array.isArray(metadata.grant_types_supported) && metadata.grant_types_supported.length > 0, 'OIDCCCheckDiscEndpointGrantTypesSupported');
+      const grantTypes = metadata.grant_types_supported;
+      assert.ok(Array.isArray(grantTypes) && grantTypes.length > 0, 'OIDCCCheckDiscEndpointGrantTypesSupported');
       assertArrayWith(metadata, 'scopes_supported', ['openid'], 1); // CheckDiscEndpointScopesSupportedContainsOpenId
       for (const scope of metadata.scopes_supported as string[]) {
         assert.match(scope, /^[\x21\x23-\x5B\x5D-\x7E]+$/, `CheckDiscEndpointScopesSupportedSyntax: ${scope} is a scope-token (RFC 6749 §3.3)`);
