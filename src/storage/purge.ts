@@ -6,7 +6,7 @@ import type { Storage } from './ports.js';
 export function startPurger(storage: Storage, clock: Clock, logger: Logger, { interval, batchSize }: { interval: number; batchSize: number }): () => void {
   let running = false;
   const stores = [
-    storage.authorizationCodes, storage.tokens, storage.sessions, storage.interactions, storage.signingKeys, storage.loginThrottle, storage.outbox,
+    storage.authorizationCodes, storage.tokens, storage.sessions, storage.interactions, storage.signingKeys, storage.loginThrottle, storage.outbox, storage.replayCache,
     // A grant goes once nothing refers to it; the hour of grace covers a redemption in flight.
     { purgeExpired: (now: number, limit: number) => storage.grants.purgeUnused(now - 3600, limit) },
   ];

@@ -12,6 +12,7 @@ import { createGrantStore } from './grant-store.js';
 import { createInteractionStore } from './interaction-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createOutboxStore } from './outbox-store.js';
+import { createReplayCacheStore } from './replay-cache-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
@@ -47,6 +48,7 @@ export async function openPostgresStorage(
     signingKeys: createSigningKeyStore(pool, keyChanges),
     loginThrottle: createLoginThrottleStore(pool),
     outbox: createOutboxStore(pool),
+    replayCache: createReplayCacheStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
       await query(pool, { name: 'ping', text: 'SELECT 1' });

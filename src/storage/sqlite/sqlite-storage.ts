@@ -15,6 +15,7 @@ import { createTokenStore } from './token-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createOutboxStore } from './outbox-store.js';
+import { createReplayCacheStore } from './replay-cache-store.js';
 import { createWriteBatch } from './write-batch.js';
 import { watchDataVersion } from './read-cache.js';
 import { createLockWait } from './lock-wait.js';
@@ -98,6 +99,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     signingKeys: locks.wrap(signingKeys),
     loginThrottle: locks.wrap(createLoginThrottleStore(db)),
     outbox: locks.wrap(createOutboxStore(db)),
+    replayCache: locks.wrap(createReplayCacheStore(db)),
     async ping() {
       if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
       try {
