@@ -1,7 +1,9 @@
 // Client registration rules: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7–8, RFC 9700 §2.1),
 // grant types (RFC 7591 §2), scope syntax (RFC 6749 §3.3) and the logout URIs (Back-Channel
 // Logout 1.0 §2.2, Front-Channel Logout 1.0 §2). Pure: no storage, no output.
-import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
+import type { ClientMetadata, ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
+import type { KeySealer } from '../keys/key-encryption.js';
+import { sealClientSecret } from '../keys/client-secret-seal.js';
 import { randomIdentifier } from '../lib/random.js';
 import { isLoopbackHost } from '../lib/loopback.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
@@ -35,7 +37,17 @@ export interface ClientRegistration {
   frontchannelLogoutSessionRequired?: boolean;
   /** Where RP-Initiated Logout 1.0 §3 may return the browser; the same rules as redirect URIs. */
   postLogoutRedirectUris?: string[] | undefined;
+  /** The client's JWK Set URL (private_key_jwt, signed request objects); null removes it. */
+  jwksUri?: string | null | undefined;
+  /** The client's JWK Set by value; null removes it. Never together with jwksUri. */
+  jwks?: { keys: Record<string, unknown>[] } | null | undefined;
 }
+
+/** Opens the key-encryption key when a client_secret_jwt secret must be sealed (only then). */
+export type SealerSource = () => KeySealer;
+
+/** Methods whose client holds a shared secret. */
+export const secretMethods: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
 export type ClientChanges = Partial<ClientRegistration>;
@@ -115,6 +127,81 @@ export function frontchannelLogoutUriProblem(uri: string, redirectUris: readonly
   const sameOrigin = redirectUris.some((redirectUri) => URL.canParse(redirectUri) && new URL(redirectUri).origin === url.origin);
   if (!sameOrigin) return 'must have the scheme, host and port of one of the redirect URIs (Front-Channel Logout 1.0 §2)';
   return null;
+}
+
+/**
+ * Why `uri` cannot be a jwks_uri, or null (RFC 7591 §2, OIDC Registration §2): an absolute https
+ * URL without fragment or user information; http only on loopback, for development. Private
+ * targets are refused at fetch time by lib/outbound-fetch.
+ */
+export function jwksUriProblem(uri: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (uri.includes('#')) return 'must not contain a fragment';
+  if (url.username || url.password) return 'must not contain user information';
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return null;
+  return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+}
+
+// Private-key members of RFC 7518 §6.2.2, §6.3.2 and the symmetric `k` (§6.4.1).
+const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+const publicKeyTypes = ['RSA', 'EC', 'OKP'];
+
+/**
+ * Why `jwks` cannot be a client's JWK Set, or null: a `keys` array of public RSA, EC or OKP keys
+ * (RFC 7517 §5). Symmetric (`oct`) and private keys are refused: the set is public, and an HMAC
+ * key there could be confused with a signature key (RFC 7518 §3.1).
+ */
+export function jwksProblem(jwks: unknown): string | null {
+  const keys = (jwks as { keys?: unknown } | null)?.keys;
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys)) return 'must be a JSON object with a "keys" array (RFC 7517 §5)';
+  if (keys.length === 0) return 'must hold at least one key';
+  for (const [index, key] of keys.entries()) {
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) return `key ${index} is not a JSON object`;
+    const jwk = key as Record<string, unknown>;
+    if (!publicKeyTypes.includes(jwk.kty as string)) return `key ${index} must be a public RSA, EC or OKP key (kty ${String(jwk.kty)} is not allowed)`;
+    const secret = privateMembers.find((member) => member in jwk);
+    if (secret) return `key ${index} holds private key material ("${secret}"): register only public keys`;
+    if (jwk.use !== undefined && jwk.use !== 'sig') return `key ${index} has use "${String(jwk.use)}"; only signature keys (use sig) are used`;
+  }
+  return null;
+}
+
+/** The key metadata of a registration, checked: a private_key_jwt client needs one of jwks and jwksUri. */
+function keyMetadata(input: ClientRegistration, method: TokenEndpointAuthMethod): Pick<ClientMetadata, 'jwks' | 'jwksUri'> {
+  const jwksUri = input.jwksUri || undefined;
+  const jwks = input.jwks ?? undefined;
+  if (jwksUri !== undefined && jwks !== undefined) throw new InvalidClientMetadataError('give --jwks-uri or --jwks-file, not both (RFC 7591 §2)');
+  if (jwksUri !== undefined) {
+    const problem = jwksUriProblem(jwksUri);
+    if (problem) throw new InvalidClientMetadataError(`jwks_uri '${jwksUri}' ${problem}`);
+  }
+  if (jwks !== undefined) {
+    const problem = jwksProblem(jwks);
+    if (problem) throw new InvalidClientMetadataError(`jwks ${problem}`);
+  }
+  if (method === 'private_key_jwt' && jwksUri === undefined && jwks === undefined) {
+    throw new InvalidClientMetadataError('private_key_jwt needs the client\'s public keys: give --jwks-uri URL or --jwks-file FILE');
+  }
+  return { ...(jwksUri !== undefined ? { jwksUri } : {}), ...(jwks !== undefined ? { jwks } : {}) };
+}
+
+/** The metadata with its keys replaced and, for client_secret_jwt, the secret sealed (or dropped for any other method). */
+function withKeysAndSecret(
+  metadata: ClientMetadata, keys: Pick<ClientMetadata, 'jwks' | 'jwksUri'>, clientId: string, method: TokenEndpointAuthMethod,
+  secret: string | null, sealer: SealerSource | undefined,
+): ClientMetadata {
+  const { jwks: _jwks, jwksUri: _jwksUri, sealedClientSecret, ...rest } = metadata;
+  const next: ClientMetadata = { ...rest, ...keys };
+  if (method !== 'client_secret_jwt') return next;
+  if (secret === null) return sealedClientSecret ? { ...next, sealedClientSecret } : next;
+  if (!sealer) throw new InvalidClientMetadataError('client_secret_jwt keeps its secret sealed: the key-encryption key is needed');
+  return { ...next, sealedClientSecret: sealClientSecret(sealer(), clientId, secret) };
 }
 
 /** Scope tokens are NQCHAR sequences separated by single spaces (RFC 6749 §3.3). */
@@ -198,10 +285,14 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
  * Validates a registration and builds the record. A confidential client gets a fresh secret,
  * returned here once; the record keeps only its SHA-256.
  */
-export function registerClient(input: ClientRegistration, now: number): { client: ClientRecord; clientSecret: string | null } {
+export function registerClient(input: ClientRegistration, now: number, sealer?: SealerSource): { client: ClientRecord; clientSecret: string | null } {
   const fields = validated(input);
-  const secret = fields.tokenEndpointAuthMethod === 'none' ? null : newOpaqueValue(tokenPrefix.clientSecret);
-  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, metadata: {}, createdAt: now };
+  const method = fields.tokenEndpointAuthMethod;
+  const keys = keyMetadata(input, method);
+  const secret = secretMethods.includes(method) ? newOpaqueValue(tokenPrefix.clientSecret) : null;
+  const clientId = randomIdentifier(16);
+  const metadata = withKeysAndSecret({}, keys, clientId, method, secret?.value ?? null, sealer);
+  const client: ClientRecord = { clientId, secretDigest: secret?.digest ?? null, ...fields, metadata, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
 }
 
@@ -215,6 +306,8 @@ function registrationOf(client: ClientRecord): ClientRegistration {
     frontchannelLogoutUri: client.frontchannelLogoutUri ?? null,
     frontchannelLogoutSessionRequired: client.frontchannelLogoutSessionRequired ?? false,
     postLogoutRedirectUris: client.postLogoutRedirectUris,
+    jwksUri: client.metadata.jwksUri ?? null,
+    jwks: client.metadata.jwks ?? null,
   };
 }
 
@@ -223,7 +316,7 @@ function registrationOf(client: ClientRecord): ClientRegistration {
  * and secret stay, except that a public client made confidential gets a fresh secret (returned
  * once) and a client made public loses its secret.
  */
-export function updateClient(client: ClientRecord, changes: ClientChanges): { client: ClientRecord; clientSecret: string | null } {
+export function updateClient(client: ClientRecord, changes: ClientChanges, sealer?: SealerSource): { client: ClientRecord; clientSecret: string | null } {
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   // Removing a logout URI removes its session requirement with it.
   if (!changes.backchannelLogoutUri && changes.backchannelLogoutUri !== undefined && changes.backchannelLogoutSessionRequired === undefined) {
@@ -232,20 +325,36 @@ export function updateClient(client: ClientRecord, changes: ClientChanges): { cl
   if (!changes.frontchannelLogoutUri && changes.frontchannelLogoutUri !== undefined && changes.frontchannelLogoutSessionRequired === undefined) {
     defined.frontchannelLogoutSessionRequired = false;
   }
-  const fields = validated({ ...registrationOf(client), ...defined });
-  const needsSecret = fields.tokenEndpointAuthMethod !== 'none';
-  const secret = needsSecret && client.secretDigest === null ? newOpaqueValue(tokenPrefix.clientSecret) : null;
+  // A new key source replaces the other one.
+  if (changes.jwksUri) defined.jwks = null;
+  if (changes.jwks) defined.jwksUri = null;
+  const registration = { ...registrationOf(client), ...defined };
+  const fields = validated(registration);
+  const method = fields.tokenEndpointAuthMethod;
+  const keys = keyMetadata(registration, method);
+  const needsSecret = secretMethods.includes(method);
+  // client_secret_jwt verifies with the secret itself: a client switching to it gets a fresh one,
+  // since only the digest of its old secret is stored.
+  const becomesJwt = method === 'client_secret_jwt' && !client.metadata.sealedClientSecret;
+  const secret = needsSecret && (client.secretDigest === null || becomesJwt) ? newOpaqueValue(tokenPrefix.clientSecret) : null;
   const secretDigest = needsSecret ? (secret?.digest ?? client.secretDigest) : null;
-  return { client: { ...client, ...fields, secretDigest }, clientSecret: secret?.value ?? null };
+  const metadata = withKeysAndSecret(client.metadata, keys, client.clientId, method, secret?.value ?? null, sealer);
+  return { client: { ...client, ...fields, secretDigest, metadata }, clientSecret: secret?.value ?? null };
 }
 
 /** The client with a fresh secret (returned once): the old one stops working when it is stored. */
-export function rotateClientSecret(client: ClientRecord): { client: ClientRecord; clientSecret: string } {
+export function rotateClientSecret(client: ClientRecord, sealer?: SealerSource): { client: ClientRecord; clientSecret: string } {
   if (client.tokenEndpointAuthMethod === 'none') {
     throw new InvalidClientMetadataError(`client '${client.clientId}' is public (auth method none): it has no secret to rotate`);
   }
+  if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+    throw new InvalidClientMetadataError(`client '${client.clientId}' authenticates with its keys (private_key_jwt): it has no secret to rotate`);
+  }
   const secret = newOpaqueValue(tokenPrefix.clientSecret);
-  return { client: { ...client, secretDigest: secret.digest }, clientSecret: secret.value };
+  const { jwks, jwksUri } = client.metadata;
+  const metadata = withKeysAndSecret(client.metadata, { ...(jwks ? { jwks } : {}), ...(jwksUri ? { jwksUri } : {}) },
+    client.clientId, client.tokenEndpointAuthMethod, secret.value, sealer);
+  return { client: { ...client, secretDigest: secret.digest, metadata }, clientSecret: secret.value };
 }
 
 /** The wire view of a client (RFC 7591 §2 names), never including any secret. */
@@ -258,6 +367,8 @@ export function clientMetadata(client: ClientRecord) {
     scope: client.scopes.join(' '),
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
+    ...(client.metadata.jwksUri ? { jwks_uri: client.metadata.jwksUri } : {}),
+    ...(client.metadata.jwks ? { jwks: client.metadata.jwks } : {}),
     ...(client.backchannelLogoutUri ? {
       backchannel_logout_uri: client.backchannelLogoutUri,
       backchannel_logout_session_required: client.backchannelLogoutSessionRequired ?? false,

@@ -9,6 +9,9 @@ import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
 import type { PasswordVerifier } from '../accounts/password-verifier.js';
 import type { LogoutHintVerifier } from '../oidc/end-session.js';
 import type { LogoutNotifier } from '../oidc/logout-notifier.js';
+import type { ClientAuthDeps } from '../oauth/client-authentication.js';
+import type { ClientKeySource } from '../oauth/client-keys.js';
+import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
 
 export interface ServerDeps {
   config: Config;
@@ -25,6 +28,12 @@ export interface ServerDeps {
   /** Told of every ended browser session (the logout channels: Back-Channel Logout 1.0). */
   logoutNotifier: LogoutNotifier;
   passwords: PasswordVerifier;
+  /** What client authentication needs at the token, introspection and revocation endpoints (one JWKS cache per server). */
+  clientAuth: ClientAuthDeps;
+  /** Clients' registered public keys (jwks, jwks_uri): client assertions and request objects. */
+  clientKeys: ClientKeySource;
+  /** Outbound fetch for request_uri documents (size limit requestUriMaxBytes). */
+  requestUriFetch: OutboundFetch;
   /** Cookies get Secure when the issuer is https. */
   secureCookies: boolean;
 }
