@@ -9,6 +9,10 @@ export interface ReferenceClient {
   postLogoutRedirectUri: string;
   /** First-party clients skip the consent page, as Gatehouse's `--skip-consent`. */
   skipConsent: boolean;
+  /** A private_key_jwt client's public keys (its clientSecret is then unused). */
+  jwks?: { keys: JWK[] };
+  /** The matching private key, for the load generator only (the server never reads it). */
+  privateKey?: JWK;
 }
 
 export interface ReferenceSettings {

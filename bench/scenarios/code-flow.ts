@@ -1,7 +1,9 @@
 // The authorization code flow scenarios (RFC 6749 §4.1 with PKCE, OIDC Core §3.1):
-// `flow` from a fresh browser (login and consent pages), `flow-sso` with a live session.
+// `flow` from a fresh browser (login and consent pages), `flow-sso` with a live session, and
+// `flow-sso-pkjwt` the same with a private_key_jwt client (RFC 7523 §2.2).
 import { CookieJar } from '../client/cookie-jar.js';
-import { authorizeInBrowser, exchangeCode, loginFresh } from '../client/oidc-client.js';
+import { authorizeInBrowser, exchangeCode, loginFresh, type BenchClient } from '../client/oidc-client.js';
+import type { RunningTarget } from '../targets/target.js';
 import { loop, type Scenario } from './scenario.js';
 
 function freshFlow(name: string, variant: Scenario['variant'], ceiling: Scenario['ceiling'], hashing: string): Scenario {
@@ -28,18 +30,25 @@ function freshFlow(name: string, variant: Scenario['variant'], ceiling: Scenario
 export const flow = freshFlow('flow', 'argon2', 'argon2', 'argon2id m=19 MiB t=2');
 export const flowNoHash = freshFlow('flow-nohash', 'plain', 'rs256', 'cheapest argon2id, standing in for no hashing');
 
-export const flowSso: Scenario = {
-  name: 'flow-sso',
-  operation: 'live browser session: authorize, code, token (Basic, PKCE S256), ID token verified',
-  variant: 'argon2',
-  ceiling: 'rs256',
-  writes: true,
-  async prepare({ rp, target }) {
-    return loop({
-      newUser: async () => (await loginFresh(rp, target.firstParty)).browser,
-      operation: async (browser: CookieJar) => {
-        await exchangeCode(rp, target.firstParty, await authorizeInBrowser(rp, browser, target.firstParty, { interactive: false }));
-      },
-    });
-  },
-};
+function ssoFlow(name: string, how: string, clientOf: (target: RunningTarget) => BenchClient): Scenario {
+  return {
+    name,
+    operation: `live browser session: authorize, code, token (${how}, PKCE S256), ID token verified`,
+    variant: 'argon2',
+    ceiling: 'rs256',
+    writes: true,
+    async prepare({ rp, target }) {
+      const client = clientOf(target);
+      return loop({
+        newUser: async () => (await loginFresh(rp, client)).browser,
+        operation: async (browser: CookieJar) => {
+          await exchangeCode(rp, client, await authorizeInBrowser(rp, browser, client, { interactive: false }));
+        },
+      });
+    },
+  };
+}
+
+export const flowSso = ssoFlow('flow-sso', 'Basic', (target) => target.firstParty);
+/** The same with a private_key_jwt client: one RS256 assertion verified (and its jti stored) per token request. */
+export const flowSsoPrivateKeyJwt = ssoFlow('flow-sso-pkjwt', 'private_key_jwt RS256', (target) => target.privateKeyJwt);

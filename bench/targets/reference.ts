@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { ReferenceSettings } from '../reference/settings.js';
-import { benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
+import { benchClientKey, benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
 const serverScript = fileURLToPath(new URL('../reference/server.js', import.meta.url));
@@ -33,12 +33,14 @@ export const referenceTarget: Target = {
   async start(options: StartOptions): Promise<RunningTarget> {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-ref-'));
     const port = await freePort();
+    const clientKey = await benchClientKey();
+    const privateKeyJwtClient = { ...client(true), clientId: `bench-private-key-jwt-${randomBytes(4).toString('hex')}`, clientSecret: '', ...clientKey };
     const settings: ReferenceSettings = {
       port,
       issuer: `http://127.0.0.1:${port}`,
       signingKey: await signingKey(),
       cookieKey: randomBytes(32).toString('base64url'),
-      clients: [client(true), client(false)],
+      clients: [client(true), client(false), privateKeyJwtClient],
       user: { sub: 'bench-user', username: benchUser.username, passwordHash: await hashPassword(benchUser.password, options.argon2) },
     };
     const settingsPath = join(dir, 'settings.json');
@@ -51,13 +53,14 @@ export const referenceTarget: Target = {
         args: [...(options.nodeArgs ?? []), serverScript, settingsPath],
         env: { NODE_ENV: 'production' },
       });
-      const [firstParty, consent] = settings.clients;
-      if (!firstParty || !consent) throw new Error('clients missing');
+      const [firstParty, consent, privateKeyJwt] = settings.clients;
+      if (!firstParty || !consent || !privateKeyJwt) throw new Error('clients missing');
       return {
         issuer: settings.issuer,
         pid: server.pid,
         startupMs: server.startupMs,
         firstParty,
+        privateKeyJwt,
         consent,
         user: benchUser,
         async restart() {
