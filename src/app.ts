@@ -1,4 +1,5 @@
 // The composition root: builds the Fastify app from explicit dependencies.
+import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
 import type { Clock } from './lib/clock.js';
@@ -37,7 +38,10 @@ export interface AppDeps {
 
 export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer }: AppDeps): ServerDeps {
   const timeoutMs = config.outboundTimeout * 1000;
-  const fetchOptions = { allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs };
+  const fetchOptions = {
+    allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs,
+    extraCaCertificates: config.outboundCaFile ? readFileSync(config.outboundCaFile, 'utf8') : undefined,
+  };
   const clientKeys = createClientKeySource({
     fetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: 256 * 1024 }),
     clock, cacheTtl: config.clientJwksCacheTtl, refetchInterval: config.clientJwksRefetchInterval,

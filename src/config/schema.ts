@@ -106,6 +106,8 @@ export const configSchema = z.object({
    * other non-public one, for relying parties on the same machine (`npm run demo`).
    */
   allowLoopbackFetch: flag.default(false),
+  /** A PEM file of CA certificates trusted for outbound https beside the system's (jwks_uri, request_uri behind a private PKI). */
+  outboundCaFile: z.string().min(1).optional(),
   /** Seconds an outbound request may take, to connect and in total (lib/outbound-fetch). */
   outboundTimeout: seconds.default(5),
   /** Attempts to deliver an outbox message (a back-channel logout token) before it is given up and logged. */
