@@ -149,12 +149,12 @@ function readCallback(rp: RelyingParty, location: URL, state: string, pending: O
   return { code, ...pending };
 }
 
-const importedKeys = new WeakMap<JWK, Promise<CryptoKey | Uint8Array>>();
+const importedKeys = new WeakMap<JWK, ReturnType<typeof importJWK>>();
 
 /** RFC 7523 §2.2 and §3: a fresh RS256 assertion for each request (aud the issuer, 60 s, random jti). */
 async function clientAssertion(rp: RelyingParty, client: BenchClient, privateKey: JWK): Promise<Record<string, string>> {
   let key = importedKeys.get(privateKey);
-  if (!key) importedKeys.set(privateKey, key = importJWK(privateKey, 'RS256') as Promise<CryptoKey | Uint8Array>);
+  if (!key) importedKeys.set(privateKey, key = importJWK(privateKey, 'RS256'));
   const assertion = await new SignJWT({})
     .setProtectedHeader({ alg: 'RS256', ...(privateKey.kid ? { kid: privateKey.kid } : {}) })
     .setIssuer(client.clientId).setSubject(client.clientId).setAudience(rp.discovery.issuer)

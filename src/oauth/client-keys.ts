@@ -4,7 +4,7 @@
 // cached set lacks (the client rotated) refetches it, at most once per `refetchInterval` per
 // client, and concurrent fetches for one client share one request. Keys are selected and
 // imported by jose for the JWS alg (RFC 7518 §3.1), so an RSA key is never read as an HMAC secret.
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions, type ProtectedHeaderParameters } from 'jose';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
 import type { Clock } from '../lib/clock.js';
 import type { ClientRecord } from '../storage/records.js';
@@ -122,7 +122,7 @@ export function createClientKeySource(options: ClientKeySourceOptions): ClientKe
  */
 export async function verifyWithClientKeys(
   jwt: string, client: ClientRecord, source: ClientKeySource, verifyOptions: JWTVerifyOptions,
-): Promise<{ payload: JWTPayload; protectedHeader: ProtectedHeaderParameters }> {
+): Promise<JWTVerifyResult> {
   const getKey = await source.keys(client);
   try {
     return await jwtVerify(jwt, getKey, verifyOptions);

@@ -4,6 +4,7 @@
 // replay cache is the storage's.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { exportSPKI, SignJWT, UnsecuredJWT } from 'jose';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
@@ -124,7 +125,7 @@ describe('JWT client authentication (RFC 7523, OIDC Core §9)', () => {
 
   it('refuses alg none (RFC 7518 §3.6, OIDC Core §9)', async () => {
     const now = server.clock();
-    const unsigned = new UnsecuredJWT({ jti: crypto.randomUUID() }).setIssuer(pkjwt.clientId).setSubject(pkjwt.clientId)
+    const unsigned = new UnsecuredJWT({ jti: randomUUID() }).setIssuer(pkjwt.clientId).setSubject(pkjwt.clientId)
       .setAudience(server.issuer).setIssuedAt(now).setExpirationTime(now + 60).encode();
     refused(await tokenWith(unsigned), /alg none is not allowed .*RS256, PS256, ES256, EdDSA/);
   });
@@ -132,7 +133,7 @@ describe('JWT client authentication (RFC 7523, OIDC Core §9)', () => {
   it('refuses an HS256 assertion MACed with the client\'s RSA public key PEM: no algorithm confusion (RFC 7518 §3.1, RFC 8725 §3.1)', async () => {
     const pem = await exportSPKI(rsa.publicKey);
     const now = server.clock();
-    const forged = await new SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'HS256', kid: rsa.kid })
+    const forged = await new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'HS256', kid: rsa.kid })
       .setIssuer(pkjwt.clientId).setSubject(pkjwt.clientId).setAudience(server.issuer).setIssuedAt(now).setExpirationTime(now + 60)
       .sign(new TextEncoder().encode(pem));
     refused(await tokenWith(forged), /alg HS256 is not allowed for this client, registered for private_key_jwt/);
