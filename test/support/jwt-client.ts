@@ -77,7 +77,7 @@ export async function startHttpsDocuments() {
     put(body: string): string {
       const path = `/request/${randomUUID()}`;
       documents.set(path, body);
-      return `https://localhost:${port}${path}`;
+      return `https://127.0.0.1:${port}${path}`;
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
