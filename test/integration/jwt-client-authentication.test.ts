@@ -164,6 +164,21 @@ describe('JWT client authentication (RFC 7523, OIDC Core §9)', () => {
     }
   });
 
+  it('fetches a new client\'s jwks_uri once for concurrent assertions (one request shared)', async () => {
+    const key = await clientKey('PS256');
+    const own = await startKeyServer([key.jwk]);
+    try {
+      const client = await server.createClient({ tokenEndpointAuthMethod: 'private_key_jwt', secretDigest: null, metadata: { jwksUri: own.url } });
+      const assertions = await Promise.all(Array.from({ length: 5 }, () =>
+        signAssertion(key.privateKey, { clientId: client.clientId, audience: server.issuer, now: server.clock(), kid: key.kid, alg: 'PS256' })));
+      const answers = await Promise.all(assertions.map((assertion) => tokenWith(assertion)));
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200]);
+      assert.equal(own.hits, 1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('honours the client\'s registered token_endpoint_auth_signing_alg and keys by value (OIDC Registration §2)', async () => {
     const ec = await clientKey('ES256');
     const client = await server.createClient({
