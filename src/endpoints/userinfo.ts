@@ -5,6 +5,7 @@ import type { ServerDeps } from '../http/server-deps.js';
 import { getOrPostRequest } from '../http/oauth-request.js';
 import { sendBearerError, sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
+import { allowClientOrigin } from '../http/cors.js';
 import { MissingAccessTokenError } from '../oauth/bearer-token.js';
 import { userInfo } from '../oidc/userinfo.js';
 
@@ -12,7 +13,9 @@ export function userinfoEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/userinfo`;
   return async function userinfo(request: FastifyRequest, reply: FastifyReply) {
     try {
-      const claims = await userInfo(getOrPostRequest(request, url), { storage: deps.storage, now: deps.clock() });
+      const { claims, clientId } = await userInfo(getOrPostRequest(request, url), { storage: deps.storage, now: deps.clock() });
+      // The page may read the claims when it is the token's client's (oauth/cors.ts).
+      if (request.headers.origin !== undefined) allowClientOrigin(request, reply, await deps.storage.clients.find(clientId));
       return noStore(reply).send(claims);
     } catch (error) {
       if (error instanceof MissingAccessTokenError) return sendBearerError(reply, null);

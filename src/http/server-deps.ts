@@ -9,6 +9,7 @@ import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
 import type { PasswordVerifier } from '../accounts/password-verifier.js';
 import type { LogoutHintVerifier } from '../oidc/end-session.js';
 import type { LogoutNotifier } from '../oidc/logout-notifier.js';
+import type { OriginIndex } from '../oauth/cors.js';
 
 export interface ServerDeps {
   config: Config;
@@ -25,6 +26,8 @@ export interface ServerDeps {
   /** Told of every ended browser session (the logout channels: Back-Channel Logout 1.0). */
   logoutNotifier: LogoutNotifier;
   passwords: PasswordVerifier;
+  /** Every registered client's browser origins, for CORS preflights (oauth/cors.ts). */
+  originIndex: OriginIndex;
   /** Cookies get Secure when the issuer is https. */
   secureCookies: boolean;
 }

@@ -55,7 +55,7 @@ export async function completeAuthorization(
   const clientId = request.client.clientId;
   await storage.grants.insert({ grantId, accountId: authentication.accountId, clientId, scopes: request.scopes, sid, createdAt: now, revokedAt: null });
   if (request.responseType === 'id_token') {
-    const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes);
+    const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes, request.claimsRequest);
     const idToken = await signIdToken({
       issuer, clientId, accountId: authentication.accountId, authTime: authentication.authTime,
       nonce: request.nonce, sid, claims, now, ttl: tokenPolicy.idTokenTtl,
@@ -64,7 +64,7 @@ export async function completeAuthorization(
   }
   const minted = await mintTokens({
     grantId, client: request.client, accountId: authentication.accountId, scopes: request.scopes,
-    authTime: authentication.authTime, nonce: request.nonce, sid, refreshToken: false, idToken: true, now,
+    authTime: authentication.authTime, nonce: request.nonce, sid, claims: request.claims, refreshToken: false, idToken: true, now,
     accessTokenTtl: deps.implicitAccessTokenTtl,
   }, {
     policy: tokenPolicy, keys: deps.keys,

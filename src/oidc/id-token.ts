@@ -6,6 +6,7 @@ import type { AccountStore } from '../storage/ports.js';
 import type { IdTokenMinter } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from './authentication-request.js';
 import { idTokenClaims } from './claims.js';
+import { storedClaimsRequest } from './claims-request.js';
 import type { LogoutHintVerifier } from './end-session.js';
 
 export interface IdTokenInput {
@@ -57,7 +58,7 @@ export interface IdTokenMinterDeps {
  */
 export function idTokenMinter({ issuer, ttl, keys, accounts }: IdTokenMinterDeps): IdTokenMinter {
   return async (request) => {
-    const claims = await idTokenClaims(accounts, request.accountId, request.scopes);
+    const claims = await idTokenClaims(accounts, request.accountId, request.scopes, storedClaimsRequest(request.claims));
     return signIdToken({
       issuer, clientId: request.clientId, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
       sid: request.sid, accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,

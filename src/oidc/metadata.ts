@@ -12,7 +12,8 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
     id_token_signing_alg_values_supported: ['RS256'],
     userinfo_signing_alg_values_supported: [],
     claims_supported: supportedClaims,
-    claims_parameter_supported: false,
+    // OIDC Core §5.5: userinfo and id_token members, essential, value and values.
+    claims_parameter_supported: true,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],

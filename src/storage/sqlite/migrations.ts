@@ -216,6 +216,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE clients ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    // Issue 12: the further OIDC Core §5.1 claims of an account (records.ts AccountProfile) as
+    // one JSON document, and the `claims` request parameter (§5.5) carried by codes and tokens.
+    version: 8,
+    name: 'account profile and claims requests',
+    sql: `
+      ALTER TABLE accounts ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE authorization_codes ADD COLUMN claims TEXT;
+      ALTER TABLE tokens ADD COLUMN claims TEXT;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */
