@@ -1,7 +1,7 @@
 // Client registration rules: redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7–8, RFC 9700 §2.1),
 // grant types (RFC 7591 §2), scope syntax (RFC 6749 §3.3) and the logout URIs (Back-Channel
 // Logout 1.0 §2.2, Front-Channel Logout 1.0 §2). Pure: no storage, no output.
-import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
+import type { ClientMetadata, ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { randomIdentifier } from '../lib/random.js';
 import { isLoopbackHost } from '../lib/loopback.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
@@ -35,6 +35,23 @@ export interface ClientRegistration {
   frontchannelLogoutSessionRequired?: boolean;
   /** Where RP-Initiated Logout 1.0 §3 may return the browser; the same rules as redirect URIs. */
   postLogoutRedirectUris?: string[] | undefined;
+  /** Pages, defaults and browser origins (browserClientMetadata); absent fields keep their value. */
+  browser?: BrowserClientOptions | undefined;
+}
+
+/**
+ * The ClientMetadata fields a browser app and its pages need: https links shown on the login and
+ * consent pages (OIDC Registration §2), the scope an omitted `scope` means (RFC 6749 §3.3), the
+ * PKCE switch for confidential clients, and extra CORS origins. '' removes a URI or the default scope.
+ */
+export interface BrowserClientOptions {
+  logoUri?: string | undefined;
+  clientUri?: string | undefined;
+  policyUri?: string | undefined;
+  tosUri?: string | undefined;
+  defaultScope?: string | undefined;
+  requirePkce?: boolean | undefined;
+  allowedOrigins?: string[] | undefined;
 }
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
@@ -115,6 +132,81 @@ export function frontchannelLogoutUriProblem(uri: string, redirectUris: readonly
   const sameOrigin = redirectUris.some((redirectUri) => URL.canParse(redirectUri) && new URL(redirectUri).origin === url.origin);
   if (!sameOrigin) return 'must have the scheme, host and port of one of the redirect URIs (Front-Channel Logout 1.0 §2)';
   return null;
+}
+
+/** Why `uri` cannot be a logo, home, policy or terms link, or null: shown only as https (OIDC Registration §2). */
+export function pageUriProblem(uri: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (url.protocol !== 'https:') return 'must use https (the login and consent pages show https links only)';
+  if (url.username || url.password) return 'must not contain user information';
+  return null;
+}
+
+/** Why `origin` cannot be a CORS origin, or null: scheme, host and optional port only (RFC 6454 §7). */
+export function allowedOriginProblem(origin: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return 'is not an origin such as https://app.example.com';
+  }
+  if (url.origin !== origin) return `is not an origin (scheme://host[:port], nothing after it): did you mean '${url.origin}'?`;
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https origin';
+  return null;
+}
+
+/** Why `defaultScope` cannot be the client's default, or null: some of its scopes, at least one. */
+export function defaultScopeProblem(defaultScope: readonly string[], scopes: readonly string[]): string | null {
+  if (defaultScope.length === 0) return 'must name at least one scope';
+  const unknown = defaultScope.filter((s) => !scopes.includes(s));
+  return unknown.length > 0 ? `names scopes the client may not request: ${unknown.join(' ')}` : null;
+}
+
+/** Applies and checks BrowserClientOptions over the stored metadata. */
+function browserClientMetadata(
+  current: ClientMetadata, options: BrowserClientOptions | undefined, scopes: string[], publicClient: boolean,
+): ClientMetadata {
+  const metadata: ClientMetadata = { ...current };
+  const uris = [['logoUri', 'logo URI'], ['clientUri', 'client URI'], ['policyUri', 'policy URI'], ['tosUri', 'terms of service URI']] as const;
+  for (const [field, label] of uris) {
+    const value = options?.[field];
+    if (value === undefined) continue;
+    if (value === '') {
+      delete metadata[field];
+      continue;
+    }
+    const problem = pageUriProblem(value);
+    if (problem) throw new InvalidClientMetadataError(`${label} '${value}' ${problem}`);
+    metadata[field] = value;
+  }
+  if (options?.defaultScope === '') delete metadata.defaultScope;
+  else if (options?.defaultScope !== undefined) metadata.defaultScope = parseScope(options.defaultScope);
+  if (metadata.defaultScope !== undefined) {
+    const problem = defaultScopeProblem(metadata.defaultScope, scopes);
+    if (problem) throw new InvalidClientMetadataError(`default scope '${metadata.defaultScope.join(' ')}' ${problem}`);
+  }
+  if (options?.allowedOrigins !== undefined) {
+    const origins = [...new Set(options.allowedOrigins)];
+    for (const origin of origins) {
+      const problem = allowedOriginProblem(origin);
+      if (problem) throw new InvalidClientMetadataError(`allowed origin '${origin}' ${problem}`);
+    }
+    if (origins.length > 0) metadata.allowedOrigins = origins;
+    else delete metadata.allowedOrigins;
+  }
+  if (options?.requirePkce === true) delete metadata.requirePkce;
+  else if (options?.requirePkce === false) metadata.requirePkce = false;
+  // RFC 9700 §2.1.1: a public client has nothing but PKCE to bind its code to itself.
+  if (publicClient && metadata.requirePkce === false) {
+    throw new InvalidClientMetadataError('a public client always needs PKCE: --no-require-pkce is for confidential clients only');
+  }
+  return metadata;
 }
 
 /** Scope tokens are NQCHAR sequences separated by single spaces (RFC 6749 §3.3). */
@@ -201,7 +293,8 @@ function validated(input: ClientRegistration): Omit<ClientRecord, 'clientId' | '
 export function registerClient(input: ClientRegistration, now: number): { client: ClientRecord; clientSecret: string | null } {
   const fields = validated(input);
   const secret = fields.tokenEndpointAuthMethod === 'none' ? null : newOpaqueValue(tokenPrefix.clientSecret);
-  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, metadata: {}, createdAt: now };
+  const metadata = browserClientMetadata({}, input.browser, fields.scopes, fields.tokenEndpointAuthMethod === 'none');
+  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, metadata, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
 }
 
@@ -236,7 +329,8 @@ export function updateClient(client: ClientRecord, changes: ClientChanges): { cl
   const needsSecret = fields.tokenEndpointAuthMethod !== 'none';
   const secret = needsSecret && client.secretDigest === null ? newOpaqueValue(tokenPrefix.clientSecret) : null;
   const secretDigest = needsSecret ? (secret?.digest ?? client.secretDigest) : null;
-  return { client: { ...client, ...fields, secretDigest }, clientSecret: secret?.value ?? null };
+  const metadata = browserClientMetadata(client.metadata, changes.browser, fields.scopes, !needsSecret);
+  return { client: { ...client, ...fields, secretDigest, metadata }, clientSecret: secret?.value ?? null };
 }
 
 /** The client with a fresh secret (returned once): the old one stops working when it is stored. */
@@ -266,5 +360,19 @@ export function clientMetadata(client: ClientRecord) {
       frontchannel_logout_uri: client.frontchannelLogoutUri,
       frontchannel_logout_session_required: client.frontchannelLogoutSessionRequired ?? false,
     } : {}),
+    ...browserClientView(client.metadata),
+  };
+}
+
+/** The browser-app fields of the wire view: RFC 7591 §2 names, and Gatehouse's own for the rest. */
+function browserClientView(m: ClientMetadata) {
+  return {
+    ...(m.logoUri ? { logo_uri: m.logoUri } : {}),
+    ...(m.clientUri ? { client_uri: m.clientUri } : {}),
+    ...(m.policyUri ? { policy_uri: m.policyUri } : {}),
+    ...(m.tosUri ? { tos_uri: m.tosUri } : {}),
+    ...(m.defaultScope ? { default_scope: m.defaultScope.join(' ') } : {}),
+    ...(m.requirePkce === false ? { require_pkce: false } : {}),
+    ...(m.allowedOrigins ? { allowed_origins: m.allowedOrigins } : {}),
   };
 }

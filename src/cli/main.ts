@@ -10,7 +10,7 @@ const mainHelp = `Usage: gatehouse <command> [options]
 Commands:
   start     serve the authorization server
   client    manage OAuth clients: create, list, update, rotate-secret, delete
-  user      manage accounts: create, list, delete, set-password, unlock, sessions-revoke
+  user      manage accounts: create, update, list, delete, set-password, unlock, sessions-revoke
   session   manage browser sessions: list, revoke
   keys      manage signing keys: list, rotate
   migrate   create or upgrade the database schema

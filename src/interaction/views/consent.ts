@@ -1,5 +1,7 @@
 // The consent page: who is asking, for what, in plain words; approve or deny.
 import { escapeHtml, page } from './html.js';
+import { clientLinksHtml, clientLogoHtml, type ClientInfo } from './client-info.js';
+import { claimWords, otherScope, scopeWords, seeClaim } from './client-info-messages.js';
 
 export interface ConsentView {
   action: string;
@@ -7,24 +9,22 @@ export interface ConsentView {
   clientName: string;
   username: string;
   scopes: string[];
+  /** Claims asked for by name that no scope covers (OIDC Core §5.5). */
+  claims?: string[] | undefined;
+  /** Logo and links the client registered (https only). */
+  client?: ClientInfo | undefined;
 }
 
-const scopeWords: Record<string, string> = {
-  openid: 'Confirm your identity (your user id)',
-  profile: 'See your name and username',
-  email: 'See your email address',
-  offline_access: 'Stay connected when you are not using it (keep access until you revoke it)',
-};
-
 export function describeScope(scope: string): string {
-  return scopeWords[scope] ?? `Use the “${scope}” permission`;
+  return scopeWords[scope] ?? otherScope(scope);
 }
 
 export function consentPage(view: ConsentView): string {
-  const items = view.scopes.map((s) => `<li>${escapeHtml(describeScope(s))}</li>`).join('\n');
+  const lines = [...view.scopes.map(describeScope), ...(view.claims ?? []).map((c) => seeClaim(claimWords[c] ?? c))];
+  const items = lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('\n');
   return page({
     title: 'Allow access',
-    body: `<h1>Allow access?</h1>
+    body: `${clientLogoHtml(view.client)}<h1>Allow access?</h1>
 <p class="lead"><strong>${escapeHtml(view.clientName)}</strong> wants to:</p>
 <ul class="scopes">
 ${items}
@@ -34,6 +34,6 @@ ${items}
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-</form>`,
+</form>${clientLinksHtml(view.client)}`,
   });
 }
