@@ -69,11 +69,11 @@ export interface ClientMetadata {
   requireAuthTime?: boolean;
   defaultAcrValues?: string[];
   initiateLoginUri?: string;
-  /** Scopes granted when an authorization request omits `scope` (RFC 6749 §3.3). */
+  /** Scopes granted when an authorization request omits `scope` (RFC 6749 §3.3); absent: every registered scope but the OpenID Connect ones (oauth/scope.ts). */
   defaultScope?: string[];
   /** PKCE for a confidential client; default true. Public clients always need PKCE. */
   requirePkce?: boolean;
-  /** Browser origins allowed by CORS beyond those of the redirect URIs. */
+  /** Browser origins (`scheme://host[:port]`) allowed by CORS beyond those of the redirect URIs (oauth/cors.ts). */
   allowedOrigins?: string[];
   /** Set when the client registered itself (RFC 7591), absent for operator-created clients. */
   registration?: {
