@@ -35,6 +35,13 @@ const passwordOptionsHelp = `  --password-stdin      read the password from the 
   --password P          the password itself (visible in shell history and the process list)
 Passwords need at least 8 characters; they are stored as argon2id hashes.`;
 
+const profileOptionsHelp = `  Profile claims (OIDC Core §5.1; released by the profile, phone and address scopes):
+  --given-name G  --family-name F  --middle-name M  --nickname N  --gender G
+  --profile-url URL  --picture URL  --website URL   absolute http(s) URLs
+  --birthdate YYYY-MM-DD (or YYYY)  --zoneinfo Europe/Paris  --locale en-US
+  --phone-number "+1 425 555 1212"  --phone-number-verified
+  --address-json '{"street_address":"1 Main St","locality":"Springfield","postal_code":"12345","country":"US"}'`;
+
 const createHelp = `Usage: gatehouse user create --username NAME (--password-stdin | --password P) [options]
 
 Options:
@@ -48,12 +55,6 @@ ${passwordOptionsHelp}
 
 ${globalOptionsHelp}`;
 
-const profileOptionsHelp = `  Profile claims (OIDC Core §5.1; released by the profile, phone and address scopes):
-  --given-name G  --family-name F  --middle-name M  --nickname N  --gender G
-  --profile-url URL  --picture URL  --website URL   absolute http(s) URLs
-  --birthdate YYYY-MM-DD (or YYYY)  --zoneinfo Europe/Paris  --locale en-US
-  --phone-number "+1 425 555 1212"  --phone-number-verified
-  --address-json '{"street_address":"1 Main St","locality":"Springfield","postal_code":"12345","country":"US"}'`;
 
 const updateHelp = `Usage: gatehouse user update USERNAME [options]
 

@@ -117,7 +117,7 @@ describe('a browser app (oidc-client-ts in Chromium) against Gatehouse, cross-or
       await page.click('button[value=approve]');
 
       await page.waitForURL((url) => url.origin === spaOrigin && url.pathname === '/callback.html');
-      await page.waitForFunction(() => ['userinfo', 'error'].some((id) => document.getElementById(id)?.textContent));
+      await page.waitForFunction("['userinfo', 'error'].some((id) => document.getElementById(id).textContent)", undefined, { timeout: 30_000 });
       assert.equal(await page.textContent('#error'), '', `no error in the app (console: ${failures.join(' | ')})`);
 
       const signedIn = JSON.parse((await page.textContent('#signed-in'))!) as Record<string, unknown>;
