@@ -7,13 +7,16 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort, startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
 // The IIFE build exposes the library as the global `oidc`.
-const oidcClientBundle = readFileSync(require.resolve('oidc-client-ts/dist/browser/oidc-client-ts.js'), 'utf8');
+// The package exports no path to it: found next to the package's main entry.
+const packageDir = dirname(dirname(dirname(require.resolve('oidc-client-ts'))));
+const oidcClientBundle = readFileSync(join(packageDir, 'dist', 'browser', 'oidc-client-ts.js'), 'utf8');
 
 // The SPA's own script: no framework, the library's documented UserManager calls only.
 const appScript = `
