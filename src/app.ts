@@ -15,6 +15,7 @@ import { registerGatehouse } from './http/register.js';
 import { idTokenHintVerifier, idTokenMinter, logoutHintVerifier } from './oidc/id-token.js';
 import { createSubjectIdentifiers, pairwiseSaltPurpose } from './oauth/subject-identifier.js';
 import { noLogoutNotifier, type LogoutNotifier } from './oidc/logout-notifier.js';
+import { createOriginIndex } from './oauth/cors.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 import type { KeySealer } from './keys/key-encryption.js';
@@ -81,6 +82,7 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
     verifyLogoutHint: logoutHintVerifier(config.issuer, keys),
     logoutNotifier: logoutNotifier ?? noLogoutNotifier,
     passwords: passwords ?? createPasswordVerifier(config.argon2, config.argon2Concurrency),
+    originIndex: createOriginIndex(storage.clients),
     secureCookies: config.issuer.startsWith('https:'),
   };
 }

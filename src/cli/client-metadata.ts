@@ -3,3 +3,4 @@
 export * from '../clients/client-metadata.js';
 export { redirectUriProblem, backchannelLogoutUriProblem, frontchannelLogoutUriProblem } from '../clients/uris.js';
 export { jwksProblem, jwksUriProblem } from '../clients/client-keys.js';
+export { pageUriProblem, allowedOriginProblem, defaultScopeProblem, type BrowserClientOptions } from '../clients/browser-metadata.js';

@@ -5,7 +5,7 @@ import { CommandError, UsageError } from './errors.js';
 import { printJson, printLine, printTable, formatTime } from './output.js';
 import {
   registerClient, updateClient, rotateClientSecret, clientMetadata, InvalidClientMetadataError,
-  defaultGrantTypes, defaultScope, type ClientChanges,
+  defaultGrantTypes, defaultScope, type BrowserClientOptions, type ClientChanges,
 } from './client-metadata.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
@@ -29,6 +29,21 @@ Commands:
   delete          delete a client and revoke every grant it holds
 
 Run 'gatehouse client <command> --help' for the options of each.`;
+
+const browserOptionsHelp = `  --logo-uri URI        https logo shown on the login and consent pages
+  --client-uri URI      https home page of the client, linked from those pages
+  --policy-uri URI      https privacy policy, linked from those pages
+  --tos-uri URI         https terms of service, linked from those pages
+  --default-scope "S1 S2"
+                        scopes granted when a request omits scope (RFC 6749 §3.3); some of
+                        --scope. Default: every scope but openid, profile, email, address,
+                        phone and offline_access
+  --no-require-pkce     let this confidential client omit PKCE (e.g. an RP relying on the
+                        nonce); public clients always need PKCE
+  --require-pkce        require PKCE again (the default)
+  --allowed-origin ORIGIN
+                        a browser origin (https://app.example.com) allowed by CORS besides
+                        those of the redirect URIs; repeat for several`;
 
 const createHelp = `Usage: gatehouse client create --name NAME --redirect-uri URI [options]
 
@@ -66,6 +81,7 @@ Options:
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
 ${metadataFlagsHelp(false)}
+${browserOptionsHelp}
   --json                print one JSON object instead of text
 
 ${globalOptionsHelp}`;
@@ -123,6 +139,9 @@ Options:
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
 ${metadataFlagsHelp(true)}
+${browserOptionsHelp}; replacing the registered ones
+  --no-allowed-origins  remove every allowed origin
+  A URI option or --default-scope given as '' removes it.
   --json                print one JSON object instead of text
 
 Use '--' before a CLIENT_ID that starts with '-'.
@@ -147,6 +166,42 @@ Deletes the client, revokes every grant, code and token issued to it and forgets
 given to it. Use '--' before a CLIENT_ID that starts with '-': gatehouse client delete -- -K3x…
 
 ${globalOptionsHelp}`;
+
+const browserOptions = {
+  'logo-uri': { type: 'string' },
+  'client-uri': { type: 'string' },
+  'policy-uri': { type: 'string' },
+  'tos-uri': { type: 'string' },
+  'default-scope': { type: 'string' },
+  'require-pkce': { type: 'boolean' },
+  'no-require-pkce': { type: 'boolean' },
+  'allowed-origin': { type: 'string', multiple: true },
+} as const;
+
+interface BrowserOptionValues {
+  'logo-uri'?: string | undefined;
+  'client-uri'?: string | undefined;
+  'policy-uri'?: string | undefined;
+  'tos-uri'?: string | undefined;
+  'default-scope'?: string | undefined;
+  'require-pkce'?: boolean | undefined;
+  'no-require-pkce'?: boolean | undefined;
+  'allowed-origin'?: string[] | undefined;
+  'no-allowed-origins'?: boolean | undefined;
+}
+
+/** The browser-app options, or undefined when none was given. */
+function browserOptionsOf(values: BrowserOptionValues): BrowserClientOptions | undefined {
+  if (values['require-pkce'] && values['no-require-pkce']) throw new UsageError('use either --require-pkce or --no-require-pkce, not both');
+  if (values['allowed-origin'] && values['no-allowed-origins']) throw new UsageError('use either --allowed-origin or --no-allowed-origins, not both');
+  const options: BrowserClientOptions = {
+    logoUri: values['logo-uri'], clientUri: values['client-uri'], policyUri: values['policy-uri'], tosUri: values['tos-uri'],
+    defaultScope: values['default-scope'],
+    requirePkce: values['require-pkce'] ? true : values['no-require-pkce'] ? false : undefined,
+    allowedOrigins: values['no-allowed-origins'] ? [] : values['allowed-origin'],
+  };
+  return Object.values(options).some((v) => v !== undefined) ? options : undefined;
+}
 
 /** The registration rules' refusals are usage errors: the command line named a bad value. */
 function checkedMetadata<T>(build: () => T): T {
@@ -231,6 +286,13 @@ function printClient(client: ClientRecord): void {
   if (metadata.subjectType === 'pairwise') {
     printLine(`  subjects:       pairwise${metadata.sectorIdentifierUri ? ` (sector ${metadata.sectorIdentifierUri})` : ''}`);
   }
+  const m = client.metadata;
+  if (m.defaultScope) printLine(`  default scope:  ${m.defaultScope.join(' ')}`);
+  if (m.requirePkce === false) printLine('  PKCE:           not required (confidential client)');
+  if (m.allowedOrigins) printLine(`  allowed origins: ${m.allowedOrigins.join(' ')}`);
+  for (const [label, uri] of [['logo', m.logoUri], ['client URI', m.clientUri], ['policy', m.policyUri], ['terms', m.tosUri]] as const) {
+    if (uri) printLine(`  ${`${label}:`.padEnd(15)} ${uri}`);
+  }
 }
 
 /**
@@ -271,6 +333,7 @@ async function create(args: string[]): Promise<void> {
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
     'jwks-file': { type: 'string' },
+    ...browserOptions,
     json: { type: 'boolean' },
     ...(metadataFlagOptions as {}),
   });
@@ -291,6 +354,7 @@ async function create(args: string[]): Promise<void> {
     frontchannelLogoutUri: values['frontchannel-logout-uri'] ?? null,
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'] ?? false,
     ...flagMetadata(values as Record<string, unknown>),
+    browser: browserOptionsOf(values),
   }, systemClock(), { sealer: sealerOf(config) }));
   await checkSectorIdentifier(client, config);
   await withStorage(config, (storage) => storage.clients.insert(client));
@@ -373,6 +437,8 @@ async function update(args: string[]): Promise<void> {
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
     'jwks-file': { type: 'string' },
+    ...browserOptions,
+    'no-allowed-origins': { type: 'boolean' },
     json: { type: 'boolean' },
     ...(metadataFlagOptions as {}),
   });
@@ -397,6 +463,7 @@ async function update(args: string[]): Promise<void> {
     frontchannelLogoutUri: values['frontchannel-logout-uri'],
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'],
     ...flagMetadata(values as Record<string, unknown>),
+    browser: browserOptionsOf(values),
   };
   if ((values as Record<string, unknown>)['jwks-uri'] !== undefined && values['jwks-file'] !== undefined) {
     throw new UsageError('use either --jwks-uri or --jwks-file, not both');

@@ -11,7 +11,7 @@ Commands:
   start     serve the authorization server
   client    manage OAuth clients: create, list, show, update, rotate-secret, delete
   registration  initial access tokens for dynamic client registration: token create, list, revoke
-  user      manage accounts: create, list, delete, set-password, unlock, sessions-revoke
+  user      manage accounts: create, update, list, delete, set-password, unlock, sessions-revoke
   session   manage browser sessions: list, revoke
   keys      manage signing keys: list, rotate
   migrate   create or upgrade the database schema

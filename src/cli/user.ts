@@ -9,17 +9,19 @@ import { hashPassword } from '../accounts/password.js';
 import { passwordProblem } from '../accounts/password-policy.js';
 import { usernameProblem } from '../accounts/username.js';
 import { emailProblem } from '../accounts/email.js';
+import { parseAddressJson, profileProblem, ProfileError } from '../accounts/profile.js';
 import { unlockUsername } from '../accounts/login-throttle.js';
 import { changePassword, deleteAccount, endAccountSessions } from '../oauth/lifecycle.js';
 import { sessionEndDeps } from './session.js';
 import { DuplicateError } from '../storage/ports.js';
-import type { AccountRecord } from '../storage/records.js';
+import type { AccountProfile, AccountRecord } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
 
 export const userHelp = `Usage: gatehouse user <command> [options]
 
 Commands:
   create         create an account
+  update         change an account's email, name and profile claims
   list           list accounts
   delete         delete an account
   set-password   replace an account's password
@@ -33,6 +35,13 @@ const passwordOptionsHelp = `  --password-stdin      read the password from the 
   --password P          the password itself (visible in shell history and the process list)
 Passwords need at least 8 characters; they are stored as argon2id hashes.`;
 
+const profileOptionsHelp = `  Profile claims (OIDC Core §5.1; released by the profile, phone and address scopes):
+  --given-name G  --family-name F  --middle-name M  --nickname N  --gender G
+  --profile-url URL  --picture URL  --website URL   absolute http(s) URLs
+  --birthdate YYYY-MM-DD (or YYYY)  --zoneinfo Europe/Paris  --locale en-US
+  --phone-number "+1 425 555 1212"  --phone-number-verified
+  --address-json '{"street_address":"1 Main St","locality":"Springfield","postal_code":"12345","country":"US"}'`;
+
 const createHelp = `Usage: gatehouse user create --username NAME (--password-stdin | --password P) [options]
 
 Options:
@@ -40,7 +49,26 @@ Options:
   --email E             e-mail address (the email claim)
   --email-verified      mark the e-mail address as verified (email_verified claim)
   --name "Full Name"    full name (the name claim)
+${profileOptionsHelp}
 ${passwordOptionsHelp}
+  --json                print one JSON object instead of text
+
+${globalOptionsHelp}`;
+
+
+const updateHelp = `Usage: gatehouse user update USERNAME [options]
+
+Changes the given claims and keeps the rest; an option given as '' removes that claim.
+Sessions and tokens stay; UserInfo and new ID tokens show the new values.
+
+Options:
+  --email E             e-mail address (the email claim)
+  --email-verified      mark the e-mail address as verified
+  --email-unverified    mark it as not verified
+  --name "Full Name"    full name (the name claim)
+${profileOptionsHelp}
+  --no-phone-number-verified
+                        mark the phone number as not verified
   --json                print one JSON object instead of text
 
 ${globalOptionsHelp}`;
@@ -77,25 +105,81 @@ ${globalOptionsHelp}`;
 
 const passwordOptions = { 'password-stdin': { type: 'boolean' }, password: { type: 'string' } } as const;
 
+const profileOptions = {
+  'given-name': { type: 'string' }, 'family-name': { type: 'string' }, 'middle-name': { type: 'string' },
+  nickname: { type: 'string' }, gender: { type: 'string' }, 'profile-url': { type: 'string' }, picture: { type: 'string' },
+  website: { type: 'string' }, birthdate: { type: 'string' }, zoneinfo: { type: 'string' }, locale: { type: 'string' },
+  'phone-number': { type: 'string' }, 'phone-number-verified': { type: 'boolean' }, 'address-json': { type: 'string' },
+} as const;
+
+type ProfileValues = { [K in keyof typeof profileOptions]?: (typeof profileOptions)[K]['type'] extends 'string' ? string : boolean } & {
+  'no-phone-number-verified'?: boolean;
+};
+
+const profileFields: ReadonlyArray<readonly [keyof typeof profileOptions, Exclude<keyof AccountProfile, 'phoneNumberVerified' | 'address'>]> = [
+  ['given-name', 'givenName'], ['family-name', 'familyName'], ['middle-name', 'middleName'], ['nickname', 'nickname'],
+  ['gender', 'gender'], ['profile-url', 'profile'], ['picture', 'picture'], ['website', 'website'], ['birthdate', 'birthdate'],
+  ['zoneinfo', 'zoneinfo'], ['locale', 'locale'], ['phone-number', 'phoneNumber'],
+];
+
+/** The profile with the options applied: a value sets a claim, '' removes it. Checked (accounts/profile.ts). */
+function applyProfileOptions(current: AccountProfile, values: ProfileValues): AccountProfile {
+  const profile: AccountProfile = { ...current };
+  for (const [option, field] of profileFields) {
+    const value = values[option] as string | undefined;
+    if (value === undefined) continue;
+    if (value.trim() === '') delete profile[field];
+    else profile[field] = value.trim();
+  }
+  if (values['phone-number-verified']) profile.phoneNumberVerified = true;
+  if (values['no-phone-number-verified']) profile.phoneNumberVerified = false;
+  const address = values['address-json'];
+  if (address !== undefined) {
+    try {
+      const parsed = address.trim() === '' ? {} : parseAddressJson(address);
+      if (Object.keys(parsed).length > 0) profile.address = parsed;
+      else delete profile.address;
+    } catch (error) {
+      if (error instanceof ProfileError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  if (profile.phoneNumber === undefined) delete profile.phoneNumberVerified;
+  checked(profileProblem(profile));
+  return profile;
+}
+
 function checked(problem: string | null): void {
   if (problem) throw new UsageError(problem);
 }
 
 /** The OIDC claim names of an account (OIDC Core §5.1); never the password hash. */
 function accountView(account: AccountRecord) {
-  return { sub: account.accountId, username: account.username, email: account.email, email_verified: account.emailVerified, name: account.name };
+  const p = account.profile ?? {};
+  const address = p.address && {
+    formatted: p.address.formatted, street_address: p.address.streetAddress, locality: p.address.locality,
+    region: p.address.region, postal_code: p.address.postalCode, country: p.address.country,
+  };
+  return {
+    sub: account.accountId, username: account.username, email: account.email, email_verified: account.emailVerified, name: account.name,
+    given_name: p.givenName, family_name: p.familyName, middle_name: p.middleName, nickname: p.nickname, gender: p.gender,
+    profile: p.profile, picture: p.picture, website: p.website, birthdate: p.birthdate, zoneinfo: p.zoneinfo, locale: p.locale,
+    phone_number: p.phoneNumber, phone_number_verified: p.phoneNumber !== undefined ? p.phoneNumberVerified ?? false : undefined,
+    address,
+  };
 }
 
 async function create(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('user create', args, {
     username: { type: 'string' }, email: { type: 'string' }, 'email-verified': { type: 'boolean' },
-    name: { type: 'string' }, json: { type: 'boolean' }, ...passwordOptions,
+    name: { type: 'string' }, json: { type: 'boolean' }, ...passwordOptions, ...profileOptions,
   });
   if (values.help) return printLine(createHelp);
   expectPositionals('user create', positionals, []);
   const username = required('user create', 'username', values.username);
   checked(usernameProblem(username));
   if (values.email !== undefined) checked(emailProblem(values.email));
+  const profile = applyProfileOptions({}, values);
   const password = await readPassword('user create', values);
   checked(passwordProblem(password));
 
@@ -108,6 +192,7 @@ async function create(args: string[]): Promise<void> {
     email: values.email ?? null,
     emailVerified: values['email-verified'] ?? false,
     name: values.name?.trim() || null,
+    profile,
     createdAt: now,
     updatedAt: now,
   };
@@ -121,6 +206,42 @@ async function create(args: string[]): Promise<void> {
   });
   if (values.json) return printJson(accountView(account));
   printLine(`Created user '${username}' (sub ${account.accountId}).`);
+}
+
+async function update(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('user update', args, {
+    email: { type: 'string' }, 'email-verified': { type: 'boolean' }, 'email-unverified': { type: 'boolean' },
+    name: { type: 'string' }, json: { type: 'boolean' }, ...profileOptions, 'no-phone-number-verified': { type: 'boolean' },
+  });
+  if (values.help) return printLine(updateHelp);
+  const [username = ''] = expectPositionals('user update', positionals, ['USERNAME']);
+  if (values['email-verified'] && values['email-unverified']) throw new UsageError('use either --email-verified or --email-unverified, not both');
+  if (values['phone-number-verified'] && values['no-phone-number-verified']) {
+    throw new UsageError('use either --phone-number-verified or --no-phone-number-verified, not both');
+  }
+  const ignored = new Set(['json', 'help', 'config', 'database', 'redis']);
+  const given = Object.entries(values).filter(([key, value]) => value !== undefined && !ignored.has(key));
+  if (given.length === 0) throw new UsageError(`nothing to change: give at least one option (see 'gatehouse user update --help')`);
+  const email = values.email === undefined ? undefined : values.email.trim() || null;
+  if (email) checked(emailProblem(email));
+  const config = commandConfig(values);
+  const updated = await withStorage(config, async (storage) => {
+    const account = await storage.accounts.findByUsername(username);
+    if (!account) throw new CommandError(`unknown user '${username}'`);
+    const now = systemClock();
+    const emailChanged = email !== undefined && email !== account.email;
+    const claims = {
+      email: email === undefined ? account.email : email,
+      // A new address is unverified unless said otherwise.
+      emailVerified: values['email-verified'] ? true : values['email-unverified'] || emailChanged ? false : account.emailVerified,
+      name: values.name === undefined ? account.name : values.name.trim() || null,
+      profile: applyProfileOptions(account.profile ?? {}, values),
+    };
+    if (!(await storage.accounts.updateClaims(account.accountId, claims, now))) throw new CommandError(`unknown user '${username}'`);
+    return { ...account, ...claims, updatedAt: now };
+  });
+  if (values.json) return printJson(accountView(updated));
+  printLine(`Updated user '${username}'.`);
 }
 
 async function list(args: string[]): Promise<void> {
@@ -203,5 +324,5 @@ async function sessionsRevoke(args: string[]): Promise<void> {
 }
 
 export const userCommands: Record<string, (args: string[]) => Promise<void>> = {
-  create, list, delete: remove, 'set-password': setPassword, unlock, 'sessions-revoke': sessionsRevoke,
+  create, update, list, delete: remove, 'set-password': setPassword, unlock, 'sessions-revoke': sessionsRevoke,
 };

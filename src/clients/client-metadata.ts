@@ -12,6 +12,9 @@ import { supportedClientAuthMethods } from '../oauth/client-authentication.js';
 import { backchannelLogoutUriProblem, frontchannelLogoutUriProblem, redirectUriProblem, type ApplicationType } from './uris.js';
 import { crossFieldProblem, FieldProblem, isLanguageTag, metadataFields, type FieldContext } from './metadata-fields.js';
 import { labels, type FieldNaming, type Labels } from './field-naming.js';
+import { InvalidClientMetadataError } from './errors.js';
+import { parseScope } from './scope-syntax.js';
+import { browserClientMetadata, browserClientView, type BrowserClientOptions } from './browser-metadata.js';
 
 export type { FieldNaming };
 
@@ -19,16 +22,7 @@ export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'clie
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
 export const defaultScope = 'openid profile email offline_access';
 
-/** RFC 7591 §3.2.2: a bad redirect URI has its own code; every other refusal is invalid_client_metadata. */
-export type ClientMetadataErrorCode = 'invalid_redirect_uri' | 'invalid_client_metadata';
-
-/** A registration the rules refuse; the message names the offending field and value. */
-export class InvalidClientMetadataError extends Error {
-  override readonly name = 'InvalidClientMetadataError';
-  constructor(message: string, readonly code: ClientMetadataErrorCode = 'invalid_client_metadata') {
-    super(message);
-  }
-}
+export { InvalidClientMetadataError, type ClientMetadataErrorCode } from './errors.js';
 
 export interface ClientRegistration {
   name: string;
@@ -57,20 +51,13 @@ export interface ClientRegistration {
    * validated; null or '' removes a field. Fields not in the table are kept as they are.
    */
   metadata?: Record<string, unknown> | undefined;
+  /** Pages, defaults and browser origins (./browser-metadata.ts); absent fields keep their value. */
+  browser?: BrowserClientOptions | undefined;
 }
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
 export type ClientChanges = Partial<ClientRegistration>;
 
-/** Scope tokens are NQCHAR sequences separated by single spaces (RFC 6749 §3.3). */
-function parseScope(scope: string): string[] {
-  const scopes = scope.split(' ').filter((s) => s !== '');
-  for (const s of scopes) {
-    if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new InvalidClientMetadataError(`invalid scope '${s}'`);
-  }
-  if (scopes.length === 0) throw new InvalidClientMetadataError('scope must name at least one scope');
-  return [...new Set(scopes)];
-}
 
 function checkGrantTypes(grantTypes: string[], publicClient: boolean): string[] {
   const unique = [...new Set(grantTypes)];
@@ -236,7 +223,8 @@ export function registerClient(input: ClientRegistration, now: number, options: 
   const method = fields.tokenEndpointAuthMethod;
   const secret = secretMethods.includes(method) ? newOpaqueValue(tokenPrefix.clientSecret) : null;
   const clientId = randomIdentifier(16);
-  const metadata = withSealedSecret(fields.metadata, clientId, method, secret?.value ?? null, options.sealer);
+  const browser = browserClientMetadata(fields.metadata, input.browser, fields.scopes, method === 'none');
+  const metadata = withSealedSecret(browser, clientId, method, secret?.value ?? null, options.sealer);
   const client: ClientRecord = { clientId, secretDigest: secret?.digest ?? null, ...fields, metadata, registrationExpiresAt: null, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
 }
@@ -296,7 +284,8 @@ export function updateClient(
   const becomesJwt = method === 'client_secret_jwt' && !client.metadata.sealedClientSecret;
   const secret = needsSecret && (client.secretDigest === null || becomesJwt) ? newOpaqueValue(tokenPrefix.clientSecret) : null;
   const secretDigest = needsSecret ? (secret?.digest ?? client.secretDigest) : null;
-  const metadata = withSealedSecret(fields.metadata, client.clientId, method, secret?.value ?? null, options.sealer);
+  const browser = browserClientMetadata(fields.metadata, changes.browser, fields.scopes, method === 'none');
+  const metadata = withSealedSecret(browser, client.clientId, method, secret?.value ?? null, options.sealer);
   return { client: { ...client, ...fields, metadata, secretDigest }, clientSecret: secret?.value ?? null };
 }
 
@@ -334,5 +323,6 @@ export function clientMetadata(client: ClientRecord) {
       frontchannel_logout_session_required: client.frontchannelLogoutSessionRequired ?? false,
     } : {}),
     ...wireMetadataOf(client.metadata),
+    ...browserClientView(client.metadata),
   };
 }

@@ -2,6 +2,7 @@
 // /.well-known/oauth-authorization-server (RFC 8414 §3): computed once, served from memory.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
+import { allowAnyOrigin } from '../http/cors.js';
 import { openIdProviderMetadata } from '../oidc/metadata.js';
 
 export function discoveryEndpoint(deps: ServerDeps) {
@@ -11,7 +12,6 @@ export function discoveryEndpoint(deps: ServerDeps) {
     requestObjects: deps.config,
   }));
   return async function discovery(_request: FastifyRequest, reply: FastifyReply) {
-    return reply.header('Cache-Control', 'public, max-age=300').header('Access-Control-Allow-Origin', '*')
-      .type('application/json').send(body);
+    return allowAnyOrigin(reply).header('Cache-Control', 'public, max-age=300').type('application/json').send(body);
   };
 }

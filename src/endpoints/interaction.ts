@@ -21,6 +21,8 @@ import {
 } from '../interaction/interaction-binding.js';
 import { attemptLogin } from '../interaction/login.js';
 import { consentPage, redirectTargetOf } from '../interaction/views/consent.js';
+import { clientInfo, imageSources } from '../interaction/views/client-info.js';
+import { claimConsentPrefix } from '../oidc/claims.js';
 import { formRefusedPage, interactionUnavailablePage, requestErrorPage, serviceUnavailablePage } from '../interaction/views/error.js';
 import { finishedPage } from '../interaction/views/finished.js';
 import { loginPage } from '../interaction/views/login.js';
@@ -110,11 +112,13 @@ async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loa
   if (decision.next === 'login') return sendLogin(reply, loaded, 200, loaded.request.loginHint ?? undefined);
   if (decision.next === 'issue') return finish(request, reply, loaded, decision.authentication, deps);
   const account = await deps.storage.accounts.findById(decision.authentication.accountId);
+  const client = clientInfo(loaded.request.client.clientName, loaded.request.client.metadata);
   return sendPage(reply, 200, consentPage({
     action: `${interactionPath(loaded.interaction.interactionId)}/consent`, csrfToken: loaded.interaction.csrfToken,
     clientName: loaded.request.client.clientName, username: account?.username ?? '', scopes: loaded.request.scopes,
     selfRegistered: loaded.request.client.metadata.registration !== undefined, redirectTarget: redirectTargetOf(loaded.request.redirectUri),
-  }), formTargets(loaded));
+    claims: claimsToApprove(loaded.request.consentItems), client,
+  }), formTargets(loaded), imageSources(client));
 }
 
 /** Ends the interaction: the code for an authentication, access_denied for a refusal (RFC 6749 §4.1.2.1). */
@@ -154,10 +158,16 @@ async function sendGone(request: FastifyRequest, reply: FastifyReply, deps: Serv
 }
 
 function sendLogin(reply: FastifyReply, loaded: Loaded, status: number, username?: string, error?: string) {
+  const client = clientInfo(loaded.request.client.clientName, loaded.request.client.metadata);
   return sendPage(reply, status, loginPage({
     action: `${interactionPath(loaded.interaction.interactionId)}/login`, csrfToken: loaded.interaction.csrfToken,
-    clientName: loaded.request.client.clientName, username, error,
-  }), formTargets(loaded));
+    clientName: loaded.request.client.clientName, username, error, client,
+  }), formTargets(loaded), imageSources(client));
+}
+
+/** The claims asked for by name that the consent page lists beside the scopes (oidc/claims.ts). */
+function claimsToApprove(items: readonly string[]): string[] {
+  return items.filter((item) => item.startsWith(claimConsentPrefix)).map((item) => item.slice(claimConsentPrefix.length));
 }
 
 /** The login and consent forms end in a redirect to the client, which CSP form-action must allow. */
@@ -165,6 +175,6 @@ function formTargets(loaded: Loaded): string[] {
   return [new URL(loaded.request.redirectUri).origin];
 }
 
-function sendPage(reply: FastifyReply, status: number, html: string, formTargets: string[] = []): FastifyReply {
-  return htmlPageHeaders(reply, formTargets).code(status).send(html);
+function sendPage(reply: FastifyReply, status: number, html: string, formTargets: string[] = [], images: string[] = []): FastifyReply {
+  return htmlPageHeaders(reply, formTargets, [], images).code(status).send(html);
 }

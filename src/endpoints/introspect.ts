@@ -5,6 +5,7 @@ import { formRequest } from '../http/oauth-request.js';
 import { sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
 import { noteClient } from '../http/request-log.js';
+import { allowClientOrigin } from '../http/cors.js';
 import { authenticateClient } from '../oauth/client-authentication.js';
 import { introspectToken } from '../oauth/introspection.js';
 
@@ -15,6 +16,7 @@ export function introspectEndpoint(deps: ServerDeps) {
     try {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: false });
       noteClient(request, authenticated.client.clientId);
+      allowClientOrigin(request, reply, authenticated.client);
       const result = await introspectToken(authenticated, { storage: deps.storage, issuer: deps.config.issuer, now: deps.clock(), subjects: deps.subjects });
       return noStore(reply).send(result);
     } catch (error) {

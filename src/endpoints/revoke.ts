@@ -5,6 +5,7 @@ import { formRequest } from '../http/oauth-request.js';
 import { sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
 import { noteClient } from '../http/request-log.js';
+import { allowClientOrigin } from '../http/cors.js';
 import { authenticateClient } from '../oauth/client-authentication.js';
 import { revokeToken } from '../oauth/revocation.js';
 
@@ -16,6 +17,7 @@ export function revokeEndpoint(deps: ServerDeps) {
       // RFC 7009 §2.1: public clients may revoke their own tokens by client_id alone.
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: true });
       noteClient(request, authenticated.client.clientId);
+      allowClientOrigin(request, reply, authenticated.client);
       await revokeToken(authenticated, { storage: deps.storage, now: deps.clock() });
       return noStore(reply).code(200).send();
     } catch (error) {

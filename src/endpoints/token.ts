@@ -6,6 +6,7 @@ import { formRequest } from '../http/oauth-request.js';
 import { sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
 import { noteClient } from '../http/request-log.js';
+import { allowClientOrigin } from '../http/cors.js';
 import { authenticateClient } from '../oauth/client-authentication.js';
 import { exchangeGrant } from '../oauth/grants/index.js';
 import { keepUsedRegistration, liveClients } from '../clients/registration-expiry.js';
@@ -21,6 +22,7 @@ export function tokenEndpoint(deps: ServerDeps) {
     try {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: true });
       noteClient(request, authenticated.client.clientId);
+      allowClientOrigin(request, reply, authenticated.client);
       const response = await exchangeGrant(authenticated, grantDeps);
       await keepUsedRegistration(authenticated.client, deps.storage.clients);
       return noStore(reply).send(response);

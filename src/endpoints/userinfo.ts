@@ -5,6 +5,7 @@ import type { ServerDeps } from '../http/server-deps.js';
 import { getOrPostRequest } from '../http/oauth-request.js';
 import { sendBearerError, sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
+import { allowClientOrigin } from '../http/cors.js';
 import { MissingAccessTokenError } from '../oauth/bearer-token.js';
 import { userInfo, userInfoAnswer } from '../oidc/userinfo.js';
 
@@ -14,6 +15,8 @@ export function userinfoEndpoint(deps: ServerDeps) {
     try {
       const now = deps.clock();
       const info = await userInfo(getOrPostRequest(request, url), { storage: deps.storage, now, subjects: deps.subjects });
+      // The page may read the claims when it is the token's client's (oauth/cors.ts).
+      if (request.headers.origin !== undefined) allowClientOrigin(request, reply, info.client);
       const answer = await userInfoAnswer(info, { issuer: deps.config.issuer, keys: deps.keys, now });
       if (answer.contentType === 'application/jwt') return noStore(reply).type('application/jwt').send(answer.body);
       return noStore(reply).send(answer.body);

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { ServerDeps } from './server-deps.js';
 import { bodyLimit } from './body-limit.js';
+import { corsPreflight, type CorsMode } from './cors.js';
 import { htmlPageHeaders, noStore } from './security-headers.js';
 import { authorizeEndpoint } from '../endpoints/authorize.js';
 import { tokenEndpoint } from '../endpoints/token.js';
@@ -32,6 +33,8 @@ export interface Route {
   /** The route reads JSON bodies (RFC 7591 registration) instead of forms. */
   json?: boolean;
   methods: Partial<Record<Method, RouteHandlerMethod>>;
+  /** Answers CORS preflights (http/cors.ts); the handlers set the actual responses' headers. */
+  cors?: CorsMode;
 }
 
 export interface RouteOptions {
@@ -48,19 +51,19 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
   const registration = deps.config.registration.policy === 'off' ? undefined : registrationEndpoints(deps);
   return [
     ...(options.landingPage ? [{ path: '/', channel: 'html' as const, methods: { GET: h(landingEndpoint(deps)) } }] : []),
-    { path: '/.well-known/openid-configuration', channel: 'json', methods: { GET: discovery } },
-    { path: '/.well-known/oauth-authorization-server', channel: 'json', methods: { GET: discovery } },
-    { path: '/jwks', channel: 'json', methods: { GET: h(jwksEndpoint(deps)) } },
+    { path: '/.well-known/openid-configuration', channel: 'json', methods: { GET: discovery }, cors: 'public' },
+    { path: '/.well-known/oauth-authorization-server', channel: 'json', methods: { GET: discovery }, cors: 'public' },
+    { path: '/jwks', channel: 'json', methods: { GET: h(jwksEndpoint(deps)) }, cors: 'public' },
     { path: '/authorize', channel: 'html', methods: { GET: authorize, POST: authorize } },
     { path: '/interaction/:id', channel: 'html', methods: { GET: h(interactionPage(deps)) } },
     { path: '/interaction/:id/login', channel: 'html', methods: { POST: h(loginSubmit(deps)) } },
     { path: '/interaction/:id/consent', channel: 'html', methods: { POST: h(consentSubmit(deps)) } },
     { path: endSessionPath, channel: 'html', methods: { GET: h(endSession), POST: h(endSession) } },
     { path: `${endSessionPath}/confirm`, channel: 'html', methods: { POST: h(endSessionConfirm(deps)) } },
-    { path: '/token', channel: 'json', methods: { POST: h(tokenEndpoint(deps)) } },
-    { path: '/userinfo', channel: 'json', methods: { GET: userinfo, POST: userinfo } },
-    { path: '/introspect', channel: 'json', methods: { POST: h(introspectEndpoint(deps)) } },
-    { path: '/revoke', channel: 'json', methods: { POST: h(revokeEndpoint(deps)) } },
+    { path: '/token', channel: 'json', methods: { POST: h(tokenEndpoint(deps)) }, cors: 'client' },
+    { path: '/userinfo', channel: 'json', methods: { GET: userinfo, POST: userinfo }, cors: 'client' },
+    { path: '/introspect', channel: 'json', methods: { POST: h(introspectEndpoint(deps)) }, cors: 'client' },
+    { path: '/revoke', channel: 'json', methods: { POST: h(revokeEndpoint(deps)) }, cors: 'client' },
     ...(registration ? [
       { path: registrationPath, channel: 'json' as const, json: true, methods: { POST: h(registration.register) } },
       {
@@ -83,7 +86,11 @@ export function registerRoutes(app: FastifyInstance, deps: ServerDeps, options: 
     for (const method of methods) {
       app.route({ method, url: route.path, config, bodyLimit, handler: route.methods[method]! });
     }
-    const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    const allowed: string[] = methods.includes('GET') ? [...methods, 'HEAD'] : [...methods];
+    if (route.cors) {
+      app.route({ method: 'OPTIONS', url: route.path, config, bodyLimit, handler: corsPreflight(route.cors, allowed, deps.originIndex) });
+      allowed.push('OPTIONS');
+    }
     const others = everyMethod.filter((method) => !allowed.includes(method));
     const allow = allowed.join(', ');
     app.route({ method: others, url: route.path, config, bodyLimit, handler: methodNotAllowed(route.channel, allow) });

@@ -17,20 +17,26 @@ export function applyBaseSecurityHeaders(reply: FastifyReply, hsts: boolean): vo
 /**
  * CSP for HTML pages. `formTargets` lists origins a form on the page may post to or be
  * redirected to afterwards (browsers apply form-action to the redirect after a POST);
- * `frameSources` the origins the page may frame (front-channel logout), none by default.
+ * `frameSources` the origins the page may frame (front-channel logout), none by default;
+ * `imageSources` the https origins it loads images from (a client's logo), none by default.
  */
-export function htmlPageHeaders(reply: FastifyReply, formTargets: readonly string[] = [], frameSources: readonly string[] = []): FastifyReply {
-  reply.header('Content-Security-Policy', contentSecurityPolicy(formTargets, frameSources));
+export function htmlPageHeaders(
+  reply: FastifyReply, formTargets: readonly string[] = [], frameSources: readonly string[] = [], imageSources: readonly string[] = [],
+): FastifyReply {
+  reply.header('Content-Security-Policy', contentSecurityPolicy(formTargets, frameSources, imageSources));
   reply.header('Cache-Control', 'no-store');
   reply.header('Pragma', 'no-cache');
   return reply.type('text/html; charset=utf-8');
 }
 
-export function contentSecurityPolicy(formTargets: readonly string[] = [], frameSources: readonly string[] = []): string {
+export function contentSecurityPolicy(
+  formTargets: readonly string[] = [], frameSources: readonly string[] = [], imageSources: readonly string[] = [],
+): string {
   const formAction = ["'self'", ...formTargets].join(' ');
   const frames = [...new Set(frameSources)];
+  const images = ["'self'", 'data:', ...new Set(imageSources)].join(' ');
   return [
-    "default-src 'none'", "style-src 'self'", "img-src 'self' data:", "script-src 'self'",
+    "default-src 'none'", "style-src 'self'", `img-src ${images}`, "script-src 'self'",
     ...(frames.length > 0 ? [`frame-src ${frames.join(' ')}`] : []),
     `form-action ${formAction}`, "frame-ancestors 'none'", "base-uri 'none'",
   ].join('; ');

@@ -14,6 +14,7 @@ import type { LogoutNotifier } from '../oidc/logout-notifier.js';
 import type { ClientAuthDeps } from '../oauth/client-authentication.js';
 import type { ClientKeySource } from '../oauth/client-keys.js';
 import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
+import type { OriginIndex } from '../oauth/cors.js';
 
 export interface ServerDeps {
   config: Config;
@@ -40,6 +41,8 @@ export interface ServerDeps {
   clientKeys: ClientKeySource;
   /** Outbound fetch for request_uri documents (size limit requestUriMaxBytes). */
   requestUriFetch: OutboundFetch;
+  /** Every registered client's browser origins, for CORS preflights (oauth/cors.ts). */
+  originIndex: OriginIndex;
   /** Cookies get Secure when the issuer is https. */
   secureCookies: boolean;
 }

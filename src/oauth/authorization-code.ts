@@ -13,6 +13,8 @@ export interface CodeIssuance {
     codeChallenge: string | null;
     codeChallengeMethod: 'S256' | null;
     nonce: string | null;
+    /** OpenID Connect's `claims` request, opaque here (oidc/claims-request.ts). */
+    claims?: string | null;
   };
   accountId: string;
   authTime: number;
@@ -39,6 +41,7 @@ export async function issueAuthorizationCode(
     codeChallenge: request.codeChallenge,
     codeChallengeMethod: request.codeChallengeMethod,
     nonce: request.nonce,
+    claims: request.claims ?? null,
     authTime,
     sid: input.sid,
     createdAt: now,

@@ -6,7 +6,7 @@ import type { ClientStore } from '../storage/ports.js';
 import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from './errors.js';
 import { matchRedirectUri } from './redirect-uri.js';
-import { parseScope, requireAllowedScopes } from './scope.js';
+import { defaultScope, parseScope, requireAllowedScopes } from './scope.js';
 import { validateCodeChallenge } from './pkce.js';
 
 export type ResponseType = 'code' | 'id_token' | 'id_token token';
@@ -105,9 +105,10 @@ export function validateAuthorizationRequest(
     throw new OAuthError('invalid_request', 'response_mode=query is not allowed for this response_type');
   }
 
-  let scopes = parseScope(params.scope);
-  if (scopes.length === 0) throw new OAuthError('invalid_scope', 'scope is required');
-  scopes = requireAllowedScopes(scopes, client.scopes);
+  const requested = parseScope(params.scope);
+  // RFC 6749 §3.3: an omitted scope means the client's default scope, if it has one.
+  let scopes = requested.length > 0 ? requireAllowedScopes(requested, client.scopes) : defaultScope(client);
+  if (scopes.length === 0) throw new OAuthError('invalid_scope', 'scope is required (the client has no default scope)');
   if (responseType === 'code' && !client.grantTypes.includes('authorization_code')) {
     throw new OAuthError('unauthorized_client', 'the client may not use the authorization code grant');
   }
@@ -121,13 +122,8 @@ export function validateAuthorizationRequest(
   }
 
   const pkce = validateCodeChallenge(params.code_challenge, params.code_challenge_method);
-  if (responseType === 'code' && pkce === null) {
-    // OAuth 2.1 §7.5.1 / RFC 9700 §2.1.1: public clients must use PKCE; confidential clients
-    // may instead rely on the OpenID Connect nonce.
-    const usesNonce = scopes.includes('openid') && params.nonce !== undefined;
-    if (client.tokenEndpointAuthMethod === 'none' || !usesNonce) {
-      throw new OAuthError('invalid_request', 'code_challenge (PKCE, S256) is required');
-    }
+  if (responseType === 'code' && pkce === null && requiresPkce(client)) {
+    throw new OAuthError('invalid_request', 'code_challenge (PKCE, S256) is required');
   }
 
   return {
@@ -138,6 +134,17 @@ export function validateAuthorizationRequest(
     codeChallengeMethod: pkce?.codeChallengeMethod ?? null,
     params,
   };
+}
+
+/**
+ * RFC 9700 §2.1.1, OAuth 2.1 §7.5.1: PKCE always for public clients; for confidential ones too
+ * unless the client is registered with `requirePkce: false` (an RP that relies on the nonce, or
+ * on nothing, as the OpenID certification's Basic plan does in
+ * oidcc-ensure-request-without-nonce-succeeds-for-code-flow). A challenge that is sent is
+ * always enforced at the token endpoint.
+ */
+export function requiresPkce(client: ClientRecord): boolean {
+  return client.tokenEndpointAuthMethod === 'none' || client.metadata.requirePkce !== false;
 }
 
 function isSupportedResponseType(value: string, policy: AuthorizationPolicy): boolean {

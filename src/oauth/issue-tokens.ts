@@ -30,6 +30,8 @@ export interface IdTokenRequest {
   sid: string | null;
   /** Bound by at_hash (OIDC Core §3.1.3.6). */
   accessToken: string;
+  /** The authorization's `claims` request (OIDC Core §5.5), as carried by codes and tokens. */
+  claims: string | null;
   now: number;
 }
 
@@ -60,6 +62,8 @@ export interface TokenGrantInput {
   nonce: string | null;
   /** The browser session the grant was made in; carried by the tokens and the ID token. */
   sid: string | null;
+  /** OpenID Connect's `claims` request (opaque here), carried by the tokens for UserInfo and refreshes. */
+  claims?: string | null;
   refreshToken: boolean;
   idToken: boolean;
   now: number;
@@ -90,7 +94,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
     : newOpaqueValue(tokenPrefix.accessToken).value;
   const base = {
     grantId: input.grantId, clientId: client.clientId, accountId: input.accountId, scopes: input.scopes,
-    authTime: input.authTime, sid: input.sid, createdAt: now, revokedAt: null, rotatedAt: null,
+    authTime: input.authTime, sid: input.sid, claims: input.claims ?? null, createdAt: now, revokedAt: null, rotatedAt: null,
   };
   const records: TokenRecord[] = [
     { ...base, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null, expiresAt: now + accessTtl },
@@ -109,7 +113,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   if (input.idToken && input.accountId !== null) {
     response.id_token = await deps.mintIdToken({
       client, accountId: input.accountId, scopes: input.scopes, authTime: input.authTime,
-      nonce: input.nonce, sid: input.sid, accessToken, now,
+      nonce: input.nonce, sid: input.sid, accessToken, claims: input.claims ?? null, now,
     });
   }
   return { response, records };

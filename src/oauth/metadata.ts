@@ -26,7 +26,7 @@ export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocum
     introspection_endpoint: `${issuer}/introspect`,
     revocation_endpoint: `${issuer}/revoke`,
     ...(registrationEndpoint ? { registration_endpoint: `${issuer}/register` } : {}),
-    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
     response_types_supported: implicitFlow ? ['code', 'id_token', 'id_token token'] : ['code'],
     response_modes_supported: implicitFlow ? ['query', 'fragment', 'form_post'] : ['query', 'form_post'],
     grant_types_supported: implicitFlow ? [...supportedGrantTypes, 'implicit'] : supportedGrantTypes,
@@ -44,6 +44,7 @@ export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocum
     ...(requestObjects && (requestObjects.requestParameter || requestObjects.requestUriParameter) ? {
       request_object_signing_alg_values_supported: [...requestObjectAlgorithms, ...(requestObjects.allowUnsignedRequestObjects ? ['none'] : [])],
     } : {}),
+    // Always advertised: PKCE is required of public clients and, by default, of every client.
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     ...(serviceDocumentation ? { service_documentation: serviceDocumentation } : {}),

@@ -1,4 +1,6 @@
-// Scope strings (RFC 6749 §3.3): space-delimited, case-sensitive, no duplicates.
+// Scope strings (RFC 6749 §3.3): space-delimited, case-sensitive, no duplicates; and what an
+// omitted scope means.
+import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from './errors.js';
 
 const scopeToken = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -27,4 +29,23 @@ export function requireAllowedScopes(requested: readonly string[], allowed: read
 export function coversScopes(granted: readonly string[], requested: readonly string[]): boolean {
   const grantedSet = new Set(granted);
   return requested.every((s) => grantedSet.has(s));
+}
+
+/**
+ * The OpenID Connect scopes (OIDC Core §5.4, §11): about a user, so meaningless without one
+ * (client_credentials), and never granted unless asked for by name.
+ */
+export const identityScopes: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
+
+/**
+ * RFC 6749 §3.3: a request without `scope` is processed with a pre-defined default. That is the
+ * client's `defaultScope` when registered (kept to what the client may request), else every
+ * registered scope but the OpenID Connect ones: a request without scope is no OpenID Connect
+ * request (OIDC Core §3.1.2.1 needs `openid`), and offline_access is asked for explicitly (§11).
+ * MCP clients send no scope when the resource names none (MCP Authorization, scope selection).
+ */
+export function defaultScope(client: ClientRecord): string[] {
+  const configured = client.metadata.defaultScope;
+  if (configured !== undefined) return configured.filter((s) => client.scopes.includes(s));
+  return client.scopes.filter((s) => !identityScopes.has(s));
 }

@@ -5,6 +5,8 @@ import {
   validateAuthorizationRequest, type AuthorizationPolicy, type AuthorizationRequest, type TrustedRedirect,
 } from '../oauth/authorization-request.js';
 import { OAuthError } from '../oauth/errors.js';
+import { parseClaimsRequest, serializeClaimsRequest, type ClaimsRequest } from './claims-request.js';
+import { consentItems } from './claims.js';
 
 export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
 
@@ -17,6 +19,12 @@ export interface AuthenticationRequest extends AuthorizationRequest {
   loginHint: string | null;
   /** The `sub` of a valid id_token_hint, when one was sent. */
   idTokenHintSubject: string | null;
+  /** The `claims` parameter (OIDC Core §5.5), for OpenID requests; null when absent. */
+  claimsRequest: ClaimsRequest | null;
+  /** Its normalised JSON, carried by the code and the tokens. */
+  claims: string | null;
+  /** What the user approves: the scopes and each individually requested claim they do not cover (oidc/claims.ts). */
+  consentItems: string[];
 }
 
 /** Verifies an id_token_hint's signature and audience; returns its `sub`, or null when invalid. */
@@ -71,9 +79,16 @@ export async function parseAuthenticationRequest(
     if (idTokenHintSubject === null) throw new OAuthError('invalid_request', 'id_token_hint is not a valid ID token from this issuer');
   }
 
+  // OIDC Core §5.5: an OpenID Connect parameter; invalid JSON is invalid_request (§3.1.2.6).
+  const claimsRequest = parseClaimsRequest(params.claims);
+  const claims = openid ? claimsRequest : null;
+
   return {
     ...request,
     openid,
+    claimsRequest: claims,
+    claims: serializeClaimsRequest(claims),
+    consentItems: consentItems(request.scopes, claims),
     nonce,
     prompt,
     maxAge,

@@ -57,7 +57,7 @@ export async function completeAuthorization(
   const clientId = request.client.clientId;
   await storage.grants.insert({ grantId, accountId: authentication.accountId, clientId, scopes: request.scopes, sid, createdAt: now, revokedAt: null });
   if (request.responseType === 'id_token') {
-    const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes);
+    const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes, request.claimsRequest);
     const idToken = await signIdToken({
       issuer, client: request.client, accountId: authentication.accountId, authTime: authentication.authTime,
       nonce: request.nonce, sid, claims, now, ttl: tokenPolicy.idTokenTtl,
@@ -66,7 +66,7 @@ export async function completeAuthorization(
   }
   const minted = await mintTokens({
     grantId, client: request.client, accountId: authentication.accountId, scopes: request.scopes,
-    authTime: authentication.authTime, nonce: request.nonce, sid, refreshToken: false, idToken: true, now,
+    authTime: authentication.authTime, nonce: request.nonce, sid, claims: request.claims, refreshToken: false, idToken: true, now,
     accessTokenTtl: deps.implicitAccessTokenTtl,
   }, {
     policy: tokenPolicy, keys: deps.keys, subjects: deps.subjects,

@@ -11,6 +11,7 @@ import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 import type { IdTokenMinter } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from './authentication-request.js';
 import { idTokenClaims } from './claims.js';
+import { storedClaimsRequest } from './claims-request.js';
 import type { LogoutHintVerifier } from './end-session.js';
 
 export interface IdTokenInput {
@@ -78,7 +79,7 @@ export interface IdTokenMinterDeps {
  */
 export function idTokenMinter({ issuer, ttl, keys, subjects, accounts }: IdTokenMinterDeps): IdTokenMinter {
   return async (request) => {
-    const claims = await idTokenClaims(accounts, request.accountId, request.scopes);
+    const claims = await idTokenClaims(accounts, request.accountId, request.scopes, storedClaimsRequest(request.claims));
     return signIdToken({
       issuer, client: request.client, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
       sid: request.sid, accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,

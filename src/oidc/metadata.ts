@@ -16,7 +16,8 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
     id_token_signing_alg_values_supported: [...signingAlgorithms],
     userinfo_signing_alg_values_supported: [...signingAlgorithms],
     claims_supported: supportedClaims,
-    claims_parameter_supported: false,
+    // OIDC Core §5.5: userinfo and id_token members, essential, value and values.
+    claims_parameter_supported: true,
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     // Back-Channel Logout 1.0 §2.1: logout tokens are POSTed, and always carry `sid`.
     backchannel_logout_supported: true,

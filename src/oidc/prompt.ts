@@ -86,7 +86,7 @@ export function decideInteraction(input: PromptInput): InteractionDecision {
     return { next: 'login' };
   }
   const consentNeeded = !skipsConsent(request.client) && !freshConsent && (
-    request.prompt.has('consent') || !consent || !coversScopes(consent.scopes, request.scopes)
+    request.prompt.has('consent') || !consent || !coversScopes(consent.scopes, request.consentItems)
   );
   if (consentNeeded) {
     if (request.prompt.has('none')) throw new OAuthError('consent_required', 'the user has not approved this client');

@@ -1,6 +1,7 @@
-// UserInfo (OIDC Core §5.3): the claims the access token's scopes allow, `sub` as the token's
-// client knows the account (§8), as JSON — or as a JWS (§5.3.2, `application/jwt`) when the client
-// registered userinfo_signed_response_alg, carrying `iss` and `aud` too.
+// UserInfo (OIDC Core §5.3): the claims the access token's scopes allow and those its
+// authorization asked of UserInfo by name (§5.5), `sub` as the token's client knows the account
+// (§8), as JSON — or as a JWS (§5.3.2, `application/jwt`) when the client registered
+// userinfo_signed_response_alg, carrying `iss` and `aud` too.
 import type { Storage } from '../storage/ports.js';
 import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from '../oauth/errors.js';
@@ -9,7 +10,8 @@ import type { OAuthRequest } from '../oauth/request.js';
 import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
 import { isSigningAlgorithm } from '../keys/signing-algorithms.js';
-import { claimsForScopes } from './claims.js';
+import { releasedClaims } from './claims.js';
+import { storedClaimsRequest } from './claims-request.js';
 
 export interface UserInfo {
   claims: Record<string, unknown>;
@@ -26,7 +28,8 @@ export async function userInfo(
   }
   const [account, client] = await Promise.all([storage.accounts.findById(token.accountId), storage.clients.find(token.clientId)]);
   if (!account || !client) throw new OAuthError('invalid_token', 'the access token is invalid or has expired');
-  return { claims: { ...claimsForScopes(account, token.scopes), sub: subjects.subjectFor(client, account.accountId) }, client };
+  const claims = releasedClaims(account, token.scopes, storedClaimsRequest(token.claims), 'userinfo');
+  return { claims: { ...claims, sub: subjects.subjectFor(client, account.accountId) }, client };
 }
 
 export type UserInfoAnswer =

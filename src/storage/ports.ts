@@ -6,7 +6,7 @@
 // - No method cascades into another record: what a deletion or a password change revokes is
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
-  AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
+  AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, InitialAccessTokenRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
 
@@ -58,7 +58,12 @@ export interface AccountStore {
   delete(accountId: string): Promise<boolean>;
   /** Replaces the password hash and stamps `updatedAt`, nothing else. False when the account does not exist. */
   setPasswordHash(accountId: string, passwordHash: string, now: number): Promise<boolean>;
+  /** Replaces the claims (email, emailVerified, name, profile) and stamps `updatedAt`. False when the account does not exist. */
+  updateClaims(accountId: string, claims: AccountClaims, now: number): Promise<boolean>;
 }
+
+/** The fields of an account its claims come from (OIDC Core §5.1). */
+export type AccountClaims = Pick<AccountRecord, 'email' | 'emailVerified' | 'name'> & { profile: AccountProfile };
 
 export interface SessionStore {
   insert(session: SessionRecord): Promise<void>;

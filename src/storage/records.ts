@@ -93,11 +93,11 @@ export interface ClientMetadata {
   requireAuthTime?: boolean;
   defaultAcrValues?: string[];
   initiateLoginUri?: string;
-  /** Scopes granted when an authorization request omits `scope` (RFC 6749 §3.3). */
+  /** Scopes granted when an authorization request omits `scope` (RFC 6749 §3.3); absent: every registered scope but the OpenID Connect ones (oauth/scope.ts). */
   defaultScope?: string[];
   /** PKCE for a confidential client; default true. Public clients always need PKCE. */
   requirePkce?: boolean;
-  /** Browser origins allowed by CORS beyond those of the redirect URIs. */
+  /** Browser origins (`scheme://host[:port]`) allowed by CORS beyond those of the redirect URIs (oauth/cors.ts). */
   allowedOrigins?: string[];
   /** Set when the client registered itself (RFC 7591), absent for operator-created clients. */
   registration?: {
@@ -139,8 +139,46 @@ export interface AccountRecord {
   email: string | null;
   emailVerified: boolean;
   name: string | null;
+  /** The further standard claims (OIDC Core §5.1); absent or {} when none. Stores always return it. */
+  profile?: AccountProfile;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * OIDC Core §5.1 standard claims of an account beyond username, email and name, in camelCase;
+ * released by the profile, address and phone scopes (§5.4). Every field is optional.
+ */
+export interface AccountProfile {
+  givenName?: string;
+  familyName?: string;
+  middleName?: string;
+  nickname?: string;
+  /** URLs: the profile page, a picture, a web site. */
+  profile?: string;
+  picture?: string;
+  website?: string;
+  gender?: string;
+  /** ISO 8601 YYYY-MM-DD or YYYY (OIDC Core §5.1). */
+  birthdate?: string;
+  /** An IANA time zone, e.g. Europe/Paris. */
+  zoneinfo?: string;
+  /** A BCP 47 language tag, e.g. en-US. */
+  locale?: string;
+  /** E.164 recommended, e.g. +1 (425) 555-1212. */
+  phoneNumber?: string;
+  phoneNumberVerified?: boolean;
+  /** OIDC Core §5.1.1. */
+  address?: AccountAddress;
+}
+
+export interface AccountAddress {
+  formatted?: string;
+  streetAddress?: string;
+  locality?: string;
+  region?: string;
+  postalCode?: string;
+  country?: string;
 }
 
 /** A logged-in browser. The cookie holds a random value; the store keys on its digest. */
@@ -210,6 +248,8 @@ export interface AuthorizationCodeRecord {
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
   nonce: string | null;
+  /** The validated `claims` request parameter as JSON (OIDC Core §5.5); null or absent: none. Stores always return it. */
+  claims?: string | null;
   authTime: number;
   /** The browser session the code was issued in. */
   sid: string | null;
@@ -232,6 +272,8 @@ export interface TokenRecord {
   authTime: number | null;
   /** Carried by refresh tokens so refreshed ID tokens can repeat it (OIDC Core §12.2). */
   nonce: string | null;
+  /** The `claims` request of its authorization (OIDC Core §5.5) as JSON, for UserInfo and refreshed ID tokens; null or absent: none. Stores always return it. */
+  claims?: string | null;
   /** The browser session of its grant, repeated by refreshed ID tokens (Back-Channel Logout 1.0 §2.1). */
   sid: string | null;
   createdAt: number;

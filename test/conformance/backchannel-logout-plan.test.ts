@@ -79,6 +79,8 @@ describe('oidcc-backchannel-rp-initiated-logout-certification-test-plan (Back-Ch
     client = await server.createClient({
       clientName: 'OpenID conformance suite', redirectUris: [suiteRedirectUri], postLogoutRedirectUris: [suitePostLogoutRedirectUri],
       backchannelLogoutUri: suite.url, backchannelLogoutSessionRequired: true,
+      // The suite's code flow sends a nonce and no PKCE.
+      metadata: { requirePkce: false },
     });
     user = await server.createUser();
   });

@@ -24,6 +24,8 @@ describe('oidcc-rp-initiated-logout-certification-test-plan (RP-Initiated Logout
     // The plan's static client: the suite's callback, and base_url + /post_logout_redirect.
     client = await server.createClient({
       clientName: 'OpenID conformance suite', redirectUris: [suiteRedirectUri], postLogoutRedirectUris: [suitePostLogoutRedirectUri],
+      // The suite's code flow sends a nonce and no PKCE.
+      metadata: { requirePkce: false },
     });
     user = await server.createUser();
   });

@@ -96,7 +96,7 @@ describe('the demo in a real browser (the seed\'s seven steps)', () => {
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     const consent = await page.textContent('main') ?? '';
     assert.match(consent, /Demo app/);
-    assert.match(consent, /See your name and username/);
+    assert.match(consent, /See your name, username and profile details/);
     await shot(page, '03-gatehouse-consent');
 
     // Steps 3-7: code to the browser, on to the Client-Server, exchanged server-side for tokens.

@@ -33,6 +33,8 @@ describe('RP-Initiated Logout 1.0 from another site (SameSite=Lax cookies), in C
     rpOrigin = `http://127.0.0.1:${rpPort}`;
     client = await server.createClient({
       clientName: 'POST logout RP', redirectUris: [`${rpOrigin}/callback`], postLogoutRedirectUris: [`${rpOrigin}/signed-out`], skipConsent: true,
+      // Like the conformance suite's RP: a nonce, no PKCE.
+      metadata: { requirePkce: false },
     });
     user = await server.createUser({ username: 'post-lou' });
     rp = createServer((request, response) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { changePassword, deleteAccount, deleteClient } from '../../src/oauth/lifecycle.js';
 import { hashPassword } from '../../src/accounts/password.js';
 import { ScriptedBrowser, type Page } from '../support/browser.js';
-import { authorizeUrl, obtainTokens, tokenRequest } from '../support/flow.js';
+import { authorizeUrl, pkceParams, obtainTokens, tokenRequest } from '../support/flow.js';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 
 describe('what a deletion or password change revokes, over HTTP', () => {
@@ -45,7 +45,7 @@ describe('what a deletion or password change revokes, over HTTP', () => {
   /** Signs in and stops on the consent page: the interaction now holds this account's login. */
   async function signInUpToConsent(client: TestClient, user: { username: string; password: string }) {
     const browser = new ScriptedBrowser();
-    const login = await browser.navigate(authorizeUrl(server, client));
+    const login = await browser.navigate(authorizeUrl(server, client, pkceParams()));
     assert.match(login.body, /name="password"/);
     const consent = await browser.submitForm(login, { username: user.username, password: user.password });
     assert.match(consent.body, /name="decision"/, 'reached the consent page');
@@ -95,7 +95,7 @@ describe('what a deletion or password change revokes, over HTTP', () => {
     const answered = await browser.submitForm(consent, { decision: 'approve' });
     assertNoCode(answered);
     assert.equal(answered.status, 400);
-    const again = await browser.navigate(authorizeUrl(server, client));
+    const again = await browser.navigate(authorizeUrl(server, client, pkceParams()));
     assert.match(again.body, /name="password"/, 'the browser session ended with the account');
   });
 
@@ -108,7 +108,7 @@ describe('what a deletion or password change revokes, over HTTP', () => {
 
     const answered = await browser.submitForm(consent, { decision: 'approve' });
     assertNoCode(answered);
-    const again = await browser.navigate(authorizeUrl(server, client));
+    const again = await browser.navigate(authorizeUrl(server, client, pkceParams()));
     assert.match(again.body, /name="password"/, 'signed out: the session ended with the password change');
   });
 

@@ -69,7 +69,6 @@ describe('authorization endpoint', () => {
       { name: 'response_type=token (implicit disabled)', params: { response_type: 'token' }, error: 'unsupported_response_type' },
       { name: 'response_type=id_token (implicit disabled)', params: { response_type: 'id_token' }, error: 'unsupported_response_type' },
       { name: 'an unknown scope', params: { scope: 'openid admin' }, error: 'invalid_scope' },
-      { name: 'an empty scope', params: { scope: undefined }, error: 'invalid_scope' },
       { name: 'PKCE method plain (RFC 7636 §4.2, RFC 9700 §2.1.1)', params: { code_challenge_method: 'plain' }, error: 'invalid_request' },
       { name: 'a malformed code_challenge (RFC 7636 §4.2)', params: { code_challenge: 'short' }, error: 'invalid_request' },
       { name: 'no PKCE and no nonce (OAuth 2.1 §7.5.1)', params: { code_challenge: undefined, code_challenge_method: undefined, nonce: undefined }, error: 'invalid_request' },

@@ -80,7 +80,7 @@ describe('embedding Gatehouse in an application', () => {
       await seedAndRun(gatehouse);
       const wrongMethod = await fetch(`http://localhost:${port}/token`);
       assert.equal(wrongMethod.status, 405);
-      assert.equal(wrongMethod.headers.get('allow'), 'POST');
+      assert.equal(wrongMethod.headers.get('allow'), 'POST, OPTIONS');
     } finally {
       await app.close();
       await gatehouse.close();

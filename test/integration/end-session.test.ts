@@ -7,7 +7,7 @@ import * as oidc from 'openid-client';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 import { ScriptedBrowser } from '../support/browser.js';
-import { runAuthorization, pkcePair, tokenRequest } from '../support/flow.js';
+import { runAuthorization, pkceParams, pkcePair, tokenRequest } from '../support/flow.js';
 import type { SessionEnded } from '../../src/oidc/logout-notifier.js';
 
 const logoutUri = 'http://localhost:8765/logged-out';
@@ -222,7 +222,7 @@ describe('RP-Initiated Logout 1.0', () => {
     it('asks when the hint names another user than the one signed in', async () => {
       const { tokens } = await signIn();
       const someoneElse = await server.createUser();
-      const run = await runAuthorization(server, client, someoneElse, { scope: 'openid' });
+      const run = await runAuthorization(server, client, someoneElse, { scope: 'openid', ...pkceParams() });
       assert.ok(run.callback);
       const page = await run.browser.navigate(logoutUrl({ id_token_hint: tokens.id_token, post_logout_redirect_uri: logoutUri }));
       assert.equal(page.status, 200);

@@ -24,9 +24,10 @@ describe('answers in Gatehouse\'s own voice', () => {
   after(() => server.close());
 
   const wrongMethods = [
-    { method: 'GET', path: '/token', allow: 'POST', json: true },
-    { method: 'DELETE', path: '/jwks', allow: 'GET, HEAD', json: true },
-    { method: 'PUT', path: '/userinfo', allow: 'GET, POST, HEAD', json: true },
+    // CORS routes answer OPTIONS (preflights, docs/browser-apps.md), so Allow names it.
+    { method: 'GET', path: '/token', allow: 'POST, OPTIONS', json: true },
+    { method: 'DELETE', path: '/jwks', allow: 'GET, HEAD, OPTIONS', json: true },
+    { method: 'PUT', path: '/userinfo', allow: 'GET, POST, HEAD, OPTIONS', json: true },
     { method: 'GET', path: '/interaction/abc/login', allow: 'POST', json: false },
     { method: 'PATCH', path: '/authorize', allow: 'GET, POST, HEAD', json: false },
   ];

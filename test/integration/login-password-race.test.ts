@@ -8,7 +8,7 @@ import { createPasswordVerifier, type PasswordVerifier } from '../../src/account
 import { hashPassword } from '../../src/accounts/password.js';
 import { changePassword, deleteAccount } from '../../src/oauth/lifecycle.js';
 import { ScriptedBrowser } from '../support/browser.js';
-import { authorizeUrl } from '../support/flow.js';
+import { authorizeUrl, pkceParams } from '../support/flow.js';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 
 const argon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -55,7 +55,7 @@ describe('a sign-in racing a password change or an account deletion', () => {
     it(`keeps no session and no login when ${what} during the password check`, async () => {
       const user = await server.createUser();
       const browser = new ScriptedBrowser();
-      const login = await browser.navigate(authorizeUrl(server, client));
+      const login = await browser.navigate(authorizeUrl(server, client, pkceParams()));
       assert.match(login.body, /name="password"/);
 
       gated.gate.hold = true;
@@ -68,7 +68,7 @@ describe('a sign-in racing a password change or an account deletion', () => {
       const answer = await submitted;
 
       assert.doesNotMatch(answer.body, /name="decision"/, 'no consent page: the login did not count');
-      const again = await browser.navigate(authorizeUrl(server, client));
+      const again = await browser.navigate(authorizeUrl(server, client, pkceParams()));
       assert.match(again.body, /name="password"/, 'the browser is not signed in: a new authorization asks for the password');
     });
   }

@@ -103,9 +103,11 @@ describe('token endpoint', () => {
   });
 
   it('rejects a code_verifier for a code issued without a challenge (RFC 9700 §4.8.2)', async () => {
-    const run = await runAuthorization(server, client, user, {});
+    // Only a confidential client registered without the PKCE requirement gets such a code.
+    const noPkce = await server.createClient({ metadata: { requirePkce: false } });
+    const run = await runAuthorization(server, noPkce, user, {});
     const code = run.callback!.searchParams.get('code')!;
-    const response = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: pkcePair().verifier }, basic(client));
+    const response = await tokenRequest(server, { grant_type: 'authorization_code', code, redirect_uri: noPkce.redirectUri, code_verifier: pkcePair().verifier }, basic(noPkce));
     assert.equal(response.body.error, 'invalid_grant');
   });
 

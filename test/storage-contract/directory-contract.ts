@@ -136,6 +136,22 @@ export function describeDirectoryContract({ storage }: ContractContext): void {
       assert.deepEqual(await storage().accounts.findById(account.accountId), account);
     });
 
+    it('keeps the profile document and replaces the claims with updateClaims, stamping updatedAt (OIDC Core §5.1)', async () => {
+      const profile = {
+        givenName: 'Ada', familyName: 'Lovelace', birthdate: '1815-12-10', locale: 'en-GB', phoneNumber: '+44 20 7946 0000',
+        phoneNumberVerified: true, address: { streetAddress: '12 St James\'s Square', locality: 'London', country: 'GB' },
+      };
+      const account = accountRecord({ profile });
+      await storage().accounts.insert(account);
+      assert.deepEqual(await storage().accounts.findById(account.accountId), account);
+      const claims = { email: 'countess@example.com', emailVerified: false, name: 'Augusta Ada King', profile: { nickname: 'Ada' } };
+      assert.equal(await storage().accounts.updateClaims(account.accountId, claims, account.updatedAt + 60), true);
+      const changed = { ...account, ...claims, updatedAt: account.updatedAt + 60 };
+      assert.deepEqual(await storage().accounts.findById(account.accountId), changed);
+      assert.deepEqual(await storage().accounts.findByUsername(account.username), changed);
+      assert.equal(await storage().accounts.updateClaims(uid('acct'), claims, account.updatedAt), false);
+    });
+
     it('answers null for an unknown id or username', async () => {
       assert.equal(await storage().accounts.findById(uid('acct')), null);
       assert.equal(await storage().accounts.findByUsername(uid('user')), null);

@@ -211,6 +211,16 @@ export function describeGrantContract({ storage }: ContractContext): void {
       assert.deepEqual(result, { firstUse: true, code: { ...code, consumedAt: now + 3 } });
     });
 
+    it('keeps the claims request a code carries and hands it back on redemption (OIDC Core §5.5)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord();
+      const code = codeRecord(grant, now, { claims: JSON.stringify({ id_token: { email: { essential: true } } }) });
+      await storage().authorizationCodes.insert(code);
+      assert.deepEqual(await storage().authorizationCodes.find(code.codeDigest), code);
+      const redeemed = await storage().authorizationCodes.redeem(code.codeDigest, now + 1, grant, []);
+      assert.deepEqual(redeemed, { firstUse: true, code: { ...code, consumedAt: now + 1 } });
+    });
+
     it('keeps a code without PKCE or nonce as null fields', async () => {
       const now = nowSeconds();
       const grant = grantRecord();

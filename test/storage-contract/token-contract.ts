@@ -40,6 +40,20 @@ export function describeTokenContract({ storage, options }: ContractContext): vo
       for (const token of batch) assert.deepEqual(await storage().tokens.find(token.tokenDigest), token);
     });
 
+    it('keeps the claims request a token carries, through insert, rotation and the redemption of a code (OIDC Core §5.5)', async () => {
+      const now = nowSeconds();
+      const claims = JSON.stringify({ userinfo: { given_name: { essential: true } }, id_token: { address: null } });
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const refresh = tokenRecord(grant, 'refresh_token', now, { claims });
+      await storage().tokens.insert([tokenRecord(grant, 'access_token', now, { claims }), refresh]);
+      assert.equal((await storage().tokens.find(refresh.tokenDigest))?.claims, claims);
+      const replacements = [tokenRecord(grant, 'access_token', now + 1, { claims }), tokenRecord(grant, 'refresh_token', now + 1, { claims })];
+      const rotated = await storage().tokens.rotateRefreshToken(refresh.tokenDigest, now + 1, replacements);
+      assert.equal(rotated.outcome === 'rotated' && rotated.previous.claims, claims);
+      for (const token of replacements) assert.deepEqual(await storage().tokens.find(token.tokenDigest), token);
+    });
+
     it('answers null for an unknown token digest', async () => {
       assert.equal(await storage().tokens.find(randomDigest()), null);
     });

@@ -8,6 +8,11 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
+/** A PKCE challenge for authorization requests whose code is never redeemed (RFC 7636 §4.3). */
+export function pkceParams(): { code_challenge: string; code_challenge_method: 'S256' } {
+  return { code_challenge: pkcePair().challenge, code_challenge_method: 'S256' };
+}
+
 export function authorizeUrl(server: TestServer, client: TestClient, params: Record<string, string | undefined> = {}): string {
   const url = new URL(`${server.issuer}/authorize`);
   const all: Record<string, string | undefined> = {

@@ -15,7 +15,7 @@ import { openSigningKeys } from '../../src/keys/open-signing-keys.js';
 import type { KeySealer } from '../../src/keys/key-encryption.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import type { Storage } from '../../src/storage/ports.js';
-import type { ClientRecord } from '../../src/storage/records.js';
+import type { AccountProfile, ClientRecord } from '../../src/storage/records.js';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { PasswordVerifier } from '../../src/accounts/password-verifier.js';
 import type { LogoutNotifier } from '../../src/oidc/logout-notifier.js';
@@ -42,7 +42,7 @@ export interface TestServer {
   clock: ReturnType<typeof manualClock>;
   app: FastifyInstance;
   createClient(options?: Partial<ClientRecord> & { public?: boolean }): Promise<TestClient>;
-  createUser(options?: { username?: string; password?: string; email?: string; name?: string }): Promise<{ accountId: string; username: string; password: string }>;
+  createUser(options?: SeedUserOptions): Promise<{ accountId: string; username: string; password: string }>;
   close(): Promise<void>;
 }
 
@@ -146,15 +146,24 @@ export async function seedClient(storage: Storage, clock: () => number, options:
   return { clientId: record.clientId, clientSecret, redirectUri: record.redirectUris[0]!, record };
 }
 
+export interface SeedUserOptions {
+  username?: string;
+  password?: string;
+  email?: string;
+  name?: string;
+  /** Further standard claims (OIDC Core §5.1). */
+  profile?: AccountProfile;
+}
+
 /** Creates an account straight in storage, with cheap argon2 parameters. */
-export async function seedUser(storage: Storage, clock: () => number, options: { username?: string; password?: string; email?: string; name?: string } = {}) {
+export async function seedUser(storage: Storage, clock: () => number, options: SeedUserOptions = {}) {
   const username = options.username ?? `user-${randomUUID().slice(0, 8)}`;
   const password = options.password ?? 'correct horse battery staple';
   const accountId = randomUUID();
   await storage.accounts.insert({
     accountId, username, passwordHash: await hashPassword(password, testArgon2),
     email: options.email ?? `${username}@example.com`, emailVerified: true, name: options.name ?? 'Test User',
-    createdAt: clock(), updatedAt: clock(),
+    profile: options.profile ?? {}, createdAt: clock(), updatedAt: clock(),
   });
   return { accountId, username, password };
 }

@@ -1,6 +1,8 @@
 // The consent page: who is asking, for what, in plain words; approve or deny.
 import { escapeHtml, page } from './html.js';
 import { messages } from './messages.js';
+import { clientLinksHtml, clientLogoHtml, type ClientInfo } from './client-info.js';
+import { claimWords, otherScope, scopeWords, seeClaim } from './client-info-messages.js';
 
 export interface ConsentView {
   action: string;
@@ -12,6 +14,10 @@ export interface ConsentView {
   selfRegistered: boolean;
   /** Where the browser goes afterwards: the redirect URI's host (or its scheme, for a native app). */
   redirectTarget: string;
+  /** Claims asked for by name that no scope covers (OIDC Core §5.5). */
+  claims?: string[] | undefined;
+  /** Logo and links the client registered (https only). */
+  client?: ClientInfo | undefined;
 }
 
 /** What the consent page names as the destination of a redirect URI. */
@@ -21,22 +27,16 @@ export function redirectTargetOf(redirectUri: string): string {
   return url.host || url.protocol;
 }
 
-const scopeWords: Record<string, string> = {
-  openid: 'Confirm your identity (your user id)',
-  profile: 'See your name and username',
-  email: 'See your email address',
-  offline_access: 'Stay connected when you are not using it (keep access until you revoke it)',
-};
-
 export function describeScope(scope: string): string {
-  return scopeWords[scope] ?? `Use the “${scope}” permission`;
+  return scopeWords[scope] ?? otherScope(scope);
 }
 
 export function consentPage(view: ConsentView): string {
-  const items = view.scopes.map((s) => `<li>${escapeHtml(describeScope(s))}</li>`).join('\n');
+  const lines = [...view.scopes.map(describeScope), ...(view.claims ?? []).map((c) => seeClaim(claimWords[c] ?? c))];
+  const items = lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('\n');
   return page({
     title: 'Allow access',
-    body: `<h1>Allow access?</h1>
+    body: `${clientLogoHtml(view.client)}<h1>Allow access?</h1>
 <p class="lead"><strong>${escapeHtml(view.clientName)}</strong> wants to:</p>
 ${view.selfRegistered ? `<p class="notice" role="note"><strong>${escapeHtml(messages.consent.selfRegisteredTitle)}</strong> ${escapeHtml(messages.consent.selfRegistered)}</p>\n` : ''}<p class="muted">${escapeHtml(messages.consent.redirectsTo)} <strong>${escapeHtml(view.redirectTarget)}</strong></p>
 <ul class="scopes">
@@ -47,6 +47,6 @@ ${items}
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
 <button type="submit" name="decision" value="approve" class="primary">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-</form>`,
+</form>${clientLinksHtml(view.client)}`,
   });
 }

@@ -1,5 +1,6 @@
 // The login page: a plain form that works without JavaScript.
 import { escapeHtml, page } from './html.js';
+import { clientLinksHtml, clientLogoHtml, type ClientInfo } from './client-info.js';
 
 export interface LoginView {
   action: string;
@@ -7,6 +8,8 @@ export interface LoginView {
   clientName: string;
   username?: string | undefined;
   error?: string | undefined;
+  /** Logo and links the client registered (https only). */
+  client?: ClientInfo | undefined;
 }
 
 export function loginPage(view: LoginView): string {
@@ -16,7 +19,7 @@ export function loginPage(view: LoginView): string {
   const describedBy = view.error ? ' aria-describedby="login-error"' : '';
   return page({
     title: 'Sign in',
-    body: `<h1>Sign in</h1>
+    body: `${clientLogoHtml(view.client)}<h1>Sign in</h1>
 <p class="lead">to continue to <strong>${escapeHtml(view.clientName)}</strong></p>
 ${error}
 <form method="post" action="${escapeHtml(view.action)}" class="stack">
@@ -26,6 +29,6 @@ ${error}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
 <button type="submit" class="primary">Sign in</button>
-</form>`,
+</form>${clientLinksHtml(view.client)}`,
   });
 }

@@ -41,6 +41,8 @@ button:hover, a.button:hover { filter: brightness(1.08); }
 .alert { background: var(--danger-bg); color: var(--danger); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
 .scopes { padding-left: 1.25rem; margin: 0 0 1rem; }
 .scopes li { margin: .35rem 0; }
+.client-logo { display: block; width: 64px; height: 64px; object-fit: contain; margin: 0 0 .75rem; }
+.client-links ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 1.25rem 0 0; font-size: .9rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden;
   clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }

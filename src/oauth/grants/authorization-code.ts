@@ -47,6 +47,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     authTime: code.authTime,
     nonce: code.nonce,
     sid: code.sid,
+    claims: code.claims ?? null,
     refreshToken: client.grantTypes.includes('refresh_token') && code.scopes.includes('offline_access'),
     idToken: code.scopes.includes('openid'),
     now,

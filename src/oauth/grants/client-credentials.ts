@@ -1,22 +1,23 @@
 // grant_type=client_credentials (RFC 6749 §4.4): confidential clients only, access token only.
 import { DuplicateError } from '../../storage/ports.js';
 import { OAuthError } from '../errors.js';
-import { parseScope, requireAllowedScopes } from '../scope.js';
+import { defaultScope, identityScopes, parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'client_credentials';
 
-// User-bound scopes mean nothing without a user.
-const userScopes = new Set(['openid', 'offline_access', 'profile', 'email']);
-
 export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Promise<TokenResponse> {
   const { params, client } = request;
   if (request.clientAuthMethod === 'none') throw new OAuthError('unauthorized_client', 'public clients may not use client_credentials');
-  const allowed = client.scopes.filter((s) => !userScopes.has(s));
+  // User-bound scopes mean nothing without a user.
+  const allowed = client.scopes.filter((s) => !identityScopes.has(s));
   const requested = parseScope(params.scope);
-  const scopes = requested.length > 0 ? requireAllowedScopes(requested, allowed) : allowed;
+  // RFC 6749 §3.3: without scope, the client's default scope (oauth/scope.ts).
+  const scopes = requested.length > 0
+    ? requireAllowedScopes(requested, allowed)
+    : defaultScope(client).filter((s) => !identityScopes.has(s));
   const now = deps.clock();
   // One standing grant per client: a grant row per token would grow without bound, and these
   // tokens have no family to revoke together (no refresh token, no code).

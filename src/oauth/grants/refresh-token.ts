@@ -41,6 +41,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     nonce: null,
     // Back-Channel Logout 1.0 §2.1: the refreshed ID token names the same session.
     sid: current.sid,
+    claims: current.claims ?? null,
     refreshToken: true,
     idToken: scopes.includes('openid'),
     now,

@@ -9,9 +9,9 @@ export function createAccountStore(pool: pg.Pool): AccountStore {
   return {
     async insert(a) {
       await query(pool, {
-        text: `INSERT INTO accounts (account_id, username, password_hash, email, email_verified, name, created_at, updated_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        values: [a.accountId, a.username, a.passwordHash, a.email, a.emailVerified, a.name, a.createdAt, a.updatedAt],
+        text: `INSERT INTO accounts (account_id, username, password_hash, email, email_verified, name, profile, created_at, updated_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        values: [a.accountId, a.username, a.passwordHash, a.email, a.emailVerified, a.name, JSON.stringify(a.profile ?? {}), a.createdAt, a.updatedAt],
       });
     },
     async findById(accountId) {
@@ -34,6 +34,13 @@ export function createAccountStore(pool: pg.Pool): AccountStore {
       const result = await query(pool, {
         text: 'UPDATE accounts SET password_hash = $2, updated_at = $3 WHERE account_id = $1',
         values: [accountId, passwordHash, now],
+      });
+      return (result.rowCount ?? 0) > 0;
+    },
+    async updateClaims(accountId, claims, now) {
+      const result = await query(pool, {
+        text: 'UPDATE accounts SET email = $2, email_verified = $3, name = $4, profile = $5, updated_at = $6 WHERE account_id = $1',
+        values: [accountId, claims.email, claims.emailVerified, claims.name, JSON.stringify(claims.profile), now],
       });
       return (result.rowCount ?? 0) > 0;
     },

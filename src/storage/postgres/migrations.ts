@@ -223,6 +223,14 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX replay_cache_expires_at ON replay_cache (expires_at);
   `,
+  // 10 (issue 12): the further OIDC Core §5.1 claims of an account (records.ts AccountProfile) as
+  // one JSON document, and the `claims` request parameter (§5.5) carried by codes and tokens.
+  `
+  -- account profile and claims requests
+  ALTER TABLE accounts ADD COLUMN profile jsonb NOT NULL DEFAULT '{}'::jsonb;
+  ALTER TABLE authorization_codes ADD COLUMN claims text;
+  ALTER TABLE tokens ADD COLUMN claims text;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

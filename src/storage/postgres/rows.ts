@@ -1,6 +1,6 @@
 // Converts PostgreSQL rows (snake_case columns) into records, once, at the adapter's edge.
 import type {
-  AccountRecord, AuthorizationCodeRecord, ClientMetadata, ClientRecord, ConsentRecord, GrantRecord,
+  AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientMetadata, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, SessionRecord, SigningKeyRecord, TokenEndpointAuthMethod, TokenKind, TokenRecord,
 } from '../records.js';
 
@@ -43,6 +43,7 @@ export function toAccount(r: Row): AccountRecord {
     email: textOrNull(r.email),
     emailVerified: r.email_verified as boolean,
     name: textOrNull(r.name),
+    profile: structuredClone((r.profile ?? {}) as AccountProfile),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -106,6 +107,7 @@ export function toAuthorizationCode(r: Row): AuthorizationCodeRecord {
     codeChallenge: textOrNull(r.code_challenge),
     codeChallengeMethod: textOrNull(r.code_challenge_method) as 'S256' | null,
     nonce: textOrNull(r.nonce),
+    claims: textOrNull(r.claims),
     authTime: num(r.auth_time),
     sid: textOrNull(r.sid),
     createdAt: num(r.created_at),
@@ -124,6 +126,7 @@ export function toToken(r: Row): TokenRecord {
     scopes: list(r.scopes),
     authTime: numOrNull(r.auth_time),
     nonce: textOrNull(r.nonce),
+    claims: textOrNull(r.claims),
     sid: textOrNull(r.sid),
     createdAt: num(r.created_at),
     expiresAt: num(r.expires_at),

@@ -6,6 +6,12 @@ import type { AuthorizationCodeRecord } from '../records.js';
 import type { RedisContext } from './keys.js';
 import { consumeCode, insertHash, peekCode, purgeExpired } from './scripts.js';
 
+/** The stored record; codes written before the claims field existed get `claims: null`. */
+function parseRecord(json: string): Omit<AuthorizationCodeRecord, 'consumedAt'> {
+  const record = JSON.parse(json) as Omit<AuthorizationCodeRecord, 'consumedAt'>;
+  return { ...record, claims: record.claims ?? null };
+}
+
 export function createRedisAuthorizationCodeStore({ redis, keys, ttl }: RedisContext, base: Pick<Storage, 'grants' | 'tokens'>): AuthorizationCodeStore {
   const index = keys.expiryIndex('code');
 
@@ -13,7 +19,7 @@ export function createRedisAuthorizationCodeStore({ redis, keys, ttl }: RedisCon
     const reply = await consumeCode.run(redis, [keys.code(codeDigest)], [now, keys.revokedPrefix]);
     if (reply === null) return null;
     const [firstUse, json, consumedAt] = reply as [number, string, string];
-    const code: AuthorizationCodeRecord = { ...(JSON.parse(json) as Omit<AuthorizationCodeRecord, 'consumedAt'>), consumedAt: Number(consumedAt) };
+    const code: AuthorizationCodeRecord = { ...parseRecord(json), consumedAt: Number(consumedAt) };
     return firstUse === 1 ? { firstUse: true, code } : { firstUse: false, code };
   }
 
@@ -32,7 +38,7 @@ export function createRedisAuthorizationCodeStore({ redis, keys, ttl }: RedisCon
       const reply = await peekCode.run(redis, [keys.code(codeDigest)], [keys.revokedPrefix]);
       if (reply === null) return null;
       const [json, consumedAt] = reply as [string, string];
-      return { ...(JSON.parse(json) as Omit<AuthorizationCodeRecord, 'consumedAt'>), consumedAt: consumedAt === '' ? null : Number(consumedAt) };
+      return { ...parseRecord(json), consumedAt: consumedAt === '' ? null : Number(consumedAt) };
     },
     async redeem(codeDigest, now, grant, tokens) {
       // Two services cannot share a transaction. The grant row is written first, so a replay

@@ -2,7 +2,7 @@
 // oauth/lifecycle.ts decides what deleting an account or changing its password revokes.
 import type { Database } from 'better-sqlite3';
 import type { AccountStore, ConsentStore } from '../ports.js';
-import type { AccountRecord, ConsentRecord } from '../records.js';
+import type { AccountProfile, AccountRecord, ConsentRecord } from '../records.js';
 import { fromJsonArray, insertUnique, toFlag, toJson } from './sqlite-values.js';
 import { createReadCache, type DataVersion } from './read-cache.js';
 
@@ -13,6 +13,7 @@ interface AccountRow {
   email: string | null;
   email_verified: number;
   name: string | null;
+  profile: string;
   created_at: number;
   updated_at: number;
 }
@@ -25,6 +26,7 @@ function toAccount(row: AccountRow): AccountRecord {
     email: row.email,
     emailVerified: row.email_verified === 1,
     name: row.name,
+    profile: JSON.parse(row.profile) as AccountProfile,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -32,13 +34,15 @@ function toAccount(row: AccountRow): AccountRecord {
 
 export function createAccountStore(db: Database, dataVersion: DataVersion): AccountStore {
   const insert = db.prepare(`INSERT INTO accounts (account_id, username, password_hash, email,
-      email_verified, name, created_at, updated_at)
-    VALUES (@accountId, @username, @passwordHash, @email, @emailVerified, @name, @createdAt, @updatedAt)`);
+      email_verified, name, profile, created_at, updated_at)
+    VALUES (@accountId, @username, @passwordHash, @email, @emailVerified, @name, @profile, @createdAt, @updatedAt)`);
   const findById = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE account_id = ?');
   const findByUsername = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?');
   const list = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY username');
   const setPassword = db.prepare<[string, number, string]>(
     'UPDATE accounts SET password_hash = ?, updated_at = ? WHERE account_id = ?');
+  const updateClaims = db.prepare(`UPDATE accounts SET email = @email, email_verified = @emailVerified, name = @name,
+      profile = @profile, updated_at = @now WHERE account_id = @accountId`);
   const remove = db.prepare<[string]>('DELETE FROM accounts WHERE account_id = ?');
 
   // findById serves every UserInfo call and ID token; see read-cache.ts for why it stays fresh.
@@ -47,7 +51,9 @@ export function createAccountStore(db: Database, dataVersion: DataVersion): Acco
   return {
     async insert(account) {
       cache.clear();
-      insertUnique(() => insert.run({ ...account, emailVerified: toFlag(account.emailVerified) }), 'account or username');
+      insertUnique(() => insert.run({
+        ...account, emailVerified: toFlag(account.emailVerified), profile: JSON.stringify(account.profile ?? {}),
+      }), 'account or username');
     },
     async findById(accountId) {
       return cache.get(accountId, () => {
@@ -69,6 +75,13 @@ export function createAccountStore(db: Database, dataVersion: DataVersion): Acco
     async setPasswordHash(accountId, passwordHash, now) {
       cache.clear();
       return setPassword.run(passwordHash, now, accountId).changes > 0;
+    },
+    async updateClaims(accountId, claims, now) {
+      cache.clear();
+      return updateClaims.run({
+        accountId, email: claims.email, emailVerified: toFlag(claims.emailVerified), name: claims.name,
+        profile: JSON.stringify(claims.profile), now,
+      }).changes > 0;
     },
   };
 }

@@ -119,6 +119,7 @@ interface CodeRow {
   code_challenge: string | null;
   code_challenge_method: string | null;
   nonce: string | null;
+  claims: string | null;
   auth_time: number;
   sid: string | null;
   created_at: number;
@@ -137,6 +138,7 @@ function toCode(row: CodeRow): AuthorizationCodeRecord {
     codeChallenge: row.code_challenge,
     codeChallengeMethod: row.code_challenge_method as 'S256' | null,
     nonce: row.nonce,
+    claims: row.claims,
     authTime: row.auth_time,
     sid: row.sid,
     createdAt: row.created_at,
@@ -147,9 +149,9 @@ function toCode(row: CodeRow): AuthorizationCodeRecord {
 
 export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): AuthorizationCodeStore {
   const insert = db.prepare(`INSERT INTO authorization_codes (code_digest, grant_id, client_id, account_id,
-      redirect_uri, scopes, code_challenge, code_challenge_method, nonce, auth_time, sid, created_at, expires_at, consumed_at)
+      redirect_uri, scopes, code_challenge, code_challenge_method, nonce, claims, auth_time, sid, created_at, expires_at, consumed_at)
     VALUES (@codeDigest, @grantId, @clientId, @accountId, @redirectUri, @scopes, @codeChallenge,
-      @codeChallengeMethod, @nonce, @authTime, @sid, @createdAt, @expiresAt, @consumedAt)`);
+      @codeChallengeMethod, @nonce, @claims, @authTime, @sid, @createdAt, @expiresAt, @consumedAt)`);
   const markConsumed = db.prepare<[number, string], CodeRow>(`UPDATE authorization_codes SET consumed_at = ?
     WHERE code_digest = ? AND consumed_at IS NULL RETURNING *`);
   const find = db.prepare<[string], CodeRow>('SELECT * FROM authorization_codes WHERE code_digest = ?');
@@ -177,7 +179,7 @@ export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): A
 
   return {
     async insert(code) {
-      await insertUnique(() => batch.run(() => insert.run({ ...code, scopes: toJson(code.scopes) })), 'authorization code');
+      await insertUnique(() => batch.run(() => insert.run({ ...code, scopes: toJson(code.scopes), claims: code.claims ?? null })), 'authorization code');
     },
     async consume(codeDigest, now) {
       return consume.immediate(codeDigest, now);

@@ -248,6 +248,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX replay_cache_expires_at ON replay_cache (expires_at);
     `,
   },
+  {
+    // Issue 12: the further OIDC Core §5.1 claims of an account (records.ts AccountProfile) as
+    // one JSON document, and the `claims` request parameter (§5.5) carried by codes and tokens.
+    version: 10,
+    name: 'account profile and claims requests',
+    sql: `
+      ALTER TABLE accounts ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE authorization_codes ADD COLUMN claims TEXT;
+      ALTER TABLE tokens ADD COLUMN claims TEXT;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

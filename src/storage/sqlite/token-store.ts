@@ -16,6 +16,7 @@ interface TokenRow {
   scopes: string;
   auth_time: number | null;
   nonce: string | null;
+  claims: string | null;
   sid: string | null;
   created_at: number;
   expires_at: number;
@@ -34,6 +35,7 @@ function toToken(row: TokenRow): TokenRecord {
     scopes: fromJsonArray(row.scopes),
     authTime: row.auth_time,
     nonce: row.nonce,
+    claims: row.claims,
     sid: row.sid,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
@@ -45,12 +47,12 @@ function toToken(row: TokenRow): TokenRecord {
 /** Inserts tokens without a transaction of its own, for callers that already hold one. */
 export function prepareTokenInsert(db: Database): (tokens: TokenRecord[]) => void {
   const insertOne = db.prepare(`INSERT INTO tokens (token_digest, kind, grant_id, client_id, account_id, scopes,
-      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at, claims)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return (tokens) => {
     for (const t of tokens) {
       insertOne.run(t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, toJson(t.scopes), t.authTime, t.nonce, t.sid,
-        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt);
+        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.claims ?? null);
     }
   };
 }
