@@ -15,6 +15,9 @@ import { idTokenHintVerifier, idTokenMinter, logoutHintVerifier } from './oidc/i
 import { noLogoutNotifier, type LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
+import { createOutboundFetch } from './lib/outbound-fetch/index.js';
+import { createClientResolver, type ClientResolver } from './oauth/client-resolver.js';
+import { createMetadataDocumentResolver } from './oauth/client-metadata-document-resolver.js';
 
 export interface AppDeps {
   config: Config;
@@ -28,9 +31,22 @@ export interface AppDeps {
   logoutNotifier?: LogoutNotifier;
 }
 
+/** Stored clients, then, when enabled, Client ID Metadata Documents fetched under the outbound-fetch policy. */
+function clientResolver(config: Config, storage: Storage, clock: Clock): ClientResolver {
+  const documents = config.clientIdMetadataDocuments;
+  if (!documents.enabled) return storage.clients;
+  const timeoutMs = config.outboundTimeout * 1000;
+  const fetch = createOutboundFetch({
+    allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs,
+    maxResponseBytes: documents.maxDocumentBytes, extraCaCertificates: documents.extraCaCertificates,
+  });
+  return createClientResolver(storage.clients, createMetadataDocumentResolver({ fetch, clock, policy: documents }));
+}
+
 export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier }: AppDeps): ServerDeps {
   return {
     config, storage, keys, clock, logger,
+    clients: clientResolver(config, storage, clock),
     tokenPolicy: {
       issuer: config.issuer,
       accessTokenTtl: config.accessTokenTtl,

@@ -4,6 +4,7 @@
 import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { randomIdentifier } from '../lib/random.js';
 import { isLoopbackHost } from '../lib/loopback.js';
+import { redirectUriProblem } from '../oauth/redirect-uri.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
 import { supportedClientAuthMethods } from '../oauth/client-authentication.js';
 import { isFrameableOrigin } from '../oidc/frontchannel-logout.js';
@@ -11,6 +12,8 @@ import { isFrameableOrigin } from '../oidc/frontchannel-logout.js';
 export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
 export const defaultScope = 'openid profile email offline_access';
+
+export { redirectUriProblem };
 
 /** A registration the rules refuse; the message names the offending value. */
 export class InvalidClientMetadataError extends Error {
@@ -39,31 +42,6 @@ export interface ClientRegistration {
 
 /** Fields `gatehouse client update` may change; absent ones keep their value. */
 export type ClientChanges = Partial<ClientRegistration>;
-
-/** Why `uri` cannot be registered, or null when it can. Stored and later matched exactly as given. */
-export function redirectUriProblem(uri: string, publicClient: boolean): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
-  if (uri.includes('#')) return 'must not contain a fragment (RFC 6749 §3.1.2)';
-  if (url.username || url.password) return 'must not contain user information';
-  const scheme = url.protocol.slice(0, -1);
-  if (scheme === 'https' || scheme === 'http') {
-    if (!uri.toLowerCase().startsWith(`${scheme}://`)) return 'is not an absolute URI';
-    // RFC 8252 §7.3/§8.3: native apps listen on loopback with http; nothing else may use plain http.
-    if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
-      return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
-    }
-    return null;
-  }
-  // RFC 8252 §7.1: a private-use scheme is a reverse domain name, so it contains a period.
-  if (!publicClient) return 'must use https (private-use schemes are for public native clients)';
-  if (!scheme.includes('.')) return `must use https, or a private-use scheme with a period such as com.example.app (RFC 8252 §7.1)`;
-  return null;
-}
 
 /**
  * Why `uri` cannot be a back-channel logout URI, or null (Back-Channel Logout 1.0 §2.2): absolute,

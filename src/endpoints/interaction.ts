@@ -21,6 +21,7 @@ import {
 } from '../interaction/interaction-binding.js';
 import { attemptLogin } from '../interaction/login.js';
 import { consentPage } from '../interaction/views/consent.js';
+import { documentClientView } from '../interaction/views/document-client.js';
 import { formRefusedPage, interactionUnavailablePage, requestErrorPage, serviceUnavailablePage } from '../interaction/views/error.js';
 import { finishedPage } from '../interaction/views/finished.js';
 import { loginPage } from '../interaction/views/login.js';
@@ -113,6 +114,7 @@ async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loa
   return sendPage(reply, 200, consentPage({
     action: `${interactionPath(loaded.interaction.interactionId)}/consent`, csrfToken: loaded.interaction.csrfToken,
     clientName: loaded.request.client.clientName, username: account?.username ?? '', scopes: loaded.request.scopes,
+    documentClient: documentClientView(loaded.request.client, loaded.request.redirectUri),
   }), formTargets(loaded));
 }
 
@@ -137,7 +139,7 @@ async function finish(request: FastifyRequest, reply: FastifyReply, loaded: Load
  */
 async function sendGone(request: FastifyRequest, reply: FastifyReply, deps: ServerDeps): Promise<void> {
   const note = finishedNote(request);
-  const client = note ? await deps.storage.clients.find(note.clientId) : null;
+  const client = note ? await deps.clients.find(note.clientId).catch(() => null) : null;
   if (!note || !client) {
     sendPage(reply, 400, interactionUnavailablePage());
     return;

@@ -11,7 +11,7 @@ import { exchangeGrant } from '../oauth/grants/index.js';
 
 export function tokenEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/token`;
-  const clientDeps = { clients: deps.storage.clients };
+  const clientDeps = { clients: deps.clients };
   const grantDeps = {
     storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, mintIdToken: deps.mintIdToken,
   };

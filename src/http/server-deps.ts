@@ -9,10 +9,13 @@ import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
 import type { PasswordVerifier } from '../accounts/password-verifier.js';
 import type { LogoutHintVerifier } from '../oidc/end-session.js';
 import type { LogoutNotifier } from '../oidc/logout-notifier.js';
+import type { ClientResolver } from '../oauth/client-resolver.js';
 
 export interface ServerDeps {
   config: Config;
   storage: Storage;
+  /** Every client lookup of a request: stored clients, then Client ID Metadata Documents when enabled. */
+  clients: ClientResolver;
   keys: SigningKeySet;
   clock: Clock;
   logger: Logger;

@@ -7,9 +7,11 @@ export interface MetadataPolicy {
   implicitFlow: boolean;
   /** Advertised as service_documentation when the operator configured one. */
   serviceDocumentation?: string | undefined;
+  /** client_ids that are https URLs are resolved to their metadata documents (CIMD draft §5). */
+  clientIdMetadataDocuments?: boolean;
 }
 
-export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocumentation }: MetadataPolicy): Record<string, unknown> {
+export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocumentation, clientIdMetadataDocuments }: MetadataPolicy): Record<string, unknown> {
   // Introspection needs a credential (RFC 7662 §2.1); that public clients may also revoke by
   // client_id alone (RFC 7009 §2.1) stays unadvertised, as before.
   const authMethods = supportedClientAuthMethods.filter((method) => method !== 'none');
@@ -30,5 +32,6 @@ export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocum
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     ...(serviceDocumentation ? { service_documentation: serviceDocumentation } : {}),
+    ...(clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
   };
 }

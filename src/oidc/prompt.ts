@@ -69,8 +69,10 @@ export function decideInteraction(input: PromptInput): InteractionDecision {
     if (request.prompt.has('none')) throw new OAuthError('login_required', 'the user is not logged in');
     return { next: 'login' };
   }
+  // A metadata document can change at any time (CIMD draft §6.3): its client is asked every time.
+  const remembered = request.client.metadata.metadataDocument ? null : consent;
   const consentNeeded = !request.client.skipConsent && !freshConsent && (
-    request.prompt.has('consent') || !consent || !coversScopes(consent.scopes, request.scopes)
+    request.prompt.has('consent') || !remembered || !coversScopes(remembered.scopes, request.scopes)
   );
   if (consentNeeded) {
     if (request.prompt.has('none')) throw new OAuthError('consent_required', 'the user has not approved this client');

@@ -1,5 +1,6 @@
 // The consent page: who is asking, for what, in plain words; approve or deny.
 import { escapeHtml, page } from './html.js';
+import { documentClientNotice, type DocumentClientView } from './document-client.js';
 
 export interface ConsentView {
   action: string;
@@ -7,6 +8,8 @@ export interface ConsentView {
   clientName: string;
   username: string;
   scopes: string[];
+  /** Set for a client known only by its Client ID Metadata Document. */
+  documentClient?: DocumentClientView | undefined;
 }
 
 const scopeWords: Record<string, string> = {
@@ -29,6 +32,7 @@ export function consentPage(view: ConsentView): string {
 <ul class="scopes">
 ${items}
 </ul>
+${documentClientNotice(view.documentClient)}
 <p class="muted">Signed in as <strong>${escapeHtml(view.username)}</strong>.</p>
 <form method="post" action="${escapeHtml(view.action)}" class="actions">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">
