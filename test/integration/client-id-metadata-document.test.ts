@@ -204,6 +204,16 @@ describe('Client ID Metadata Documents: what is refused', () => {
     }
   });
 
+  it('verifies the document server\'s certificate: without the test CA configured, the self-signed server is refused (CIMD §3 https)', async () => {
+    const server = await startGatehouse({ allowLoopbackFetch: true, clientIdMetadataDocuments: { enabled: true } });
+    try {
+      serveDocument('untrusted-cert');
+      assertErrorPage(await authorizeOnce(server, documentUrl('untrusted-cert')), /could not be fetched: request to .* failed/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a document larger than the limit, 5 KB by default (CIMD §6.6)', async () => {
     serveDocument('oversized', { client_name: 'x'.repeat(6000) });
     assertErrorPage(await authorizeOnce(gatehouse, documentUrl('oversized')), /could not be fetched: .*more than 5120 bytes/);
@@ -253,9 +263,9 @@ describe('Client ID Metadata Documents: what is refused', () => {
       [`${documentOrigin}/clients/x.json#frag`, /must not contain a fragment/],
       [`https://user:pw@127.0.0.1:${new URL(documentOrigin).port}/clients/x.json`, /must not contain a username or password/],
     ];
-    const before = Object.values(requests).reduce((a, b) => a + b, 0);
+    const countBefore = Object.values(requests).reduce((a, b) => a + b, 0);
     for (const [clientId, expected] of cases) assertErrorPage(await authorizeOnce(gatehouse, clientId), expected);
-    assert.equal(Object.values(requests).reduce((a, b) => a + b, 0), before);
+    assert.equal(Object.values(requests).reduce((a, b) => a + b, 0), countBefore);
   });
 
   it('refuses a deny-listed domain without fetching (CIMD §6.8 Client ID Domain Trust)', async () => {
