@@ -8,7 +8,7 @@ import { freshnessLifetime, OutboundFetchError, type OutboundFetch } from '../li
 import { createLoadingCache } from '../lib/loading-cache.js';
 import type { Clock } from '../lib/clock.js';
 import type { ClientRecord } from '../storage/records.js';
-import { OAuthError } from './errors.js';
+import { InvalidClientError } from './errors.js';
 import type { ClientResolver } from './client-resolver.js';
 import {
   clientFromMetadataDocument, clientIdUrlProblem, hostAccepted, MetadataDocumentError, type DocumentClientPolicy,
@@ -27,8 +27,9 @@ export interface MetadataDocumentResolverDeps {
   policy: MetadataDocumentPolicy;
 }
 
-function unusable(description: string, cause?: unknown): OAuthError {
-  return new OAuthError('invalid_client', description, { cause });
+/** invalid_client, logged at the token endpoint as a failed client authentication with this reason. */
+function unusable(clientId: string, description: string): InvalidClientError {
+  return new InvalidClientError(description, false, { clientId, reason: description });
 }
 
 export function createMetadataDocumentResolver({ fetch, clock, policy }: MetadataDocumentResolverDeps): ClientResolver {
@@ -40,16 +41,16 @@ export function createMetadataDocumentResolver({ fetch, clock, policy }: Metadat
       response = await fetch({ url: clientId, method: 'GET', headers: { accept: 'application/json' } });
     } catch (error) {
       if (!(error instanceof OutboundFetchError)) throw error;
-      throw unusable(`the client's metadata document could not be fetched: ${error.message}`, error);
+      throw unusable(clientId, `the client's metadata document could not be fetched: ${error.message}`);
     }
     const host = new URL(clientId).host;
     // §4: any status but 200 is an error; a redirect was already refused by the fetch.
-    if (response.status !== 200) throw unusable(`the client's metadata document at ${host} answered HTTP ${response.status}, not 200`);
+    if (response.status !== 200) throw unusable(clientId, `the client's metadata document at ${host} answered HTTP ${response.status}, not 200`);
     let document: unknown;
     try {
       document = JSON.parse(response.body.toString('utf8'));
-    } catch (error) {
-      throw unusable(`the client's metadata document at ${host} is not JSON`, error);
+    } catch {
+      throw unusable(clientId, `the client's metadata document at ${host} is not JSON`);
     }
     const fetchedAt = clock();
     const lifetime = freshnessLifetime(response.headers, fetchedAt) ?? policy.cacheMinSeconds;
@@ -58,17 +59,18 @@ export function createMetadataDocumentResolver({ fetch, clock, policy }: Metadat
       return { value: clientFromMetadataDocument(clientId, document, policy, { fetchedAt, expiresAt: fetchedAt + ttl }), ttl };
     } catch (error) {
       if (!(error instanceof MetadataDocumentError)) throw error;
-      throw unusable(`the client's metadata document at ${host} is not valid: ${error.message}`, error);
+      throw unusable(clientId, `the client's metadata document at ${host} is not valid: ${error.message}`);
     }
   }
 
   return {
     async find(clientId) {
       const problem = clientIdUrlProblem(clientId);
-      if (problem) throw unusable(`a client_id URL ${problem} (Client ID Metadata Document §3)`);
+      // Not logged as given: it may carry a password (refused here).
+      if (problem) throw unusable('(refused client_id URL)', `a client_id URL ${problem} (Client ID Metadata Document §3)`);
       const { hostname } = new URL(clientId);
       if (!hostAccepted(hostname.replace(/^\[|\]$/g, ''), policy)) {
-        throw unusable(`this server does not accept clients from ${hostname}`);
+        throw unusable(clientId, `this server does not accept clients from ${hostname}`);
       }
       return cache.get(clientId, () => load(clientId));
     },
