@@ -4,7 +4,7 @@
 // refused unless configured, §6.5) with Accept: application/json, must answer 200, and is kept
 // in memory for as long as its Cache-Control / Expires say, within the operator's bounds (§4.4).
 // Concurrent lookups of one URL share one fetch; failures and invalid documents are never cached.
-import { freshnessLifetime, OutboundFetchError, type OutboundFetch } from '../lib/outbound-fetch/index.js';
+import { freshnessLifetime, OutboundFetchError, type OutboundFetch, type OutboundResponse } from '../lib/outbound-fetch/index.js';
 import { createLoadingCache } from '../lib/loading-cache.js';
 import type { Clock } from '../lib/clock.js';
 import type { ClientRecord } from '../storage/records.js';
@@ -36,7 +36,7 @@ export function createMetadataDocumentResolver({ fetch, clock, policy }: Metadat
   const cache = createLoadingCache<ClientRecord>({ maxEntries: policy.cacheEntries, clock });
 
   async function load(clientId: string) {
-    let response;
+    let response: OutboundResponse;
     try {
       response = await fetch({ url: clientId, method: 'GET', headers: { accept: 'application/json' } });
     } catch (error) {
