@@ -80,7 +80,7 @@ export async function runPlan(plan: RunPlan): Promise<{ samples: Sample[]; ceili
     for (let round = 1; round <= plan.rounds; round++) {
       const measured = await measureCeilings({ durationMs: plan.ceilingMs, connections: plan.shape.connections, pin: plan.pin });
       ceilings.push(measured);
-      plan.log(`round ${round}: ceilings rs256 ${measured.rs256.toFixed(0)}/s (jose ${measured.rs256Jose.toFixed(0)}/s) argon2id ${measured.argon2.toFixed(1)}/s hello ${measured.hello.toFixed(0)}/s`);
+      plan.log(`round ${round}: ceilings rs256 ${measured.rs256.toFixed(0)}/s (jose ${measured.rs256Jose.toFixed(0)}/s) es256 ${measured.es256.toFixed(0)}/s eddsa ${measured.eddsa.toFixed(0)}/s argon2id ${measured.argon2.toFixed(1)}/s hello ${measured.hello.toFixed(0)}/s`);
       for (const scenario of plan.scenarios) {
         const order = round % 2 === 1 ? plan.targets : [...plan.targets].reverse();
         for (const target of order) {

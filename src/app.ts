@@ -12,12 +12,13 @@ import { bodyLimit } from './http/body-limit.js';
 import { clientErrorHandler, type ClientErrorHandler } from './http/client-error.js';
 import { registerGatehouse } from './http/register.js';
 import { idTokenHintVerifier, idTokenMinter, logoutHintVerifier } from './oidc/id-token.js';
+import { createSubjectIdentifiers, pairwiseSaltPurpose } from './oauth/subject-identifier.js';
 import { noLogoutNotifier, type LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
 import { createOutboundFetch } from './lib/outbound-fetch/index.js';
-import { createClientResolver, type ClientResolver } from './oauth/client-resolver.js';
-import { createMetadataDocumentResolver } from './oauth/client-metadata-document-resolver.js';
+import type { ClientResolver } from './oauth/client-resolver.js';
+import { createMetadataDocumentResolver, withMetadataDocuments } from './clients/client-metadata-document-resolver.js';
 
 export interface AppDeps {
   config: Config;
@@ -40,10 +41,11 @@ function clientResolver(config: Config, storage: Storage, clock: Clock): ClientR
     allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs,
     maxResponseBytes: documents.maxDocumentBytes, extraCaCertificates: documents.extraCaCertificates,
   });
-  return createClientResolver(storage.clients, createMetadataDocumentResolver({ fetch, clock, policy: documents }));
+  return withMetadataDocuments(storage.clients, createMetadataDocumentResolver({ fetch, clock, policy: documents }));
 }
 
 export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier }: AppDeps): ServerDeps {
+  const subjects = createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose));
   return {
     config, storage, keys, clock, logger,
     clients: clientResolver(config, storage, clock),
@@ -54,7 +56,8 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
       idTokenTtl: config.idTokenTtl,
       accessTokenFormat: config.accessTokenFormat,
     },
-    mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, accounts: storage.accounts }),
+    subjects,
+    mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, subjects, accounts: storage.accounts }),
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
     verifyLogoutHint: logoutHintVerifier(config.issuer, keys),
     logoutNotifier: logoutNotifier ?? noLogoutNotifier,

@@ -6,6 +6,7 @@ import { createStorage } from './storage/create-storage.js';
 import type { Storage } from './storage/ports.js';
 import { databaseLocation } from './storage/database-location.js';
 import { startPurger } from './storage/purge.js';
+import { purgeExpiredRegistrations } from './clients/registration-expiry.js';
 import { createSigningKeySet } from './keys/signing-keys.js';
 import { openSigningKeys } from './keys/open-signing-keys.js';
 import { buildApp, serverDeps, type AppOptions } from './app.js';
@@ -59,7 +60,8 @@ export async function openGatehouse(config: Config, logger: Logger, clock: Clock
     return {
       app, deps, storage, database: database.description,
       startPurging() {
-        stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize });
+        const expiredRegistrations = { purgeExpired: (now: number, limit: number) => purgeExpiredRegistrations({ storage, clock }, now, limit) };
+        stopPurger = startPurger(storage, clock, logger, { interval: config.purgeInterval, batchSize: config.purgeBatchSize }, [expiredRegistrations]);
       },
       close() {
         closing ??= (async () => {

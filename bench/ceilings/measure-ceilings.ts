@@ -1,5 +1,6 @@
 // Measures the ceilings each scenario is compared with, every one pinned to the server core:
-// RS256 signatures/s (node:crypto, as Gatehouse signs; jose's for comparison), argon2id
+// RS256 signatures/s (node:crypto, as Gatehouse signs; jose's for comparison), ES256 and EdDSA
+// signatures/s (node:crypto), argon2id
 // verifications/s, bare Fastify hello req/s (load from autocannon).
 import { execFile, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -14,8 +15,8 @@ const script = (name: string) => fileURLToPath(new URL(`./${name}.js`, import.me
 
 export type Ceilings = Record<CeilingName, number>;
 
-async function childRate(name: string, durationMs: number, pin: boolean): Promise<number> {
-  const { command, args } = pinnedCommand(pin, process.execPath, [script(name), String(durationMs)]);
+async function childRate(name: string, durationMs: number, pin: boolean, leading: string[] = []): Promise<number> {
+  const { command, args } = pinnedCommand(pin, process.execPath, [script(name), ...leading, String(durationMs)]);
   const { stdout } = await run(command, args, { timeout: durationMs + 60_000 });
   return (JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { perSecond: number }).perSecond;
 }
@@ -44,6 +45,8 @@ export async function measureCeilings({ durationMs, connections, pin }: { durati
   return {
     rs256: await childRate('rs256-sign-native', durationMs, pin),
     rs256Jose: await childRate('rs256-sign', durationMs, pin),
+    es256: await childRate('jws-sign-native', durationMs, pin, ['ES256']),
+    eddsa: await childRate('jws-sign-native', durationMs, pin, ['EdDSA']),
     argon2: await childRate('argon2-verify', durationMs, pin),
     hello: await helloRate(durationMs, connections, pin),
   };

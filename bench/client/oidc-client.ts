@@ -23,6 +23,8 @@ export interface BenchClient {
   redirectUri: string;
   /** Registered post_logout_redirect_uri (RP-Initiated Logout 1.0 §3). */
   postLogoutRedirectUri: string;
+  /** Registered id_token_signed_response_alg (OIDC Registration §2); absent: RS256. */
+  idTokenAlg?: string;
 }
 
 export interface TokenResponse {
@@ -175,12 +177,12 @@ export async function exchangeCode(rp: RelyingParty, client: BenchClient, result
   return tokens;
 }
 
-/** Signature (RS256 only), iss, aud, exp, sub and, for a code flow, the nonce. */
+/** Signature (the client's registered algorithm only, RS256 by default), iss, aud, exp, sub and, for a code flow, the nonce. */
 export async function verifyIdToken(rp: RelyingParty, client: BenchClient, idToken: string, nonce?: string): Promise<void> {
   const { payload } = await jwtVerify(idToken, rp.jwks, {
     issuer: rp.discovery.issuer,
     audience: client.clientId,
-    algorithms: ['RS256'],
+    algorithms: [client.idTokenAlg ?? 'RS256'],
     requiredClaims: ['sub', 'iat', 'exp'],
   });
   if (nonce !== undefined && payload.nonce !== nonce) throw new Error('id_token nonce mismatch');

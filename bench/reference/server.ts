@@ -1,5 +1,6 @@
 // The reference OpenID Provider for the side-by-side benchmark: oidc-provider 9 on its in-memory
-// adapter, configured like Gatehouse (RS256 2048-bit key, same scopes and lifetimes, refresh
+// adapter, configured like Gatehouse (RS256 2048-bit key, plus ES256 and EdDSA keys for the clients
+// registered with those id_token_signed_response_alg values, same scopes and lifetimes, refresh
 // token rotation, introspection, client credentials). Run as `node server.js <settings.json>`.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -23,8 +24,9 @@ const provider = new Provider(settings.issuer, {
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
     scope: benchScopes.join(' '),
+    ...(c.idTokenAlg ? { id_token_signed_response_alg: c.idTokenAlg } : {}),
   })),
-  jwks: { keys: [settings.signingKey] },
+  jwks: { keys: settings.signingKeys },
   cookies: { keys: [settings.cookieKey] },
   scopes: benchScopes,
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },

@@ -1,5 +1,5 @@
 // What the runner hands the reference server: equal settings to Gatehouse's defaults
-// (token lifetimes, scopes, RS256 key, argon2id user), written to a JSON file.
+// (token lifetimes, scopes, one signing key per benchmarked algorithm, argon2id user), written to a JSON file.
 import type { JWK } from 'jose';
 
 export interface ReferenceClient {
@@ -9,12 +9,15 @@ export interface ReferenceClient {
   postLogoutRedirectUri: string;
   /** First-party clients skip the consent page, as Gatehouse's `--skip-consent`. */
   skipConsent: boolean;
+  /** id_token_signed_response_alg; absent: RS256, oidc-provider's default as Gatehouse's. */
+  idTokenAlg?: string;
 }
 
 export interface ReferenceSettings {
   port: number;
   issuer: string;
-  signingKey: JWK;
+  /** RS256 (2048-bit RSA), ES256 (P-256) and EdDSA (Ed25519) private JWKs, as Gatehouse's key set holds. */
+  signingKeys: JWK[];
   cookieKey: string;
   clients: ReferenceClient[];
   user: { sub: string; username: string; passwordHash: string };

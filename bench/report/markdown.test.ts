@@ -18,7 +18,7 @@ const run: RunResult = {
   settings: { rounds: 1, durationMs: 5000, warmupMs: 1000, users: 4, connections: 8, pinned: true, soakOps: 10 },
   scenarios: [{ name: 'flow-sso', operation: 'a flow', ceiling: 'rs256', variant: 'argon2', writes: true }],
   targets: [target('gatehouse', 'Gatehouse'), target('reference', 'oidc-provider')],
-  ceilings: [{ rs256: 1000, rs256Jose: 800, argon2: 50, hello: 20000 }],
+  ceilings: [{ rs256: 1000, rs256Jose: 800, es256: 4000, eddsa: 9000, argon2: 50, hello: 20000 }],
   samples: [
     { scenario: 'flow-sso', target: 'gatehouse', round: 1, measurement: measurement(750) },
     { scenario: 'flow-sso', target: 'reference', round: 1, measurement: measurement(300) },

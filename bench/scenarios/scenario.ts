@@ -10,9 +10,10 @@ export type ServerVariant = 'argon2' | 'plain';
 
 /**
  * rs256: node:crypto RS256 signatures/s (how Gatehouse signs); rs256Jose: the same through jose,
- * reported only; argon2: argon2id verifications/s; hello: bare Fastify req/s.
+ * reported only; es256, eddsa: node:crypto ES256 (P-256) and EdDSA (Ed25519) signatures/s;
+ * argon2: argon2id verifications/s; hello: bare Fastify req/s.
  */
-export type CeilingName = 'rs256' | 'rs256Jose' | 'argon2' | 'hello';
+export type CeilingName = 'rs256' | 'rs256Jose' | 'es256' | 'eddsa' | 'argon2' | 'hello';
 
 export interface ScenarioContext {
   target: RunningTarget;

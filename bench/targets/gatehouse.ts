@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchClient } from '../client/oidc-client.js';
-import { benchPostLogoutRedirectUri, benchRedirectUri, benchScope, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
+import {
+  benchPostLogoutRedirectUri, benchRedirectUri, benchScope, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
+} from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
 const run = promisify(execFile);
@@ -54,17 +56,22 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
       const env = { ...process.env, GATEHOUSE_CONFIG: configPath, GATEHOUSE_LOG_LEVEL: 'warn' };
       const cli = (args: string[]) => run(process.execPath, [gatehouseCli, ...args, '--database', database], { env, timeout: 60_000 });
 
-      const createClient = async (skipConsent: boolean): Promise<BenchClient> => {
-        const args = ['client', 'create', '--name', skipConsent ? 'bench' : 'bench-consent', '--redirect-uri', benchRedirectUri,
+      const createClient = async (skipConsent: boolean, idTokenAlg?: BenchIdTokenAlg): Promise<BenchClient> => {
+        const args = ['client', 'create', '--name', skipConsent ? `bench${idTokenAlg ? `-${idTokenAlg}` : ''}` : 'bench-consent', '--redirect-uri', benchRedirectUri,
           '--post-logout-redirect-uri', benchPostLogoutRedirectUri,
           '--grant-type', 'authorization_code', '--grant-type', 'refresh_token', '--grant-type', 'client_credentials',
-          '--scope', benchScope, '--json', ...(skipConsent ? ['--skip-consent'] : [])];
+          '--scope', benchScope, '--json', ...(skipConsent ? ['--skip-consent'] : []),
+          ...(idTokenAlg ? ['--id-token-signed-response-alg', idTokenAlg] : [])];
         const created = lastJsonObject((await cli(args)).stdout);
         if (typeof created.client_id !== 'string' || typeof created.client_secret !== 'string') throw new Error('client create printed no credentials');
-        return { clientId: created.client_id, clientSecret: created.client_secret, redirectUri: benchRedirectUri, postLogoutRedirectUri: benchPostLogoutRedirectUri };
+        return {
+          clientId: created.client_id, clientSecret: created.client_secret, redirectUri: benchRedirectUri, postLogoutRedirectUri: benchPostLogoutRedirectUri,
+          ...(idTokenAlg ? { idTokenAlg } : {}),
+        };
       };
       const firstParty = await createClient(true);
       const consent = await createClient(false);
+      const firstPartyByAlg = { ES256: await createClient(true, 'ES256'), EdDSA: await createClient(true, 'EdDSA') };
       await cli(['user', 'create', '--username', benchUser.username, '--password', benchUser.password]);
 
       const launch = async (): Promise<RunningTarget> => {
@@ -82,6 +89,7 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
           startupMs: server.startupMs,
           firstParty,
           consent,
+          firstPartyByAlg,
           user: benchUser,
           async restart() {
             await server.stop();

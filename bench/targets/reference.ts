@@ -7,24 +7,27 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import { hashPassword } from '../../src/accounts/password.js';
-import type { ReferenceSettings } from '../reference/settings.js';
-import { benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type RunningTarget, type StartOptions, type Target } from './target.js';
+import type { ReferenceClient, ReferenceSettings } from '../reference/settings.js';
+import {
+  benchIdTokenAlgs, benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
+} from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
 const serverScript = fileURLToPath(new URL('../reference/server.js', import.meta.url));
 
-async function signingKey() {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+async function signingKey(alg: 'RS256' | BenchIdTokenAlg) {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { modulusLength: 2048, extractable: true });
   const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
-  return { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+  return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
 }
 
-const client = (skipConsent: boolean) => ({
-  clientId: `bench-${skipConsent ? 'first-party' : 'consent'}-${randomBytes(4).toString('hex')}`,
+const client = (skipConsent: boolean, idTokenAlg?: BenchIdTokenAlg): ReferenceClient => ({
+  clientId: `bench-${skipConsent ? 'first-party' : 'consent'}${idTokenAlg ? `-${idTokenAlg}` : ''}-${randomBytes(4).toString('hex')}`,
   clientSecret: randomBytes(32).toString('base64url'),
   redirectUri: benchRedirectUri,
   postLogoutRedirectUri: benchPostLogoutRedirectUri,
   skipConsent,
+  ...(idTokenAlg ? { idTokenAlg } : {}),
 });
 
 export const referenceTarget: Target = {
@@ -36,9 +39,9 @@ export const referenceTarget: Target = {
     const settings: ReferenceSettings = {
       port,
       issuer: `http://127.0.0.1:${port}`,
-      signingKey: await signingKey(),
+      signingKeys: [await signingKey('RS256'), ...await Promise.all(benchIdTokenAlgs.map((alg) => signingKey(alg)))],
       cookieKey: randomBytes(32).toString('base64url'),
-      clients: [client(true), client(false)],
+      clients: [client(true), client(false), ...benchIdTokenAlgs.map((alg) => client(true, alg))],
       user: { sub: 'bench-user', username: benchUser.username, passwordHash: await hashPassword(benchUser.password, options.argon2) },
     };
     const settingsPath = join(dir, 'settings.json');
@@ -51,14 +54,15 @@ export const referenceTarget: Target = {
         args: [...(options.nodeArgs ?? []), serverScript, settingsPath],
         env: { NODE_ENV: 'production' },
       });
-      const [firstParty, consent] = settings.clients;
-      if (!firstParty || !consent) throw new Error('clients missing');
+      const [firstParty, consent, es256, eddsa] = settings.clients;
+      if (!firstParty || !consent || !es256 || !eddsa) throw new Error('clients missing');
       return {
         issuer: settings.issuer,
         pid: server.pid,
         startupMs: server.startupMs,
         firstParty,
         consent,
+        firstPartyByAlg: { ES256: es256, EdDSA: eddsa },
         user: benchUser,
         async restart() {
           await server.stop();

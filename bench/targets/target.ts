@@ -20,6 +20,8 @@ export interface RunningTarget {
   firstParty: BenchClient;
   /** Asks for consent the first time; `flow` uses it so each operation includes the consent page. */
   consent: BenchClient;
+  /** First-party clients registered with id_token_signed_response_alg ES256 and EdDSA (`flow-sso-es256`, `flow-sso-eddsa`). */
+  firstPartyByAlg: Record<BenchIdTokenAlg, BenchClient>;
   user: { username: string; password: string };
   /** Stops the process and starts it again on the same data (for cold-start samples). */
   restart(): Promise<RunningTarget>;
@@ -33,6 +35,10 @@ export interface Target {
   label: string;
   start(options: StartOptions): Promise<RunningTarget>;
 }
+
+/** The ID token algorithms benchmarked beside RS256. */
+export const benchIdTokenAlgs = ['ES256', 'EdDSA'] as const;
+export type BenchIdTokenAlg = (typeof benchIdTokenAlgs)[number];
 
 export const benchUser = { username: 'bench', password: 'bench-password' };
 export const benchScope = 'openid profile email offline_access';

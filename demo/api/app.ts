@@ -1,15 +1,24 @@
 // The demo's protected API (the resource the seed's Client-Server calls on the user's behalf):
-// one route, guarded by Gatehouse's resource-server verifier with scope `profile`.
+// one route, guarded by Gatehouse's resource-server verifier with scope `profile`. Its answer
+// also shows what it asked Gatehouse to check the token (masked), for the playground's step 7.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { fastifyBearerAuth, type AccessTokenVerifier } from '../../src/resource-server/index.js';
+import { refusalResponse, type AccessTokenVerifier } from '../../src/resource-server/index.js';
+import { authenticateLogged } from './verification-log.js';
 
 export function buildDemoApi({ verifier, logLevel }: { verifier: AccessTokenVerifier; logLevel?: string }): FastifyInstance {
   const app = Fastify({ logger: { level: logLevel ?? 'info' } });
-  const requireToken = fastifyBearerAuth(app, verifier);
 
-  app.get('/api/profile', { preHandler: requireToken({ scopes: ['profile'] }) }, async (request, reply) => {
-    const token = request.accessToken!;
+  app.get('/api/profile', async (request, reply) => {
     reply.header('Cache-Control', 'no-store');
+    let checked;
+    try {
+      checked = await authenticateLogged(verifier, request.headers.authorization, { scopes: ['profile'] });
+    } catch (error) {
+      const refusal = refusalResponse(verifier.realm, error);
+      if (refusal.status === 503) request.log.warn({ err: error }, 'access token could not be verified');
+      return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
+    }
+    const { token, exchanges } = checked;
     return {
       message: 'Hello from the protected API: your access token was verified.',
       subject: token.subject,
@@ -18,6 +27,8 @@ export function buildDemoApi({ verifier, logLevel }: { verifier: AccessTokenVeri
       scopes: token.scopes,
       token_checked_by: token.format === 'jwt' ? 'JWT signature (RFC 9068)' : 'introspection (RFC 7662)',
       token_expires_at: new Date(token.expiresAt * 1000).toISOString(),
+      // What the API itself sent to Gatehouse for this call (RFC 7662 §2.1), masked.
+      token_check_requests: exchanges,
     };
   });
 

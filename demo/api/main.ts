@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
 import { buildDemoApi } from './app.js';
+import { loggingFetch } from './verification-log.js';
 
 const env = process.env;
 const credentialsFile = env.DEMO_CLIENT_FILE ?? 'data/demo-client.json';
@@ -22,6 +23,8 @@ const verifier = createAccessTokenVerifier({
     // logout in the app) is refused on the very next call. The API keeps no session of its own.
     cacheMaxTtlSeconds: Number(env.DEMO_API_CACHE_SECONDS ?? 0),
   },
+  // Writes down what the API asks Gatehouse, so its answer can show it (the playground's step 7).
+  fetch: loggingFetch,
 });
 
 const app = buildDemoApi({ verifier, logLevel: env.DEMO_LOG_LEVEL ?? 'warn' });

@@ -122,12 +122,16 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
     const state = (request.query as Record<string, unknown>).state;
     const pending = typeof state === 'string' ? session?.pending.get(state) : undefined;
     if (!session || !id || typeof state !== 'string' || !pending) {
+      const experiment = session ? playground.unknownState(session, typeof state === 'string' ? state : undefined) : undefined;
+      if (experiment) return reply.redirect(experiment, 303);
       return html(reply, 400, errorPage({ title: 'This login cannot be finished', description: 'It was started in another browser, has already been used, or has expired. Please log in again.' }));
     }
-    session.pending.delete(state);
     const callbackUrl = new URL(request.url, options.baseUrl);
     const experiment = playground.experimentOf(session, state);
-    if (experiment) return reply.redirect(await playground.runExperiment(session, experiment, callbackUrl, state, pending), 303);
+    // The tamper-state experiment hands the callback back to the browser; the login stays pending.
+    if (experiment === 'tamper-state') return html(reply, 200, playground.tamperForm(session, callbackUrl, state));
+    session.pending.delete(state);
+    if (experiment) return reply.redirect(await playground.runExperiment(session, callbackUrl, state, pending), 303);
     try {
       session.user = await playground.recordSignIn(session, callbackUrl, () => relyingParty.finishLogin(callbackUrl, state, pending));
     } catch (error) {

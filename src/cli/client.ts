@@ -1,4 +1,4 @@
-// `gatehouse client create|list|update|rotate-secret|delete`: registering, changing and removing OAuth clients.
+// `gatehouse client create|list|show|update|rotate-secret|delete`: registering, changing and removing OAuth clients.
 import { parseCommand, expectPositionals, required, globalOptionsHelp } from './args.js';
 import { commandConfig, withStorage } from './context.js';
 import { CommandError, UsageError } from './errors.js';
@@ -10,12 +10,17 @@ import {
 import type { ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
 import { deleteClient } from '../oauth/lifecycle.js';
+import { metadataFlagOptions, metadataFlagsHelp, metadataFromFlags } from './client-metadata-flags.js';
+import type { Config } from '../config/schema.js';
+import { createOutboundFetch } from '../lib/outbound-fetch/index.js';
+import { sectorIdentifierMaxBytes, sectorIdentifierProblem } from '../oidc/sector-identifier.js';
 
 export const clientHelp = `Usage: gatehouse client <command> [options]
 
 Commands:
   create          register a client and print its id (and secret, once)
   list            list registered clients
+  show            print everything registered for one client
   update          change a client's name, redirect URIs, grants, scopes, consent or auth method
   rotate-secret   give a confidential client a new secret (shown once); the old one stops working
   delete          delete a client and revoke every grant it holds
@@ -53,7 +58,21 @@ Options:
                         scheme, host and port of a --redirect-uri; a query but no fragment
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
+${metadataFlagsHelp(false)}
   --json                print one JSON object instead of text
+
+${globalOptionsHelp}`;
+
+const showHelp = `Usage: gatehouse client show CLIENT_ID [--json]
+
+Prints everything registered for the client: its metadata (RFC 7591 and OpenID Connect
+Registration names), whether it registered itself (RFC 7591) and when such a client expires
+unless it completes a sign-in. Secrets are never shown: only their digests are stored.
+
+Options:
+  --json   print one JSON object instead of text
+
+Use '--' before a CLIENT_ID that starts with '-'.
 
 ${globalOptionsHelp}`;
 
@@ -93,6 +112,7 @@ Options:
                         the front-channel logout URI; '' removes it
   --frontchannel-logout-session-required
                         the client needs iss and sid on its front-channel logout URI
+${metadataFlagsHelp(true)}
   --json                print one JSON object instead of text
 
 Use '--' before a CLIENT_ID that starts with '-'.
@@ -154,6 +174,29 @@ function printClient(client: ClientRecord): void {
   if (client.frontchannelLogoutUri) {
     printLine(`  front-channel logout: ${client.frontchannelLogoutUri}${client.frontchannelLogoutSessionRequired ? '  (iss and sid required)' : ''}`);
   }
+  const { metadata } = client;
+  const userinfo = metadata.userinfoSignedResponseAlg ? `, UserInfo signed with ${metadata.userinfoSignedResponseAlg}` : '';
+  printLine(`  signing:        ID tokens ${metadata.idTokenSignedResponseAlg ?? 'RS256'}${userinfo}`);
+  if (metadata.subjectType === 'pairwise') {
+    printLine(`  subjects:       pairwise${metadata.sectorIdentifierUri ? ` (sector ${metadata.sectorIdentifierUri})` : ''}`);
+  }
+}
+
+/**
+ * OIDC Registration §5: a sector_identifier_uri must answer a JSON array listing every redirect
+ * URI. Fetched like any URL someone else controls (lib/outbound-fetch: public addresses only
+ * unless configured, no redirects, bounded in time and size).
+ */
+async function checkSectorIdentifier(client: ClientRecord, config: Config): Promise<void> {
+  const uri = client.metadata.sectorIdentifierUri;
+  if (!uri) return;
+  const timeoutMs = config.outboundTimeout * 1000;
+  const fetch = createOutboundFetch({
+    allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch,
+    connectTimeoutMs: timeoutMs, timeoutMs, maxResponseBytes: sectorIdentifierMaxBytes,
+  });
+  const problem = await sectorIdentifierProblem(uri, client.redirectUris, fetch);
+  if (problem) throw new CommandError(problem);
 }
 
 /** The wire view, with the secret right after the id when there is one to show. */
@@ -177,6 +220,7 @@ async function create(args: string[]): Promise<void> {
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
+    ...(metadataFlagOptions as {}),
   });
   if (values.help) return printLine(createHelp);
   expectPositionals('client create', positionals, []);
@@ -193,8 +237,11 @@ async function create(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
     frontchannelLogoutUri: values['frontchannel-logout-uri'] ?? null,
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'] ?? false,
+    ...metadataFromFlags(values as Record<string, unknown>),
   }, systemClock()));
-  await withStorage(commandConfig(values), (storage) => storage.clients.insert(client));
+  const config = commandConfig(values);
+  await checkSectorIdentifier(client, config);
+  await withStorage(config, (storage) => storage.clients.insert(client));
 
   if (values.json) return printJson(jsonView(client, clientSecret));
   printLine(`Created ${clientSecret === null ? 'public' : 'confidential'} client '${client.clientName}'.`);
@@ -220,6 +267,44 @@ async function list(args: string[]): Promise<void> {
   );
 }
 
+/** Everything registered for a client, by wire name, never a secret or a registration access token. */
+function fullView(client: ClientRecord) {
+  const registration = client.metadata.registration;
+  return {
+    ...clientMetadata(client),
+    response_types: client.responseTypes,
+    skip_consent: client.skipConsent,
+    confidential: client.secretDigest !== null,
+    created_at: formatTime(client.createdAt),
+    dynamically_registered: registration !== undefined,
+    ...(registration ? {
+      registration: {
+        via: registration.via,
+        ...(registration.softwareId !== undefined ? { software_id: registration.softwareId } : {}),
+        ...(registration.softwareVersion !== undefined ? { software_version: registration.softwareVersion } : {}),
+        expires_unless_used_at: formatTime(client.registrationExpiresAt ?? null),
+      },
+    } : {}),
+  };
+}
+
+async function show(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('client show', args, { json: { type: 'boolean' } });
+  if (values.help) return printLine(showHelp);
+  const [clientId = ''] = expectPositionals('client show', positionals, ['CLIENT_ID']);
+  const client = await withStorage(commandConfig(values), (storage) => storage.clients.find(clientId));
+  if (!client) throw new CommandError(`unknown client '${clientId}'`);
+  const view = fullView(client);
+  if (values.json) return printJson(view);
+  const width = Math.max(...Object.keys(view).map((name) => name.length)) + 2;
+  for (const [name, value] of Object.entries(view)) {
+    const text = typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.entries(value).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+      : Array.isArray(value) ? (value.join(' ') || '-') : String(value);
+    printLine(`${`${name}:`.padEnd(width)}${text}`);
+  }
+}
+
 async function update(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client update', args, {
     name: { type: 'string' },
@@ -236,6 +321,7 @@ async function update(args: string[]): Promise<void> {
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
     json: { type: 'boolean' },
+    ...(metadataFlagOptions as {}),
   });
   if (values.help) return printLine(updateHelp);
   const [clientId = ''] = expectPositionals('client update', positionals, ['CLIENT_ID']);
@@ -257,14 +343,18 @@ async function update(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'],
     frontchannelLogoutUri: values['frontchannel-logout-uri'],
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'],
+    ...metadataFromFlags(values as Record<string, unknown>),
   };
   if (Object.values(changes).every((v) => v === undefined)) {
     throw new UsageError(`nothing to change: give at least one option (see 'gatehouse client update --help')`);
   }
-  const { client, clientSecret } = await withStorage(commandConfig(values), async (storage) => {
+  const config = commandConfig(values);
+  const { client, clientSecret } = await withStorage(config, async (storage) => {
     const current = await storage.clients.find(clientId);
     if (!current) throw new CommandError(`unknown client '${clientId}'`);
     const updated = checkedMetadata(() => updateClient(current, changes));
+    // Checked again whenever it or the redirect URIs it must list may have changed.
+    if (updated.client.metadata.sectorIdentifierUri) await checkSectorIdentifier(updated.client, config);
     if (!(await storage.clients.update(updated.client))) throw new CommandError(`unknown client '${clientId}'`);
     return updated;
   });
@@ -306,5 +396,5 @@ async function remove(args: string[]): Promise<void> {
 }
 
 export const clientCommands: Record<string, (args: string[]) => Promise<void>> = {
-  create, list, update, 'rotate-secret': rotateSecret, delete: remove,
+  create, list, show, update, 'rotate-secret': rotateSecret, delete: remove,
 };

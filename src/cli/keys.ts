@@ -15,7 +15,7 @@ export const keysHelp = `Usage: gatehouse keys <command> [options]
 
 Commands:
   list     list signing keys and their status (pending, active, retired)
-  rotate   add a new signing key and retire the current one
+  rotate   add a new signing key for every algorithm and retire the current ones
 
 Run 'gatehouse keys <command> --help' for the options of each.`;
 
@@ -31,14 +31,15 @@ ${globalOptionsHelp}`;
 
 const rotateHelp = `Usage: gatehouse keys rotate [--json]
 
-Adds a new signing key. It is published at once and starts signing after the key cache time
-(keyCacheTtl) — every running node lists it in its JWKS within about a second, and relying
-parties' copies expire in that time — so no token is signed with a key a verifier lacks; the
-current key stops signing at that moment and stays in the JWKS for keyRetirementGrace more.
-The private key is stored encrypted with the key-encryption key (see docs/security.md).
+Adds a new signing key for every algorithm (RS256, PS256, ES256, EdDSA). Each is published at
+once and starts signing after twice the key cache time (keyCacheTtl) — every running node lists
+it in its JWKS within about a second, and relying parties' copies expire in that time — so no
+token is signed with a key a verifier lacks; the current keys stop signing at that moment and
+stay in the JWKS for keyRetirementGrace more. The private keys are stored encrypted with the
+key-encryption key (see docs/security.md).
 
 Options:
-  --json   print one JSON object instead of text
+  --json   print a JSON array (one object per new key) instead of text
 
 ${globalOptionsHelp}`;
 
@@ -110,10 +111,11 @@ async function rotate(args: string[]): Promise<void> {
       retirementGrace: config.keyRetirementGrace,
     });
   });
-  const view = keyView(fresh, systemClock());
-  if (values.json) return printJson(view);
-  printLine(`New signing key ${fresh.kid} (${fresh.alg}) is published now and signs from ${view.activates_at}.`);
-  printLine(`Previous keys stop signing then and leave the JWKS after ${formatTime(fresh.activatesAt + config.keyRetirementGrace)}.`);
+  const views = fresh.map((key) => keyView(key, systemClock()));
+  if (values.json) return printJson(views);
+  for (const view of views) printLine(`New signing key ${view.kid} (${view.alg}) is published now and signs from ${view.activates_at}.`);
+  const activatesAt = fresh[0]?.activatesAt ?? systemClock();
+  printLine(`Previous keys stop signing then and leave the JWKS after ${formatTime(activatesAt + config.keyRetirementGrace)}.`);
 }
 
 export const keysCommands: Record<string, (args: string[]) => Promise<void>> = { list, rotate };

@@ -9,7 +9,8 @@ const mainHelp = `Usage: gatehouse <command> [options]
 
 Commands:
   start     serve the authorization server
-  client    manage OAuth clients: create, list, update, rotate-secret, delete
+  client    manage OAuth clients: create, list, show, update, rotate-secret, delete
+  registration  initial access tokens for dynamic client registration: token create, list, revoke
   user      manage accounts: create, list, delete, set-password, unlock, sessions-revoke
   session   manage browser sessions: list, revoke
   keys      manage signing keys: list, rotate
@@ -35,6 +36,7 @@ const groups: Record<string, () => Promise<Group>> = {
   client: async () => { const m = await import('./client.js'); return { commands: m.clientCommands, help: m.clientHelp }; },
   user: async () => { const m = await import('./user.js'); return { commands: m.userCommands, help: m.userHelp }; },
   session: async () => { const m = await import('./session.js'); return { commands: m.sessionCommands, help: m.sessionHelp }; },
+  registration: async () => { const m = await import('./registration.js'); return { commands: m.registrationCommands, help: m.registrationHelp }; },
   keys: async () => { const m = await import('./keys.js'); return { commands: m.keysCommands, help: m.keysHelp }; },
 };
 

@@ -152,6 +152,35 @@ export const configSchema = z.object({
     extraCaCertificates: z.array(z.string().min(1)).default([]),
   }).default({}),
 
+  /**
+   * Dynamic Client Registration (RFC 7591, RFC 7592; docs/registration.md): who may register a
+   * client at POST /register, and the limits that keep open registration from filling the database.
+   */
+  registration: z.object({
+    /** `off` (no endpoint), `initial_access_token` (RFC 7591 §3: a Bearer token from `gatehouse registration token create`), or `open`. */
+    policy: z.enum(['off', 'initial_access_token', 'open']).default('off'),
+    /** Open registration: registrations one client address (an IPv6 /64) may make per window before waiting. */
+    maxPerAddress: z.coerce.number().int().positive().default(20),
+    /** Open registration: the window (seconds) of maxPerAddress; an address waits this long after using its budget. */
+    addressWindow: seconds.default(3600),
+    /** The most dynamically registered clients stored at once; further registrations are refused (503) until some expire. */
+    maxClients: z.coerce.number().int().positive().default(10000),
+    /** Seconds after which a dynamically registered client that never completed a token request is deleted. */
+    unusedClientTtl: seconds.default(24 * 3600),
+    /** Seconds a registration access token (RFC 7592) works; absent: until the client is deleted. Each read or update issues a new one. */
+    accessTokenTtl: seconds.optional(),
+    /**
+     * Issuers whose software statements (RFC 7591 §2.3) are trusted, each with its public keys as a
+     * JWK Set; the statement's claims take precedence over the request's metadata.
+     */
+    softwareStatementIssuers: z.array(z.object({
+      issuer: z.string().min(1),
+      jwks: z.object({ keys: z.array(z.record(z.unknown())).min(1) }),
+    })).default([]),
+    /** Refuse registrations without a software statement from a trusted issuer. */
+    requireSoftwareStatement: flag.default(false),
+  }).default({}),
+
   /** Background purge of expired records: interval and batch size. */
   purgeInterval: seconds.default(60),
   purgeBatchSize: z.coerce.number().int().positive().default(500),

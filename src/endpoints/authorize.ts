@@ -64,7 +64,7 @@ export async function validateStoredRequest(params: Record<string, string>, deps
 
 /** The one decision (oidc/prompt.ts), for /authorize and for every resumed interaction. */
 export function decide(request: AuthenticationRequest, browser: BrowserState, deps: ServerDeps): Promise<InteractionDecision> {
-  return decideNextStep(request, browser, { consents: deps.storage.consents, accounts: deps.storage.accounts, now: deps.clock() });
+  return decideNextStep(request, browser, { consents: deps.storage.consents, accounts: deps.storage.accounts, subjects: deps.subjects, now: deps.clock() });
 }
 
 /** Step 7: the code (or the opt-in implicit response) back to the client. */
@@ -73,7 +73,7 @@ export async function issueAuthorization(
   session: SessionRecord | null,
 ): Promise<FastifyReply> {
   const response = await completeAuthorization(request, authentication, {
-    storage: deps.storage, keys: deps.keys, tokenPolicy: deps.tokenPolicy, codeTtl: deps.config.authorizationCodeTtl,
+    storage: deps.storage, keys: deps.keys, subjects: deps.subjects, tokenPolicy: deps.tokenPolicy, codeTtl: deps.config.authorizationCodeTtl,
     implicitAccessTokenTtl: deps.config.implicitAccessTokenTtl, now: deps.clock(),
   }, session);
   return sendAuthorizationResponse(reply, response);

@@ -7,6 +7,7 @@ import { openIdProviderMetadata } from '../oidc/metadata.js';
 export function discoveryEndpoint(deps: ServerDeps) {
   const body = JSON.stringify(openIdProviderMetadata({
     issuer: deps.config.issuer, implicitFlow: deps.config.implicitFlow, serviceDocumentation: deps.config.serviceDocumentation,
+    registrationEndpoint: deps.config.registration.policy !== 'off',
     clientIdMetadataDocuments: deps.config.clientIdMetadataDocuments.enabled,
   }));
   return async function discovery(_request: FastifyRequest, reply: FastifyReply) {

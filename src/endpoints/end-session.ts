@@ -46,7 +46,9 @@ export function endSessionEndpoint(deps: ServerDeps) {
 
     const session = await currentSessionRecord(request, deps);
     const account = session ? await deps.storage.accounts.findById(session.accountId) : null;
-    if (session && logoutNeedsConfirmation(logout, session, account?.username ?? null)) {
+    // A pairwise client's hint names the account by the client's own subject (OIDC Core §8.1).
+    const hintSubject = session && logout.client ? deps.subjects.subjectFor(logout.client, session.accountId) : session?.accountId ?? null;
+    if (session && logoutNeedsConfirmation(logout, session, account?.username ?? null, hintSubject)) {
       // A session is only ever found through its cookie, so the token exists; never end it unasked.
       const csrfToken = logoutCsrfToken(request) ?? '';
       return htmlPageHeaders(reply, formTargets(logout)).send(logoutConfirmPage({

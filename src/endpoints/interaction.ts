@@ -20,7 +20,7 @@ import {
   finishedNote, interactionBelongsToBrowser, interactionPath, releaseInteraction, type FinishedNote,
 } from '../interaction/interaction-binding.js';
 import { attemptLogin } from '../interaction/login.js';
-import { consentPage } from '../interaction/views/consent.js';
+import { consentPage, redirectTargetOf } from '../interaction/views/consent.js';
 import { documentClientView } from '../interaction/views/document-client.js';
 import { formRefusedPage, interactionUnavailablePage, requestErrorPage, serviceUnavailablePage } from '../interaction/views/error.js';
 import { finishedPage } from '../interaction/views/finished.js';
@@ -114,7 +114,8 @@ async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loa
   return sendPage(reply, 200, consentPage({
     action: `${interactionPath(loaded.interaction.interactionId)}/consent`, csrfToken: loaded.interaction.csrfToken,
     clientName: loaded.request.client.clientName, username: account?.username ?? '', scopes: loaded.request.scopes,
-    documentClient: documentClientView(loaded.request.client, loaded.request.redirectUri),
+    selfRegistered: loaded.request.client.metadata.registration !== undefined, redirectTarget: redirectTargetOf(loaded.request.redirectUri),
+    documentClient: documentClientView(loaded.request.client),
   }), formTargets(loaded));
 }
 

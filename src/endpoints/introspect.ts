@@ -15,7 +15,7 @@ export function introspectEndpoint(deps: ServerDeps) {
     try {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: false });
       noteClient(request, authenticated.client.clientId);
-      const result = await introspectToken(authenticated, { storage: deps.storage, issuer: deps.config.issuer, now: deps.clock() });
+      const result = await introspectToken(authenticated, { storage: deps.storage, clients: deps.clients, issuer: deps.config.issuer, now: deps.clock(), subjects: deps.subjects });
       return noStore(reply).send(result);
     } catch (error) {
       return sendJsonError(reply, toOAuthError(error, request));

@@ -8,18 +8,21 @@ import { noStore } from '../http/security-headers.js';
 import { noteClient } from '../http/request-log.js';
 import { authenticateClient } from '../oauth/client-authentication.js';
 import { exchangeGrant } from '../oauth/grants/index.js';
+import { keepUsedRegistration, liveClients } from '../clients/registration-expiry.js';
 
 export function tokenEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/token`;
-  const clientDeps = { clients: deps.clients };
+  // An expired dynamic registration is unknown here: 401 invalid_client, so the client registers again.
+  const clientDeps = { clients: liveClients(deps.clients, deps.clock) };
   const grantDeps = {
-    storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, mintIdToken: deps.mintIdToken,
+    storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, subjects: deps.subjects, mintIdToken: deps.mintIdToken,
   };
   return async function token(request: FastifyRequest, reply: FastifyReply) {
     try {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: true });
       noteClient(request, authenticated.client.clientId);
       const response = await exchangeGrant(authenticated, grantDeps);
+      await keepUsedRegistration(authenticated.client, deps.storage.clients);
       return noStore(reply).send(response);
     } catch (error) {
       return sendJsonError(reply, toOAuthError(error, request));

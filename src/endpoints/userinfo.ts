@@ -1,19 +1,22 @@
 // GET/POST /userinfo (OIDC Core §5.3) with a Bearer token (RFC 6750 §2); failures answer with
-// the WWW-Authenticate challenge of RFC 6750 §3.
+// the WWW-Authenticate challenge of RFC 6750 §3. Signed answers are application/jwt (OIDC Core §5.3.2).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
 import { getOrPostRequest } from '../http/oauth-request.js';
 import { sendBearerError, sendJsonError, toOAuthError } from '../http/error-response.js';
 import { noStore } from '../http/security-headers.js';
 import { MissingAccessTokenError } from '../oauth/bearer-token.js';
-import { userInfo } from '../oidc/userinfo.js';
+import { userInfo, userInfoAnswer } from '../oidc/userinfo.js';
 
 export function userinfoEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/userinfo`;
   return async function userinfo(request: FastifyRequest, reply: FastifyReply) {
     try {
-      const claims = await userInfo(getOrPostRequest(request, url), { storage: deps.storage, now: deps.clock() });
-      return noStore(reply).send(claims);
+      const now = deps.clock();
+      const info = await userInfo(getOrPostRequest(request, url), { storage: deps.storage, clients: deps.clients, now, subjects: deps.subjects });
+      const answer = await userInfoAnswer(info, { issuer: deps.config.issuer, keys: deps.keys, now });
+      if (answer.contentType === 'application/jwt') return noStore(reply).type('application/jwt').send(answer.body);
+      return noStore(reply).send(answer.body);
     } catch (error) {
       if (error instanceof MissingAccessTokenError) return sendBearerError(reply, null);
       const oauthError = toOAuthError(error, request);

@@ -26,7 +26,8 @@ export function toOAuthError(error: unknown, request: FastifyRequest): OAuthErro
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Framework-level rejections: body too large (RFC 9110 §15.5.14), bad content type, malformed body.
     if (status === 413) return new OAuthError('invalid_request', messages.tooLarge.body(`${bodyLimit / 1024} KiB`), { cause: error, status: 413 });
-    const description = status === 415 ? messages.badMediaType : messages.unparsable;
+    const readsJson = (request.routeOptions?.config as { json?: boolean } | undefined)?.json === true;
+    const description = status === 415 ? (readsJson ? messages.badMediaTypeJson : messages.badMediaType) : messages.unparsable;
     return new OAuthError('invalid_request', description, { cause: error, status: 400 });
   }
   request.log.error({ reqId: request.id, err: error }, 'unexpected error');

@@ -18,15 +18,19 @@ import { consentSubmit, interactionPage, loginSubmit } from '../endpoints/intera
 import { errorPage } from '../interaction/views/error.js';
 import { messages } from '../interaction/views/messages.js';
 import { endSessionConfirm, endSessionEndpoint, endSessionPath } from '../endpoints/end-session.js';
+import { registrationEndpoints } from '../endpoints/register.js';
+import { registrationPath } from '../clients/dynamic-registration.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface Route {
   path: string;
   channel: Channel;
+  /** The route reads JSON bodies (RFC 7591 registration) instead of forms. */
+  json?: boolean;
   methods: Partial<Record<Method, RouteHandlerMethod>>;
 }
 
@@ -41,6 +45,7 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
   const userinfo = userinfoEndpoint(deps) as RouteHandlerMethod;
   const endSession = endSessionEndpoint(deps);
   const h = (handler: unknown) => handler as RouteHandlerMethod;
+  const registration = deps.config.registration.policy === 'off' ? undefined : registrationEndpoints(deps);
   return [
     ...(options.landingPage ? [{ path: '/', channel: 'html' as const, methods: { GET: h(landingEndpoint(deps)) } }] : []),
     { path: '/.well-known/openid-configuration', channel: 'json', methods: { GET: discovery } },
@@ -56,6 +61,13 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
     { path: '/userinfo', channel: 'json', methods: { GET: userinfo, POST: userinfo } },
     { path: '/introspect', channel: 'json', methods: { POST: h(introspectEndpoint(deps)) } },
     { path: '/revoke', channel: 'json', methods: { POST: h(revokeEndpoint(deps)) } },
+    ...(registration ? [
+      { path: registrationPath, channel: 'json' as const, json: true, methods: { POST: h(registration.register) } },
+      {
+        path: `${registrationPath}/:clientId`, channel: 'json' as const, json: true,
+        methods: { GET: h(registration.read), PUT: h(registration.replace), DELETE: h(registration.remove) },
+      },
+    ] : []),
     { path: '/healthz', channel: 'json', methods: { GET: h(healthEndpoint(deps)) } },
     { path: '/assets/:file', channel: 'html', methods: { GET: h(assetsEndpoint()) } },
   ];
@@ -66,7 +78,7 @@ const everyMethod = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
 
 export function registerRoutes(app: FastifyInstance, deps: ServerDeps, options: RouteOptions): void {
   for (const route of routeTable(deps, options)) {
-    const config = { channel: route.channel };
+    const config = { channel: route.channel, json: route.json ?? false };
     const methods = Object.keys(route.methods) as Method[];
     for (const method of methods) {
       app.route({ method, url: route.path, config, bodyLimit, handler: route.methods[method]! });

@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { Storage } from '../storage/ports.js';
 import type { IdTokenMinter, TokenPolicy } from '../oauth/issue-tokens.js';
+import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
 import type { PasswordVerifier } from '../accounts/password-verifier.js';
 import type { LogoutHintVerifier } from '../oidc/end-session.js';
@@ -20,6 +21,8 @@ export interface ServerDeps {
   clock: Clock;
   logger: Logger;
   tokenPolicy: TokenPolicy;
+  /** The `sub` each client knows an account by: public or pairwise (OIDC Core §8). */
+  subjects: SubjectIdentifiers;
   /** OpenID Connect's ID tokens, injected into the OAuth token issuance. */
   mintIdToken: IdTokenMinter;
   verifyIdTokenHint: IdTokenHintVerifier;

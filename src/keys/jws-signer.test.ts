@@ -45,6 +45,35 @@ describe('compact JWS signer', async () => {
     await assert.rejects(compactVerify(token, await importJWK(other.publicJwk, 'RS256')));
   });
 
+  const others = [
+    { alg: 'PS256', key: () => generateKeyPair('PS256', { modulusLength: 2048, extractable: true }), kty: 'RSA' },
+    { alg: 'ES256', key: () => generateKeyPair('ES256', { extractable: true }), kty: 'EC' },
+    { alg: 'EdDSA', key: () => generateKeyPair('EdDSA', { extractable: true }), kty: 'OKP' },
+  ] as const;
+  for (const { alg, key, kty } of others) {
+    it(`signs ${alg} that jose verifies (RFC 7518 §3.4-3.5, RFC 8037 §3.1), and not under another key`, async () => {
+      const pair = await key();
+      const other = await key();
+      const jwk = await exportJWK(pair.privateKey);
+      assert.equal(jwk.kty, kty);
+      const token = await createJwsSigner('kid-x', alg, jwk).sign({ typ: 'JWT' }, payload);
+      assert.deepEqual(decodeProtectedHeader(token), { typ: 'JWT', alg, kid: 'kid-x' });
+      const { payload: verified } = await jwtVerify(token, pair.publicKey, {
+        algorithms: [alg], issuer: payload.iss, audience: 'client', currentDate: new Date((payload.iat + 1) * 1000),
+      });
+      assert.equal(verified.name, 'Zoë');
+      await assert.rejects(compactVerify(token, other.publicKey, { algorithms: [alg] }));
+    });
+  }
+
+  it('refuses an RSA key for ES256 and a P-256 key for EdDSA', async () => {
+    assert.throws(() => createJwsSigner('k', 'ES256', privateJwk), /EC key/);
+    const ec = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
+    assert.throws(() => createJwsSigner('k', 'EdDSA', ec), /ED25519 key/);
+    const p384 = await exportJWK((await generateKeyPair('ES384', { extractable: true })).privateKey);
+    assert.throws(() => createJwsSigner('k', 'ES256', p384), /P-256/);
+  });
+
   it('refuses algorithms it cannot sign with and keys of the wrong type', async () => {
     assert.throws(() => createJwsSigner('k', 'none', privateJwk), /unsupported/);
     assert.throws(() => createJwsSigner('k', 'HS256', privateJwk), /unsupported/);

@@ -27,6 +27,16 @@ describe('sealing private keys (AES-256-GCM, NIST SP 800-38D; issue 9)', () => {
     assert.equal(sealer.open('k1', a), jwk);
   });
 
+  it('derives the same secret from the same KEK on every node and start, another per purpose and per KEK (RFC 5869)', () => {
+    const kek = randomBytes(32);
+    const secret = createKeySealer(kek).deriveSecret('pairwise subject salt');
+    assert.equal(secret.length, 32);
+    assert.deepEqual(createKeySealer(Buffer.from(kek)).deriveSecret('pairwise subject salt'), secret, 'stable: nothing stored, nothing random');
+    assert.notDeepEqual(createKeySealer(kek).deriveSecret('another purpose'), secret);
+    assert.notDeepEqual(createKeySealer(randomBytes(32)).deriveSecret('pairwise subject salt'), secret);
+    assert.ok(!secret.equals(kek), 'never the KEK itself');
+  });
+
   it('binds the ciphertext to its kid (AAD): a blob moved to another key does not open', () => {
     assert.throws(() => sealer.open('k2', sealer.seal('k1', jwk)), KeyEncryptionError);
   });

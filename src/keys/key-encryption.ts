@@ -6,7 +6,7 @@
 // so a sealed key moved to another row does not open. The KEK id (an HMAC of a fixed label
 // under the KEK, not the KEK) tells a wrong KEK from damaged data and lets a later KEK rotation
 // find which key sealed a row.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const format = 'gh1';
 const ivBytes = 12;
@@ -24,6 +24,11 @@ export interface KeySealer {
   seal(kid: string, privateJwk: string): string;
   /** Decrypts what `seal` produced for the same kid; KeyEncryptionError otherwise. */
   open(kid: string, sealed: string): string;
+  /**
+   * 32 bytes derived from the KEK for `purpose` (HKDF-SHA-256, RFC 5869): a server secret every
+   * node computes alike, never stored. Distinct purposes give unrelated secrets.
+   */
+  deriveSecret(purpose: string): Buffer;
 }
 
 /** True for a legacy plaintext JWK (JSON text), which the next start seals; not for any blob. */
@@ -45,6 +50,9 @@ export function createKeySealer(kek: Buffer): KeySealer {
   const kekId = kekIdOf(key);
   return {
     kekId,
+    deriveSecret(purpose) {
+      return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `gatehouse derived secret ${purpose}`, 32));
+    },
     seal(kid, privateJwk) {
       const iv = randomBytes(ivBytes);
       const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });

@@ -28,6 +28,9 @@ export async function openSigningKeys(
     if (prepared.sealed > 0) {
       notices.push({ level: 'info', message: `encrypted ${prepared.sealed} signing key(s) stored in plaintext with key-encryption key ${kek.sealer.kekId}` });
     }
+    if (prepared.added.length > 0) {
+      notices.push({ level: 'info', message: `added the first signing key for ${prepared.added.join(', ')} beside the stored ones` });
+    }
   } catch (error) {
     if (!(error instanceof KeyEncryptionError)) throw error;
     if (kek.generatedFile) {

@@ -1,5 +1,5 @@
 // The one error the core throws: an RFC error code, a client-safe description, a log-only cause.
-// RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, OIDC Core §3.1.2.6.
+// RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, OIDC Core §3.1.2.6, RFC 7591 §3.2.2.
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -23,7 +23,12 @@ export type OAuthErrorCode =
   | 'invalid_request_object'
   | 'request_not_supported'
   | 'request_uri_not_supported'
-  | 'registration_not_supported';
+  | 'registration_not_supported'
+  // RFC 7591 §3.2.2 (Dynamic Client Registration).
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement';
 
 const statusByCode: Partial<Record<OAuthErrorCode, number>> = {
   invalid_client: 401,

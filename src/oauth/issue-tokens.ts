@@ -8,6 +8,7 @@ import type { SigningKeySet } from '../keys/signing-keys.js';
 import type { ClientRecord, TokenRecord } from '../storage/records.js';
 import { digestOf, newOpaqueValue, tokenPrefix } from './opaque-token.js';
 import { formatScope } from './scope.js';
+import type { SubjectIdentifiers } from './subject-identifier.js';
 
 export interface TokenPolicy {
   issuer: string;
@@ -19,7 +20,8 @@ export interface TokenPolicy {
 
 /** What an ID token is minted from; the minter adds issuer, lifetime and the scope's claims. */
 export interface IdTokenRequest {
-  clientId: string;
+  /** The client it is issued to: its registered signing algorithm and subject type apply. */
+  client: ClientRecord;
   accountId: string;
   scopes: readonly string[];
   authTime: number | null;
@@ -38,6 +40,8 @@ export interface TokenIssuanceDeps {
   policy: TokenPolicy;
   /** Signs JWT access tokens (RFC 9068). */
   keys: SigningKeySet;
+  /** The `sub` of JWT access tokens: the one the client knows the account by (OIDC Core §8). */
+  subjects: SubjectIdentifiers;
   mintIdToken: IdTokenMinter;
 }
 
@@ -104,18 +108,23 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   }
   if (input.idToken && input.accountId !== null) {
     response.id_token = await deps.mintIdToken({
-      clientId: client.clientId, accountId: input.accountId, scopes: input.scopes, authTime: input.authTime,
+      client, accountId: input.accountId, scopes: input.scopes, authTime: input.authTime,
       nonce: input.nonce, sid: input.sid, accessToken, now,
     });
   }
   return { response, records };
 }
 
-/** RFC 9068 JWT access token; still stored by digest so it can be revoked and introspected. */
+/**
+ * RFC 9068 JWT access token, RS256 (§2.1's default, whatever the client's ID token algorithm);
+ * still stored by digest so it can be revoked and introspected. Its `sub` is the client's
+ * (pairwise) subject, the same as introspection answers.
+ */
 async function signAccessTokenJwt(input: TokenGrantInput, ttl: number, deps: TokenIssuanceDeps): Promise<string> {
   const signer = await deps.keys.signingKey();
+  const sub = input.accountId === null ? input.client.clientId : deps.subjects.subjectFor(input.client, input.accountId);
   const claims: Record<string, unknown> = {
-    iss: deps.policy.issuer, sub: input.accountId ?? input.client.clientId, aud: input.client.clientId,
+    iss: deps.policy.issuer, sub, aud: input.client.clientId,
     iat: input.now, exp: input.now + ttl, jti: randomToken(16),
     client_id: input.client.clientId, scope: formatScope(input.scopes),
   };

@@ -7,11 +7,15 @@ export interface MetadataPolicy {
   implicitFlow: boolean;
   /** Advertised as service_documentation when the operator configured one. */
   serviceDocumentation?: string | undefined;
+  /** Dynamic Client Registration is on (RFC 7591 §3): advertise registration_endpoint. */
+  registrationEndpoint?: boolean | undefined;
   /** client_ids that are https URLs are resolved to their metadata documents (CIMD draft §5). */
   clientIdMetadataDocuments?: boolean;
 }
 
-export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocumentation, clientIdMetadataDocuments }: MetadataPolicy): Record<string, unknown> {
+export function authorizationServerMetadata(
+  { issuer, implicitFlow, serviceDocumentation, registrationEndpoint, clientIdMetadataDocuments }: MetadataPolicy,
+): Record<string, unknown> {
   // Introspection needs a credential (RFC 7662 §2.1); that public clients may also revoke by
   // client_id alone (RFC 7009 §2.1) stays unadvertised, as before.
   const authMethods = supportedClientAuthMethods.filter((method) => method !== 'none');
@@ -22,6 +26,7 @@ export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocum
     jwks_uri: `${issuer}/jwks`,
     introspection_endpoint: `${issuer}/introspect`,
     revocation_endpoint: `${issuer}/revoke`,
+    ...(registrationEndpoint ? { registration_endpoint: `${issuer}/register` } : {}),
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     response_types_supported: implicitFlow ? ['code', 'id_token', 'id_token token'] : ['code'],
     response_modes_supported: implicitFlow ? ['query', 'fragment', 'form_post'] : ['query', 'form_post'],

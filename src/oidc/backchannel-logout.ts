@@ -4,6 +4,7 @@
 // `sub`, `sid` and the token's `jti` — nothing usable: the token is minted per attempt, with the
 // same `jti`, so a receiver can drop a repeat (§2.6 step 7) and a stolen database row logs no one out.
 import type { SigningKeySet } from '../keys/signing-keys.js';
+import { defaultSigningAlgorithm, type SigningAlgorithm } from '../keys/signing-algorithms.js';
 import { randomIdentifier, randomToken } from '../lib/random.js';
 import type { Clock } from '../lib/clock.js';
 import type { ClientStore, OutboxStore } from '../storage/ports.js';
@@ -16,6 +17,7 @@ export const backchannelLogoutEvent = 'http://schemas.openid.net/event/backchann
 /** What the outbox keeps for one logout token: no secret. */
 export interface BackchannelLogoutPayload {
   clientId: string;
+  /** The account id; the token carries the subject the client knows it by (OIDC Core §8), set at delivery. */
   sub: string | null;
   sid: string | null;
   jti: string;
@@ -39,9 +41,13 @@ export function logoutTokenClaims(input: LogoutTokenInput): Record<string, unkno
   };
 }
 
-/** Signs a logout token with the active key, `typ: logout+jwt` (§2.4). */
-export async function signLogoutToken(input: LogoutTokenInput, keys: SigningKeySet): Promise<string> {
-  const signer = await keys.signingKey();
+/**
+ * Signs a logout token, `typ: logout+jwt` (§2.4), with the active key of `alg`: the client's ID
+ * token algorithm (§2.4: logout tokens are signed with the keys used for ID tokens; §2.6 step 3
+ * has the RP validate them as it validates ID tokens, its id_token_signed_response_alg included).
+ */
+export async function signLogoutToken(input: LogoutTokenInput, keys: SigningKeySet, alg: SigningAlgorithm = defaultSigningAlgorithm): Promise<string> {
+  const signer = await keys.signingKey(alg);
   return signer.sign({ typ: 'logout+jwt' }, logoutTokenClaims(input));
 }
 

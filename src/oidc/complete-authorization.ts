@@ -2,6 +2,7 @@
 // legacy implicit flow's ID token and short-lived access token (OIDC Core §3.2.2.5), opt-in only.
 import { randomToken } from '../lib/random.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
+import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 import type { Storage } from '../storage/ports.js';
 import type { SessionRecord } from '../storage/records.js';
 import { issueAuthorizationCode } from '../oauth/authorization-code.js';
@@ -15,6 +16,7 @@ import type { Authentication } from './prompt.js';
 export interface CompletionDeps {
   storage: Storage;
   keys: SigningKeySet;
+  subjects: SubjectIdentifiers;
   tokenPolicy: TokenPolicy;
   codeTtl: number;
   implicitAccessTokenTtl: number;
@@ -57,9 +59,9 @@ export async function completeAuthorization(
   if (request.responseType === 'id_token') {
     const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes);
     const idToken = await signIdToken({
-      issuer, clientId, accountId: authentication.accountId, authTime: authentication.authTime,
+      issuer, client: request.client, accountId: authentication.accountId, authTime: authentication.authTime,
       nonce: request.nonce, sid, claims, now, ttl: tokenPolicy.idTokenTtl,
-    }, deps.keys);
+    }, deps);
     return authorizationResponse(request, issuer, { id_token: idToken });
   }
   const minted = await mintTokens({
@@ -67,8 +69,8 @@ export async function completeAuthorization(
     authTime: authentication.authTime, nonce: request.nonce, sid, refreshToken: false, idToken: true, now,
     accessTokenTtl: deps.implicitAccessTokenTtl,
   }, {
-    policy: tokenPolicy, keys: deps.keys,
-    mintIdToken: idTokenMinter({ issuer, ttl: tokenPolicy.idTokenTtl, keys: deps.keys, accounts: storage.accounts }),
+    policy: tokenPolicy, keys: deps.keys, subjects: deps.subjects,
+    mintIdToken: idTokenMinter({ issuer, ttl: tokenPolicy.idTokenTtl, keys: deps.keys, subjects: deps.subjects, accounts: storage.accounts }),
   });
   await storage.tokens.insert(minted.records);
   const { access_token, token_type, expires_in, id_token, scope } = minted.response;

@@ -95,14 +95,16 @@ export async function validateLogoutRequest(
  * §2, §6: ending the session without asking is allowed only when the request names the signed-in
  * user — an id_token_hint whose `sub` is the session's account, from this very session when the
  * hint names one — and a logout_hint, if any, does not name somebody else. With no session there
- * is nothing to end and nothing to ask.
+ * is nothing to end and nothing to ask. `hintSubject` is the `sub` the hint's client knows the
+ * session's account by (a pairwise one, OIDC Core §8.1); by default the account id.
  */
 export function logoutNeedsConfirmation(
   request: LogoutRequest, session: SessionRecord | null, signedInUsername: string | null,
+  hintSubject: string | null = session?.accountId ?? null,
 ): boolean {
   if (!session) return false;
   const { hint } = request;
-  if (!hint || hint.sub !== session.accountId) return true;
+  if (!hint || hint.sub !== hintSubject) return true;
   if (hint.sid !== null && hint.sid !== session.sid) return true;
   if (request.logoutHint !== null && request.logoutHint !== signedInUsername && request.logoutHint !== session.accountId) return true;
   return false;

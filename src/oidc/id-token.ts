@@ -1,8 +1,13 @@
-// ID tokens (OIDC Core §2, §3.1.3.6-7): signed with the active key; at_hash binds the access token.
+// ID tokens (OIDC Core §2, §3.1.3.6-7): signed with the active key of the client's
+// id_token_signed_response_alg (OIDC Registration §2; RS256 by default); `sub` is the subject the
+// client knows the account by (OIDC Core §8); at_hash binds the access token.
 import type { JWTPayload } from 'jose';
 import { createHash } from 'node:crypto';
 import type { SigningKeySet } from '../keys/signing-keys.js';
+import { defaultSigningAlgorithm, isSigningAlgorithm, type SigningAlgorithm } from '../keys/signing-algorithms.js';
 import type { AccountStore } from '../storage/ports.js';
+import type { ClientRecord } from '../storage/records.js';
+import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 import type { IdTokenMinter } from '../oauth/issue-tokens.js';
 import type { IdTokenHintVerifier } from './authentication-request.js';
 import { idTokenClaims } from './claims.js';
@@ -10,7 +15,7 @@ import type { LogoutHintVerifier } from './end-session.js';
 
 export interface IdTokenInput {
   issuer: string;
-  clientId: string;
+  client: ClientRecord;
   accountId: string;
   authTime: number | null;
   nonce: string | null;
@@ -24,17 +29,32 @@ export interface IdTokenInput {
   ttl: number;
 }
 
-/** Left-most half of the SHA-256 of the ASCII token, base64url (RS256/ES256/PS256 all use SHA-256). */
+/** Left-most half of the SHA-256 of the ASCII token, base64url (RS256, PS256, ES256 use SHA-256; EdDSA too, OIDC Core §3.1.3.6). */
 export function tokenHash(value: string): string {
   const digest = createHash('sha256').update(value, 'ascii').digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-export async function signIdToken(input: IdTokenInput, keys: SigningKeySet): Promise<string> {
-  const signer = await keys.signingKey();
+/**
+ * The algorithm a client's ID tokens — and its logout tokens, which Back-Channel Logout 1.0 §2.4
+ * signs with the keys of its ID tokens — are signed with (OIDC Registration §2; default RS256).
+ */
+export function idTokenAlgorithm(client: ClientRecord): SigningAlgorithm {
+  const alg = client.metadata.idTokenSignedResponseAlg;
+  return alg !== undefined && isSigningAlgorithm(alg) ? alg : defaultSigningAlgorithm;
+}
+
+export interface IdTokenSigning {
+  keys: SigningKeySet;
+  subjects: SubjectIdentifiers;
+}
+
+export async function signIdToken(input: IdTokenInput, { keys, subjects }: IdTokenSigning): Promise<string> {
+  const signer = await keys.signingKey(idTokenAlgorithm(input.client));
   const payload: JWTPayload = {
     ...input.claims,
-    iss: input.issuer, sub: input.accountId, aud: input.clientId, iat: input.now, exp: input.now + input.ttl,
+    iss: input.issuer, sub: subjects.subjectFor(input.client, input.accountId), aud: input.client.clientId,
+    iat: input.now, exp: input.now + input.ttl,
   };
   if (input.authTime !== null) payload.auth_time = input.authTime;
   if (input.nonce !== null) payload.nonce = input.nonce;
@@ -48,6 +68,7 @@ export interface IdTokenMinterDeps {
   /** ID token life in seconds. */
   ttl: number;
   keys: SigningKeySet;
+  subjects: SubjectIdentifiers;
   accounts: AccountStore;
 }
 
@@ -55,13 +76,13 @@ export interface IdTokenMinterDeps {
  * The ID token of a token response, injected into `oauth/issue-tokens.ts`: the scope's claims
  * (OIDC Core §5.4) for flows where no UserInfo call follows, `amr` (§2) and at_hash.
  */
-export function idTokenMinter({ issuer, ttl, keys, accounts }: IdTokenMinterDeps): IdTokenMinter {
+export function idTokenMinter({ issuer, ttl, keys, subjects, accounts }: IdTokenMinterDeps): IdTokenMinter {
   return async (request) => {
     const claims = await idTokenClaims(accounts, request.accountId, request.scopes);
     return signIdToken({
-      issuer, clientId: request.clientId, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
+      issuer, client: request.client, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
       sid: request.sid, accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,
-    }, keys);
+    }, { keys, subjects });
   };
 }
 

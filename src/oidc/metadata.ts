@@ -1,6 +1,7 @@
 // OpenID Provider metadata (OIDC Discovery 1.0 §3) on top of RFC 8414.
 import { authorizationServerMetadata, type MetadataPolicy } from '../oauth/metadata.js';
 import { supportedClaims } from './claims.js';
+import { signingAlgorithms } from '../keys/signing-algorithms.js';
 
 export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, unknown> {
   return {
@@ -8,9 +9,12 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
     userinfo_endpoint: `${policy.issuer}/userinfo`,
     // RP-Initiated Logout 1.0 §2.1.
     end_session_endpoint: `${policy.issuer}/end_session`,
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    userinfo_signing_alg_values_supported: [],
+    // OIDC Core §8; pairwise per client (subject_type, sector_identifier_uri).
+    subject_types_supported: ['public', 'pairwise'],
+    // One key per algorithm in the JWKS; a client picks with id_token_signed_response_alg and
+    // userinfo_signed_response_alg (OIDC Registration §2). `none` is never offered.
+    id_token_signing_alg_values_supported: [...signingAlgorithms],
+    userinfo_signing_alg_values_supported: [...signingAlgorithms],
     claims_supported: supportedClaims,
     claims_parameter_supported: false,
     request_parameter_supported: false,

@@ -3,8 +3,9 @@
 import { OAuthError } from '../oauth/errors.js';
 import { coversScopes } from '../oauth/scope.js';
 import type { AccountStore, ConsentStore } from '../storage/ports.js';
-import type { ConsentRecord } from '../storage/records.js';
+import type { ClientRecord, ConsentRecord } from '../storage/records.js';
 import type { AuthenticationRequest } from './authentication-request.js';
+import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 
 export interface Authentication {
   accountId: string;
@@ -26,6 +27,11 @@ export interface PromptInput {
   freshConsent: boolean;
   consent: ConsentRecord | null;
   now: number;
+  /**
+   * The `sub` the requesting client knows an account by (OIDC Core §8), to compare with an
+   * id_token_hint's; default: the account id (public subjects).
+   */
+  subjectOf?: (accountId: string) => string;
 }
 
 /** Who the browser is, as far as this authorization request knows. */
@@ -42,14 +48,16 @@ export interface BrowserState {
 export async function decideNextStep(
   request: AuthenticationRequest,
   claimed: BrowserState,
-  deps: { consents: ConsentStore; accounts: AccountStore; now: number },
+  deps: { consents: ConsentStore; accounts: AccountStore; now: number; subjects?: SubjectIdentifiers },
 ): Promise<InteractionDecision> {
   const browser = await withLiveAccount(claimed, deps.accounts);
   const accountId = browser.freshLogin?.accountId ?? browser.session?.accountId;
   // The remembered consent matters only when consent could still be asked for.
-  const consentMatters = accountId !== undefined && !request.client.skipConsent && !browser.freshConsent;
+  const consentMatters = accountId !== undefined && !skipsConsent(request.client) && !browser.freshConsent;
   const consent = consentMatters ? await deps.consents.find(accountId, request.client.clientId) : null;
-  return decideInteraction({ request, ...browser, consent, now: deps.now });
+  const { subjects } = deps;
+  const subjectOf = subjects ? (id: string) => subjects.subjectFor(request.client, id) : undefined;
+  return decideInteraction({ request, ...browser, consent, now: deps.now, ...(subjectOf ? { subjectOf } : {}) });
 }
 
 /**
@@ -62,16 +70,24 @@ async function withLiveAccount(browser: BrowserState, accounts: AccountStore): P
   return { ...browser, session: null, freshLogin: null };
 }
 
+/**
+ * Only an operator-trusted client skips consent: a client that registered itself (RFC 7591) is
+ * always asked about, whatever its record says, since anyone could have named it anything.
+ */
+function skipsConsent(client: ClientRecord): boolean {
+  return client.skipConsent && client.metadata.registration === undefined;
+}
+
 export function decideInteraction(input: PromptInput): InteractionDecision {
   const { request, session, freshLogin, freshConsent, consent, now } = input;
-  const authentication = freshLogin ?? (sessionSatisfies(request, session, now) ? session : null);
+  const authentication = freshLogin ?? (sessionSatisfies(request, session, now, input.subjectOf) ? session : null);
   if (!authentication) {
     if (request.prompt.has('none')) throw new OAuthError('login_required', 'the user is not logged in');
     return { next: 'login' };
   }
   // A metadata document can change at any time (CIMD draft §6.3): its client is asked every time.
   const remembered = request.client.metadata.metadataDocument ? null : consent;
-  const consentNeeded = !request.client.skipConsent && !freshConsent && (
+  const consentNeeded = !skipsConsent(request.client) && !freshConsent && (
     request.prompt.has('consent') || !remembered || !coversScopes(remembered.scopes, request.scopes)
   );
   if (consentNeeded) {
@@ -81,10 +97,12 @@ export function decideInteraction(input: PromptInput): InteractionDecision {
   return { next: 'issue', authentication };
 }
 
-function sessionSatisfies(request: AuthenticationRequest, session: Authentication | null, now: number): session is Authentication {
+function sessionSatisfies(
+  request: AuthenticationRequest, session: Authentication | null, now: number, subjectOf = (accountId: string) => accountId,
+): session is Authentication {
   if (!session) return false;
   if (request.prompt.has('login') || request.prompt.has('select_account')) return false;
   if (request.maxAge !== null && now - session.authTime > request.maxAge) return false;
-  if (request.idTokenHintSubject !== null && request.idTokenHintSubject !== session.accountId) return false;
+  if (request.idTokenHintSubject !== null && request.idTokenHintSubject !== subjectOf(session.accountId)) return false;
   return true;
 }

@@ -1,16 +1,46 @@
-// UserInfo (OIDC Core §5.3): the claims the access token's scopes allow.
+// UserInfo (OIDC Core §5.3): the claims the access token's scopes allow, `sub` as the token's
+// client knows the account (§8), as JSON — or as a JWS (§5.3.2, `application/jwt`) when the client
+// registered userinfo_signed_response_alg, carrying `iss` and `aud` too.
 import type { Storage } from '../storage/ports.js';
+import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from '../oauth/errors.js';
 import { authenticateAccessToken } from '../oauth/bearer-token.js';
 import type { OAuthRequest } from '../oauth/request.js';
+import type { ClientResolver } from '../oauth/client-resolver.js';
+import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
+import type { SigningKeySet } from '../keys/signing-keys.js';
+import { isSigningAlgorithm } from '../keys/signing-algorithms.js';
 import { claimsForScopes } from './claims.js';
 
-export async function userInfo(request: OAuthRequest, { storage, now }: { storage: Storage; now: number }): Promise<Record<string, unknown>> {
+export interface UserInfo {
+  claims: Record<string, unknown>;
+  /** The client the access token was issued to. */
+  client: ClientRecord;
+}
+
+export async function userInfo(
+  request: OAuthRequest,
+  { storage, clients = storage.clients, now, subjects }: { storage: Storage; clients?: ClientResolver; now: number; subjects: SubjectIdentifiers },
+): Promise<UserInfo> {
   const token = await authenticateAccessToken(request, storage, now);
   if (!token.scopes.includes('openid') || token.accountId === null) {
     throw new OAuthError('insufficient_scope', 'the access token was not issued for OpenID Connect');
   }
-  const account = await storage.accounts.findById(token.accountId);
-  if (!account) throw new OAuthError('invalid_token', 'the access token is invalid or has expired');
-  return claimsForScopes(account, token.scopes);
+  const [account, client] = await Promise.all([storage.accounts.findById(token.accountId), clients.find(token.clientId).catch(() => null)]);
+  if (!account || !client) throw new OAuthError('invalid_token', 'the access token is invalid or has expired');
+  return { claims: { ...claimsForScopes(account, token.scopes), sub: subjects.subjectFor(client, account.accountId) }, client };
+}
+
+export type UserInfoAnswer =
+  | { contentType: 'application/json'; body: Record<string, unknown> }
+  | { contentType: 'application/jwt'; body: string };
+
+/** §5.3.2: JSON, or a JWS signed with the client's userinfo_signed_response_alg (`none` is never offered). */
+export async function userInfoAnswer(
+  { claims, client }: UserInfo, { issuer, keys, now }: { issuer: string; keys: SigningKeySet; now: number },
+): Promise<UserInfoAnswer> {
+  const alg = client.metadata.userinfoSignedResponseAlg;
+  if (alg === undefined || !isSigningAlgorithm(alg)) return { contentType: 'application/json', body: claims };
+  const signer = await keys.signingKey(alg);
+  return { contentType: 'application/jwt', body: await signer.sign({}, { ...claims, iss: issuer, aud: client.clientId, iat: now }) };
 }

@@ -8,11 +8,14 @@ import type { Clock } from '../lib/clock.js';
 import { OutboundFetchError, type OutboundFetch } from '../lib/outbound-fetch/index.js';
 import type { ClientStore } from '../storage/ports.js';
 import { signLogoutToken, type BackchannelLogoutPayload } from '../oidc/backchannel-logout.js';
+import { idTokenAlgorithm } from '../oidc/id-token.js';
+import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 import { PermanentDeliveryError, type OutboxDelivery } from './worker.js';
 
 export interface BackchannelLogoutDeliveryDeps {
   issuer: string;
   keys: SigningKeySet;
+  subjects: SubjectIdentifiers;
   clients: Pick<ClientStore, 'find'>;
   clock: Clock;
   fetch: OutboundFetch;
@@ -29,7 +32,10 @@ export function backchannelLogoutDelivery(deps: BackchannelLogoutDeliveryDeps): 
     if (client.backchannelLogoutSessionRequired && payload.sid === null) {
       throw new PermanentDeliveryError(`client ${client.clientId} requires sid and the session had none`);
     }
-    const logoutToken = await signLogoutToken({ ...payload, issuer: deps.issuer, now: deps.clock(), ttl: deps.tokenTtl }, deps.keys);
+    // The client's own subject for the account (pairwise, OIDC Core §8.1) and its ID token algorithm.
+    const sub = payload.sub === null ? null : deps.subjects.subjectFor(client, payload.sub);
+    const logoutToken = await signLogoutToken(
+      { ...payload, sub, issuer: deps.issuer, now: deps.clock(), ttl: deps.tokenTtl }, deps.keys, idTokenAlgorithm(client));
     let status: number;
     try {
       ({ status } = await deps.fetch({

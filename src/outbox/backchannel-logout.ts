@@ -9,6 +9,7 @@ import type { Storage } from '../storage/ports.js';
 import type { LogoutNotifier } from '../oidc/logout-notifier.js';
 import { backchannelLogoutTopic, createBackchannelLogoutNotifier } from '../oidc/backchannel-logout.js';
 import { backchannelLogoutDelivery } from './backchannel-logout-delivery.js';
+import { createSubjectIdentifiers, pairwiseSaltPurpose } from '../oauth/subject-identifier.js';
 import { startOutboxWorker, type OutboxOutcome } from './worker.js';
 
 export type BackchannelLogoutConfig = Pick<Config, 'issuer' | 'allowPrivateNetworkFetch' | 'allowLoopbackFetch' | 'outboundTimeout' | 'outboxMaxAttempts'
@@ -44,7 +45,10 @@ export function startBackchannelLogout(deps: BackchannelLogoutDeps): Backchannel
   const worker = startOutboxWorker({
     outbox: storage.outbox, clock, logger,
     deliveries: {
-      [backchannelLogoutTopic]: backchannelLogoutDelivery({ issuer: config.issuer, keys, clients: storage.clients, clock, fetch, tokenTtl: logoutTokenTtl }),
+      [backchannelLogoutTopic]: backchannelLogoutDelivery({
+        issuer: config.issuer, keys, subjects: createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose)),
+        clients: storage.clients, clock, fetch, tokenTtl: logoutTokenTtl,
+      }),
     },
     pollIntervalMs: deps.pollIntervalMs ?? config.outboxPollInterval * 1000,
     // A lease outlives any delivery (signing plus one request) several times over.

@@ -47,7 +47,7 @@ export interface LogoutTokenVerifierOptions {
   /** The OP's `jwks_uri`, or its key set itself. */
   jwksUri?: string;
   jwks?: JSONWebKeySet;
-  /** Default ['RS256'], what Gatehouse signs with. */
+  /** Default ['RS256']: Gatehouse signs a client's logout tokens with its id_token_signed_response_alg; pass that. */
   algorithms?: readonly string[];
   /** Tokens issued longer ago than this (seconds) are refused; default 300. */
   maxAgeSeconds?: number;

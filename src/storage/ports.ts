@@ -7,7 +7,7 @@
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
   AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
-  InteractionRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
+  InteractionRecord, InitialAccessTokenRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
 
 export interface ClientStore {
@@ -22,6 +22,30 @@ export interface ClientStore {
   update(client: ClientRecord): Promise<boolean>;
   /** Deletes the client's row only (oauth/lifecycle.ts revokes what it held). False when it did not exist. */
   delete(clientId: string): Promise<boolean>;
+  /**
+   * Inserts a dynamically registered client (one with `metadata.registration`) unless `limit`
+   * such clients are stored already, atomically across nodes. False: at the limit, nothing inserted.
+   */
+  insertRegistered(client: ClientRecord, limit: number): Promise<boolean>;
+  /** Clears the client's `registrationExpiresAt` (its first token response): it is kept from now on. */
+  keepRegistration(clientId: string): Promise<void>;
+  /** Ids of at most `limit` clients whose `registrationExpiresAt` is at or before `now`, oldest first. */
+  listExpiredRegistrations(now: number, limit: number): Promise<string[]>;
+}
+
+/** Initial access tokens (RFC 7591 §3), in the database (they outlive a restart). */
+export interface InitialAccessTokenStore {
+  insert(token: InitialAccessTokenRecord): Promise<void>;
+  /** The token if it is live at `now` (not expired, uses left), else null. Spends nothing. */
+  find(tokenDigest: string, now: number): Promise<InitialAccessTokenRecord | null>;
+  /** Atomically spends one use of a live token; false when it is unknown, expired or spent. */
+  use(tokenDigest: string, now: number): Promise<boolean>;
+  /** Every token not yet expired nor spent at `now`, oldest first. */
+  list(now: number): Promise<InitialAccessTokenRecord[]>;
+  /** Deletes the token with this public id; false when there was none. */
+  revoke(tokenId: string): Promise<boolean>;
+  /** Deletes up to `limit` expired or spent tokens. */
+  purgeExpired(now: number, limit: number): Promise<number>;
 }
 
 export interface AccountStore {
@@ -246,6 +270,7 @@ export interface Storage {
   signingKeys: SigningKeyStore;
   loginThrottle: LoginThrottleStore;
   outbox: OutboxStore;
+  initialAccessTokens: InitialAccessTokenStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

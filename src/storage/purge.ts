@@ -3,12 +3,22 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Storage } from './ports.js';
 
-export function startPurger(storage: Storage, clock: Clock, logger: Logger, { interval, batchSize }: { interval: number; batchSize: number }): () => void {
+/** One kind of record the loop purges: deletes up to `limit` expired ones, returns how many it handled. */
+export interface PurgeTask {
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
+/** `extra` tasks run after the stores' own, e.g. expired dynamic registrations (clients/registration-expiry.ts). */
+export function startPurger(
+  storage: Storage, clock: Clock, logger: Logger, { interval, batchSize }: { interval: number; batchSize: number }, extra: readonly PurgeTask[] = [],
+): () => void {
   let running = false;
-  const stores = [
+  const stores: PurgeTask[] = [
     storage.authorizationCodes, storage.tokens, storage.sessions, storage.interactions, storage.signingKeys, storage.loginThrottle, storage.outbox,
+    storage.initialAccessTokens,
     // A grant goes once nothing refers to it; the hour of grace covers a redemption in flight.
     { purgeExpired: (now: number, limit: number) => storage.grants.purgeUnused(now - 3600, limit) },
+    ...extra,
   ];
   const timer = setInterval(async () => {
     if (running) return;

@@ -34,6 +34,12 @@ export interface ClientRecord {
    * Stores always return it ({} when none was set).
    */
   metadata: ClientMetadata;
+  /**
+   * A dynamically registered client (RFC 7591) that has not completed a token request yet is
+   * deleted by the purge at this time; cleared by its first token response. null or absent: the
+   * client stays. Stores always return it.
+   */
+  registrationExpiresAt?: number | null;
   createdAt: number;
 }
 
@@ -89,12 +95,31 @@ export interface ClientMetadata {
   registration?: {
     /** SHA-256 hex of the registration access token (RFC 7592 §1). */
     accessTokenDigest: string;
-    /** How the client registered: 'open', 'initial_access_token' or 'software_statement'. */
+    /** When the registration access token stops working; absent: never (registrationAccessTokenTtl). */
+    accessTokenExpiresAt?: number;
+    /** How the client registered: 'open' or 'initial_access_token'. */
     via: string;
-    /** Software statement claims that were verified (RFC 7591 §2.3). */
+    /** The verified software statement, returned unmodified with the metadata (RFC 7591 §3.2.1). */
+    softwareStatement?: string;
+    /** software_id and software_version of the registration (RFC 7591 §2), from the statement when it had them. */
     softwareId?: string;
     softwareVersion?: string;
   };
+}
+
+/**
+ * An initial access token (RFC 7591 §3): the Bearer token that lets a developer's software
+ * register clients while the registration policy is `initial_access_token`. Stored as a digest.
+ */
+export interface InitialAccessTokenRecord {
+  /** Public id, for `gatehouse registration token list|revoke`; never the token nor its digest. */
+  tokenId: string;
+  tokenDigest: string;
+  /** Registrations it may still make; null: unlimited until it expires. */
+  usesLeft: number | null;
+  /** null: never expires. */
+  expiresAt: number | null;
+  createdAt: number;
 }
 
 export interface AccountRecord {

@@ -249,7 +249,7 @@ describe('back-channel logout across the demo and a second relying party, in Chr
     const form = (token: string) => new URLSearchParams({ logout_token: token }).toString();
 
     // Forged: the right claims and Gatehouse's kid, signed with another key.
-    const { kid } = ((await (await fetch(`${demo.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys[0]!;
+    const { kid } = ((await (await fetch(`${demo.issuer}/jwks`)).json()) as { keys: Array<{ kid: string; alg: string }> }).keys.find((k) => k.alg === 'RS256')!;
     const { privateKey } = await generateKeyPair('RS256');
     const forged = await new SignJWT(logoutTokenClaims(tokenInput())).setProtectedHeader({ alg: 'RS256', kid, typ: 'logout+jwt' }).sign(privateKey);
     const refusedForged = await postToDemo(form(forged));

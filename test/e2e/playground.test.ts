@@ -16,7 +16,7 @@ const screenshotsDir = process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENS
 
 let demo: RunningDemo;
 let browser: Browser;
-let credentials: { client: { client_id: string; client_secret: string } };
+let credentials: { client: { client_id: string; client_secret: string }; api: { client_id: string; client_secret: string } };
 
 before(async () => {
   assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium`);
@@ -153,8 +153,15 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
     assert.match(step6, /"at_hash":/);
     assert.equal((step6.match(/passed/g) ?? []).length, 3, 'signature, at_hash and the claims checked');
     assert.match(step6, /"access_token": "gh_at_\S{4}… \(\d+ characters\)"/);
-    // Step 7: the API answered, and says how it checked the token.
-    assert.match(await text(page, '#step-7'), /introspection \(RFC 7662\)/);
+    // Step 7: the API answered, and shows its own introspection request to Gatehouse (RFC 7662 §2.1),
+    // authenticated with the API's credentials (masked) and answered active.
+    const step7 = await text(page, '#step-7');
+    assert.match(step7, /introspection \(RFC 7662\)/);
+    assert.match(step7, /The API's own request to Gatehouse/);
+    assert.ok(step7.includes(`${demo.issuer}/introspect`), 'the introspection endpoint');
+    assert.match(step7, new RegExp(`Basic base64\\(${credentials.api.client_id}:•••••\\)`));
+    assert.match(step7, /"active": true/);
+    assert.ok(!step7.includes(credentials.api.client_secret), 'the API secret is never shown');
     await shot(page, 'playground-01-sequence');
     for (let step = 1; step <= 7; step++) await shot(page, `playground-step-${step}`, `#step-${step}`);
 
@@ -165,12 +172,17 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
     assert.match(swap, /Refused, as the rule demands: invalid_grant/);
     await shot(page, 'playground-why-swap-verifier', '#why-swap-verifier');
 
-    // Tamper with state: refused by the Client-Server before any token request.
+    // Tamper with state (RFC 6749 §10.12): Gatehouse's callback comes back to the browser as a form
+    // with state altered; the browser sends it, and the Client-Server refuses before any token request.
     await page.getByRole('button', { name: /changed state/ }).click();
+    await page.waitForURL(`${demo.appUrl}/callback?**`);
+    const forged = await page.getByLabel('state, as your browser will send it').inputValue();
+    assert.match(forged, /EVIL$/);
+    await page.getByRole('button', { name: 'Send the callback' }).click();
     await backOnPlayground(page);
     const tamper = await text(page, '#why-tamper-state');
-    assert.match(tamper, /Refused, as the rule demands/);
-    assert.match(tamper, /unexpected "state" response parameter value/);
+    assert.match(tamper, /Refused, as the rule demands: unknown state/);
+    assert.ok(tamper.includes(forged), 'the state the browser brought back');
     assert.match(tamper, /never sent: the code was not redeemed/);
     await shot(page, 'playground-why-tamper-state', '#why-tamper-state');
 

@@ -20,23 +20,26 @@ describe('gatehouse keys', () => {
   const keys = (...args: string[]) => runCli(['keys', ...args, '--database', db.database]);
   after(() => db.remove());
 
-  it('creates one active RS256 key on a fresh database and lists it', async () => {
+  it('creates one active key per signing algorithm (RS256, PS256, ES256, EdDSA) on a fresh database and lists them', async () => {
     const listed = parseJson<KeyJson[]>(await keys('list', '--json'));
-    assert.equal(listed.length, 1);
-    assert.equal(listed[0]?.alg, 'RS256');
-    assert.equal(listed[0]?.status, 'active');
-    assert.equal(listed[0]?.retired_at, null);
+    assert.deepEqual(listed.map((k) => k.alg).sort(), ['ES256', 'EdDSA', 'PS256', 'RS256']);
+    for (const key of listed) {
+      assert.equal(key.status, 'active');
+      assert.equal(key.retired_at, null);
+    }
     const again = parseJson<KeyJson[]>(await keys('list', '--json'));
     assert.deepEqual(again.map((k) => k.kid), listed.map((k) => k.kid), 'listing twice adds no key');
   });
 
   it('rotates: the new key is published but pending, the old one signs until it activates, then stays published for the grace period', async () => {
-    const [before] = parseJson<KeyJson[]>(await keys('list', '--json'));
+    const before = parseJson<KeyJson[]>(await keys('list', '--json')).find((k) => k.alg === 'RS256');
     const config = join(db.dir, 'config.json');
     writeFileSync(config, JSON.stringify({ keyCacheTtl: 120, keyRetirementGrace: 3600 }));
-    const fresh = parseJson<KeyJson>(await keys('rotate', '--json', '--config', config));
+    const rotated = parseJson<KeyJson[]>(await keys('rotate', '--json', '--config', config));
+    assert.deepEqual(rotated.map((k) => k.alg), ['RS256', 'PS256', 'ES256', 'EdDSA'], 'every algorithm, RS256 first');
+    assert.ok(rotated.every((k) => k.status === 'pending' && k.activates_at === rotated[0]!.activates_at), 'all start signing together');
+    const fresh = rotated[0]!;
     assert.notEqual(fresh.kid, before?.kid);
-    assert.equal(fresh.status, 'pending');
 
     const listed = parseJson<KeyJson[]>(await keys('list', '--json'));
     const old = listed.find((k) => k.kid === before?.kid);
@@ -57,5 +60,6 @@ describe('gatehouse keys', () => {
     const result = await keys('rotate');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /New signing key \S+ \(RS256\) is published now and signs from \d{4}-/);
+    assert.match(result.stdout, /New signing key \S+ \(EdDSA\) is published now and signs from \d{4}-/);
   });
 });

@@ -29,7 +29,7 @@ describe('gatehouse on PostgreSQL', () => {
     const users = parseJson<Array<{ username: string }>>(await cli('user', 'list', '--json'));
     assert.deepEqual(users.map((u) => u.username), ['pg-user']);
     const keys = parseJson<Array<{ status: string }>>(await cli('keys', 'list', '--json'));
-    assert.deepEqual(keys.map((k) => k.status), ['active']);
+    assert.deepEqual(keys.map((k) => k.status), ['active', 'active', 'active', 'active'], 'one key per signing algorithm');
 
     const dump = await adminQuery(`SELECT row_to_json(c)::text AS row FROM ${schema}.clients c`);
     const text = dump.map((r) => String(r.row)).join('\n');
@@ -37,12 +37,14 @@ describe('gatehouse on PostgreSQL', () => {
     assert.ok(!text.includes(client.client_secret));
   });
 
-  it('stores the signing key sealed: its row holds no private key material (issue 9)', async () => {
+  it('stores the signing keys sealed: their rows hold no private key material (issue 9)', async () => {
     const rows = await adminQuery(`SELECT row_to_json(k)::text AS row, private_key FROM ${schema}.signing_keys k`);
-    assert.equal(rows.length, 1);
-    const text = String(rows[0]!.row);
-    assert.match(String(rows[0]!.private_key), /^gh1\.[0-9a-f]{16}\./);
-    assert.ok(!text.includes('\\"d\\"') && !text.includes('"d":') && !text.includes('PRIVATE KEY'), text);
+    assert.equal(rows.length, 4, 'one key per signing algorithm');
+    for (const row of rows) {
+      const text = String(row.row);
+      assert.match(String(row.private_key), /^gh1\.[0-9a-f]{16}\./);
+      assert.ok(!text.includes('\\"d\\"') && !text.includes('"d":') && !text.includes('PRIVATE KEY'), text);
+    }
   });
 
   it('refuses to start or open the keys without a key-encryption key, saying which option to set (issue 9)', async () => {

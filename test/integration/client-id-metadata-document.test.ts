@@ -148,7 +148,7 @@ describe('Client ID Metadata Documents: sign-in with the MCP TypeScript SDK', ()
     assert.ok(run.consent, 'the consent page is shown');
     assert.match(run.consent.body, /MCP SDK test client/);
     assert.match(run.consent.body, new RegExp(`describes itself at <strong>127\\.0\\.0\\.1:${new URL(clientId).port}</strong>`), 'the client_id host (CIMD §6.4)');
-    assert.match(run.consent.body, /sent back to <strong>127\.0\.0\.1:7654<\/strong>/);
+    assert.match(run.consent.body, /sent to <strong>127\.0\.0\.1:7654<\/strong>/);
     assert.match(run.consent.body, /runs on your own computer/, 'every redirect URI is loopback');
     assert.ok(run.leftTo?.startsWith(redirectUri), `redirected to the document's redirect URI: ${run.leftTo}`);
     const code = new URL(run.leftTo!).searchParams.get('code');
@@ -332,7 +332,7 @@ describe('Client ID Metadata Documents: caching and consent', () => {
     const first = await signIn(authorizeUrl(gatehouse, clientId, { redirect_uri: 'https://app.example/callback' }), browser);
     assert.ok(first.consent && first.leftTo);
     assert.doesNotMatch(first.consent.body, /runs on your own computer/, 'not a loopback redirect URI');
-    assert.match(first.consent.body, /sent back to <strong>app\.example<\/strong>/);
+    assert.match(first.consent.body, /sent to <strong>app\.example<\/strong>/);
     const second = await signIn(authorizeUrl(gatehouse, clientId, { redirect_uri: 'https://app.example/callback' }), browser);
     assert.ok(second.consent, 'consent again, though the session and the approval exist');
     assert.ok(second.leftTo?.startsWith('https://app.example/callback?'));

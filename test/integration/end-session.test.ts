@@ -294,7 +294,7 @@ describe('RP-Initiated Logout 1.0', () => {
     it('rejects an id_token_hint signed by another key (§2)', async () => {
       const { publicKey, privateKey } = await generateKeyPair('RS256');
       const jwk = await exportJWK(publicKey);
-      const ours = (await server.keys.publicJwks()).keys[0]!;
+      const ours = (await server.keys.publicJwks()).keys.find((k) => k.alg === 'RS256')!;
       const forged = await new SignJWT({ sub: user.accountId, aud: client.clientId, iss: server.issuer })
         .setProtectedHeader({ alg: 'RS256', kid: ours.kid ?? 'x', typ: 'JWT' }).setIssuedAt().setExpirationTime('1h').sign(privateKey);
       assert.ok(jwk.n !== ours.n);

@@ -26,7 +26,8 @@ describe('signing keys at rest on SQLite (issue 9)', () => {
 
   it('generates <db>.kek (mode 0600) on first use, says so with its absolute path, and stores no private key material', async () => {
     const listed = await runCli(['keys', 'list', '--json', '--database', db.database]);
-    const [key] = parseJson<Array<{ kid: string }>>(listed);
+    // The RSA key: its private parameters d, p, q are the ones looked for in the file below.
+    const key = parseJson<Array<{ kid: string; alg: string }>>(listed).find((k) => k.alg === 'RS256');
     assert.ok(key);
     assert.ok(listed.stderr.includes(`generated a key-encryption key for the signing keys at ${kekFile}`), listed.stderr);
     assert.ok(kekFile.startsWith('/'));

@@ -61,7 +61,8 @@ describe('durability and keys', () => {
       const user = await server.createUser();
       const before = await obtainTokens(server, client, user);
       const oldKid = decodeProtectedHeader(before.id_token as string).kid;
-      const fresh = await rotateSigningKeys(server.storage.signingKeys, server.clock, server.sealer, { publishDelay: 60, retirementGrace: 3600 });
+      const [fresh] = await rotateSigningKeys(server.storage.signingKeys, server.clock, server.sealer, { publishDelay: 60, retirementGrace: 3600 });
+      assert.ok(fresh && fresh.alg === 'RS256');
       server.keys.refresh();
       const published = (await server.keys.publicJwks()).keys.map((k) => k.kid);
       assert.ok(published.includes(fresh.kid) && published.includes(oldKid!), 'both keys are published');

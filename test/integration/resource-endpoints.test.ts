@@ -150,7 +150,7 @@ describe('userinfo, introspection, revocation, discovery and JWKS', () => {
       assert.deepEqual(metadata.response_types_supported, ['code']);
       assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
       assert.equal(metadata.authorization_response_iss_parameter_supported, true);
-      assert.deepEqual(metadata.id_token_signing_alg_values_supported, ['RS256']);
+      assert.deepEqual(metadata.id_token_signing_alg_values_supported, ['RS256', 'PS256', 'ES256', 'EdDSA']);
       for (const key of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'introspection_endpoint', 'revocation_endpoint']) {
         const url = metadata[key] as string;
         assert.ok(url.startsWith(server.issuer), key);
@@ -160,11 +160,11 @@ describe('userinfo, introspection, revocation, discovery and JWKS', () => {
     }
   });
 
-  it('publishes only public key material in the JWKS (RFC 7517 §5, RFC 7518 §6.3)', async () => {
+  it('publishes only public key material in the JWKS (RFC 7517 §5, RFC 7518 §6.2-6.3, RFC 8037 §2)', async () => {
     const jwks = await (await fetch(`${server.issuer}/jwks`)).json() as { keys: Array<Record<string, unknown>> };
     assert.ok(jwks.keys.length >= 1);
     for (const key of jwks.keys) {
-      assert.equal(key.kty, 'RSA');
+      assert.ok(['RSA', 'EC', 'OKP'].includes(key.kty as string), `kty ${String(key.kty)}`);
       assert.equal(key.use, 'sig');
       assert.equal(typeof key.kid, 'string');
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(key[secret], undefined, `no ${secret}`);

@@ -37,7 +37,7 @@ describe('a rotated key on every node at once (PostgreSQL LISTEN/NOTIFY)', () =>
     const cli = await cluster.cli(['keys', 'rotate', '--json']);
     const rotatedAt = Date.now();
     assert.equal(cli.code, 0, cli.stderr);
-    const fresh = JSON.parse(cli.stdout) as { kid: string };
+    const fresh = (JSON.parse(cli.stdout) as Array<{ kid: string }>)[0]!;
     const seenAt = await Promise.all(nodes.map(async (node) => {
       while (Date.now() - rotatedAt < deadlineMs) {
         if ((await published(node)).includes(fresh.kid)) return Date.now() - rotatedAt;

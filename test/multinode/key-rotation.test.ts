@@ -89,10 +89,11 @@ describe('signing key rotation across three nodes', () => {
     const rotatedAt = Date.now();
     const cli = await cluster.cli(['keys', 'rotate', '--json']);
     const rotatedBy = Date.now();
-    switchDeadline = cli.code === 0 ? Date.parse((JSON.parse(cli.stdout) as { activates_at: string }).activates_at) + switchSlack : 0;
+    switchDeadline = cli.code === 0 ? Date.parse((JSON.parse(cli.stdout) as Array<{ activates_at: string }>)[0]!.activates_at) + switchSlack : 0;
     await observer;
     assert.equal(cli.code, 0, cli.stderr);
-    const fresh = JSON.parse(cli.stdout) as { kid: string; created_at: string; activates_at: string };
+    // RS256 first (every algorithm gets a key); the ID tokens observed here are RS256.
+    const fresh = (JSON.parse(cli.stdout) as Array<{ kid: string; created_at: string; activates_at: string }>)[0]!;
     const activatesAt = Date.parse(fresh.activates_at);
     assert.equal(activatesAt - Date.parse(fresh.created_at), 2 * keyCacheTtl * 1000, 'publish delay = 2 × keyCacheTtl');
     assert.ok(activatesAt >= rotatedAt + (2 * keyCacheTtl - 1) * 1000);

@@ -10,6 +10,7 @@ import { describeShortLivedContract } from './short-lived-contract.js';
 import { describeSigningKeyContract } from './signing-key-contract.js';
 import { describeLifecycleContract } from './lifecycle-contract.js';
 import { describeOutboxContract } from './outbox-contract.js';
+import { describeRegistrationContract } from './registration-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -61,5 +62,6 @@ export function describeStorageContract(
     describeSigningKeyContract(context);
     describeLifecycleContract(context);
     describeOutboxContract(context);
+    describeRegistrationContract(context);
   });
 }

@@ -27,6 +27,7 @@ export function clientRecord(overrides: Partial<ClientRecord> = {}): ClientRecor
     frontchannelLogoutSessionRequired: false,
     postLogoutRedirectUris: ['https://rp.example/logged-out'],
     metadata: {},
+    registrationExpiresAt: null,
     createdAt: nowSeconds(),
     ...overrides,
   };

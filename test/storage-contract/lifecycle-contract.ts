@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { manualClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { randomBytes } from 'node:crypto';
+import { createSubjectIdentifiers } from '../../src/oauth/subject-identifier.js';
 import { createSigningKeySet, prepareSigningKeys, type SigningKeySet } from '../../src/keys/signing-keys.js';
 import { createKeySealer } from '../../src/keys/key-encryption.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
@@ -43,12 +44,14 @@ export function describeLifecycleContract({ storage }: ContractContext): void {
     });
     after(async () => { await keyStorage?.close(); });
     const lifecycle = () => ({ storage: storage(), clock });
+    const publicSubjects = createSubjectIdentifiers(Buffer.alloc(32));
 
     function grantDeps(): GrantDeps {
       return {
         storage: storage(), keys, clock, logger: silentLogger(),
         policy: { issuer, accessTokenTtl: 600, refreshTokenTtl: 86_400, idTokenTtl: 600, accessTokenFormat: 'opaque' },
-        mintIdToken: idTokenMinter({ issuer, ttl: 600, keys, accounts: storage().accounts }),
+        subjects: publicSubjects,
+        mintIdToken: idTokenMinter({ issuer, ttl: 600, keys, subjects: publicSubjects, accounts: storage().accounts }),
       };
     }
 
@@ -88,7 +91,7 @@ export function describeLifecycleContract({ storage }: ContractContext): void {
     const refreshes = (client: ClientRecord, refreshToken: string) =>
       refreshGrant.handle(tokenRequest(client, { grant_type: 'refresh_token', refresh_token: refreshToken }), grantDeps());
     const introspects = async (client: ClientRecord, token: string) =>
-      (await introspectToken(tokenRequest(client, { token }), { storage: storage(), issuer, now: clock() })).active;
+      (await introspectToken(tokenRequest(client, { token }), { storage: storage(), issuer, now: clock(), subjects: publicSubjects })).active;
     const isInvalidGrant = { code: 'invalid_grant' };
     const isInvalidToken = { code: 'invalid_token' };
 

@@ -33,7 +33,8 @@ describe('PostgreSQL: plaintext signing keys of an older schema (issue 9)', () =
     const storage = await openPostgresStorage(postgresUrl, { schema, poolSize: 2 });
     try {
       const sealer = createKeySealer(randomBytes(32));
-      assert.deepEqual(await prepareSigningKeys(storage.signingKeys, systemClock, sealer), { sealed: 1, created: false });
+      // The RS256-only store of an older version also gains a key for each other algorithm.
+      assert.deepEqual(await prepareSigningKeys(storage.signingKeys, systemClock, sealer), { sealed: 1, created: false, added: ['PS256', 'ES256', 'EdDSA'] });
       const [row] = await adminQuery<{ private_key: string }>(`SELECT private_key FROM ${schema}.signing_keys WHERE kid = $1`, [kid]);
       assert.match(row!.private_key, /^gh1\./);
       assert.ok(!row!.private_key.includes(privateJwk.d!));
@@ -42,8 +43,12 @@ describe('PostgreSQL: plaintext signing keys of an older schema (issue 9)', () =
       assert.equal(signer.kid, kid);
       const jws = await signer.sign({ typ: 'JWT' }, { sub: 'x' });
       await jwtVerify(jws, await importJWK(publicJwk, 'RS256'));
+      const added = (await storage.signingKeys.list(now)).filter((k) => k.kid !== kid);
+      assert.deepEqual(added.map((k) => k.alg).sort(), ['ES256', 'EdDSA', 'PS256']);
+      assert.ok(added.every((k) => k.activatesAt < now), 'backdated below the legacy key: a node of the older version keeps choosing RS256');
+      assert.equal((await keys.signingKey('ES256')).alg, 'ES256', 'and they sign at once');
       keys.close();
-      assert.deepEqual(await prepareSigningKeys(storage.signingKeys, systemClock, sealer), { sealed: 0, created: false }, 'sealed once');
+      assert.deepEqual(await prepareSigningKeys(storage.signingKeys, systemClock, sealer), { sealed: 0, created: false, added: [] }, 'sealed once');
       await assert.rejects(prepareSigningKeys(storage.signingKeys, systemClock, createKeySealer(randomBytes(32))), /was encrypted with key-encryption key/);
     } finally {
       await storage.close();

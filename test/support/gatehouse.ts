@@ -138,6 +138,7 @@ export async function seedClient(storage: Storage, clock: () => number, options:
     tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
     postLogoutRedirectUris: [],
     metadata: {},
+    registrationExpiresAt: null,
     createdAt: clock(),
     ...fields,
   };

@@ -13,7 +13,7 @@ import { recordInto, recordingFetch, type Exchange } from './recorder.js';
 import { maskToken } from './redact.js';
 import { carryOver, playgroundOf, type ExperimentKind, type ExperimentRecord } from './state.js';
 import { playgroundStylesheet } from './styles.js';
-import { playgroundPage } from './views.js';
+import { playgroundPage, tamperPage } from './views.js';
 
 export { recordingFetch } from './recorder.js';
 
@@ -87,42 +87,71 @@ export function registerPlayground(app: FastifyInstance, options: PlaygroundOpti
 
     /** A login the playground started to break a rule on purpose, or undefined for a normal one. */
     experimentOf(session: Session, state: string): 'swap-verifier' | 'tamper-state' | undefined {
-      const purpose = playgroundOf(session).started.get(state);
+      const playground = playgroundOf(session);
+      // The tamper form sent back with state unchanged: a normal sign-in.
+      if (playground.tamper?.state === state) { playground.tamper = undefined; return undefined; }
+      const purpose = playground.started.get(state);
       return purpose === 'swap-verifier' || purpose === 'tamper-state' ? purpose : undefined;
     },
 
-    /** GET /callback of an experiment: breaks the rule, records Gatehouse's or openid-client's answer. */
-    async runExperiment(session: Session, kind: 'swap-verifier' | 'tamper-state', callbackUrl: URL, state: string, pending: PendingLogin): Promise<string> {
+    /** GET /callback of the swap-verifier experiment: redeems with a wrong verifier, records Gatehouse's answer. */
+    async runExperiment(session: Session, callbackUrl: URL, state: string, pending: PendingLogin): Promise<string> {
       const playground = playgroundOf(session);
       playground.started.delete(state);
-      const record = await experiment(kind, async (record) => {
-        if (kind === 'swap-verifier') {
-          const wrong = randomPKCECodeVerifier();
-          record.facts.push(
-            ['code_challenge sent in step 1', pkceChallengeOf(pending.codeVerifier)],
-            ['code_verifier sent now (a different one)', wrong],
-            ['its S256 challenge', pkceChallengeOf(wrong)],
-          );
-          await relyingParty.finishLogin(callbackUrl, state, { ...pending, codeVerifier: wrong });
-        } else {
-          const tampered = new URL(callbackUrl);
-          const forged = `${state.slice(0, -4)}EVIL`;
-          tampered.searchParams.set('state', forged);
-          record.facts.push(['state sent in step 1 (kept in the session)', state], ['state in the callback, altered', forged]);
-          await relyingParty.finishLogin(tampered, state, pending);
-        }
+      const record = await experiment('swap-verifier', async (record) => {
+        const wrong = randomPKCECodeVerifier();
+        record.facts.push(
+          ['code_challenge sent in step 1', pkceChallengeOf(pending.codeVerifier)],
+          ['code_verifier sent now (a different one)', wrong],
+          ['its S256 challenge', pkceChallengeOf(wrong)],
+        );
+        await relyingParty.finishLogin(callbackUrl, state, { ...pending, codeVerifier: wrong });
         record.facts.push(['result', 'accepted — this must not happen']);
       });
       record.refused = record.error !== undefined;
-      if (kind === 'swap-verifier') {
-        const code = callbackUrl.searchParams.get('code') ?? '';
-        // Sent to the token endpoint, which consumed it before checking PKCE: spent, so it may be shown.
-        if (record.exchanges.length > 0) record.facts.unshift(['the code, now spent', code]);
-      } else {
-        record.facts.push(['token request', record.exchanges.length === 0 ? 'never sent: the code was not redeemed and expires unused' : 'sent']);
-      }
-      playground.experiments.set(kind, record);
-      return `/playground#why-${kind}`;
+      const code = callbackUrl.searchParams.get('code') ?? '';
+      // Sent to the token endpoint, which consumed it before checking PKCE: spent, so it may be shown.
+      if (record.exchanges.length > 0) record.facts.unshift(['the code, now spent', code]);
+      playground.experiments.set('swap-verifier', record);
+      return `/playground#why-swap-verifier`;
+    },
+
+    /**
+     * GET /callback of the tamper-state experiment: the callback is not finished here but handed
+     * back to the browser as a form whose state the user (playing the attacker) may change. Sent
+     * unchanged, it finishes as a normal sign-in; changed, the real check below refuses it.
+     */
+    tamperForm(session: Session, callbackUrl: URL, state: string): string {
+      const playground = playgroundOf(session);
+      const forged = `${state.slice(0, -4)}EVIL`;
+      playground.tamper = { state, forged, at: now() };
+      playground.started.set(state, 'playground');
+      return tamperPage(callbackUrl, forged, state);
+    },
+
+    /**
+     * GET /callback with a state this session never sent. When the tamper experiment is waiting,
+     * the refusal is recorded (the login it belonged to is dropped: its code expires unused) and
+     * the browser goes back to the playground; otherwise undefined (the app's own error page).
+     */
+    unknownState(session: Session, state: string | undefined): string | undefined {
+      const playground = playgroundOf(session);
+      const tamper = playground.tamper;
+      if (!tamper) return undefined;
+      playground.tamper = undefined;
+      session.pending.delete(tamper.state);
+      playground.started.delete(tamper.state);
+      playground.experiments.set('tamper-state', {
+        kind: 'tamper-state', at: now(), exchanges: [], refused: true,
+        error: 'unknown state',
+        description: 'this session started no login with that state, so the Client-Server refuses the callback before redeeming its code (RFC 6749 §10.12)',
+        facts: [
+          ['state sent in step 1 (kept in this app\'s session)', tamper.state],
+          ['state your browser brought back', state ?? '(none)'],
+          ['token request', 'never sent: the code was not redeemed and expires unused'],
+        ],
+      });
+      return '/playground#why-tamper-state';
     },
 
     /** GET /callback of a normal sign-in: steps 3-6 recorded while openid-client does them. */

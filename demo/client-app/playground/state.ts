@@ -51,6 +51,8 @@ export interface PlaygroundState {
   /** Logins the playground started, by state: where they land, or which experiment they feed. */
   started: Map<string, 'playground' | 'swap-verifier' | 'tamper-state'>;
   experiments: Map<ExperimentKind, ExperimentRecord>;
+  /** The tamper-state experiment, between the callback handed back to the browser and its return. */
+  tamper?: { state: string; forged: string; at: number };
 }
 
 const states = new WeakMap<Session, PlaygroundState>();

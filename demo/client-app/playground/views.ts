@@ -135,12 +135,57 @@ ${rows(shown.responseHeaders.map(([n, v]) => [code(n), escapeHtml(v)]))}
 <pre>${escapeHtml(shown.responseBody)}</pre>${idTokenPart}`;
 }
 
+/** One request the API made to Gatehouse, as the API reported it (it masks before answering). */
+interface ApiCheckRequest {
+  method: string;
+  url: string;
+  request_headers?: Record<string, string>;
+  request_form?: Record<string, string>;
+  status: number;
+  response_body: string;
+}
+
+function apiCheckView(check: ApiCheckRequest): string {
+  let body = check.response_body;
+  try { body = JSON.stringify(JSON.parse(body), null, 2); } catch { /* not JSON: as sent */ }
+  const url = new URL(check.url);
+  return `<figure class="exchange">
+<figcaption>The API's own request to Gatehouse, as sent and answered (masked by the API)</figcaption>
+<p class="request"><span class="method">${escapeHtml(check.method)}</span> ${code(`${url.origin}${url.pathname}`)}</p>
+${check.request_headers ? rows(Object.entries(check.request_headers).map(([n, v]) => [code(n), escapeHtml(v)])) : ''}
+${check.request_form ? `<p class="label">Form body</p>${rows(Object.entries(check.request_form).map(([n, v]) => [code(n), code(v)]))}` : ''}
+<p class="response">Answer: <span class="status ${check.status < 300 ? 'ok' : 'error'}">${escapeHtml(String(check.status))}</span></p>
+<pre>${escapeHtml(body)}</pre>
+</figure>`;
+}
+
 function stepSeven(signIn: SignInRecord): string {
   if (!signIn.api) return '<p>Shown while you are signed in with this sign-in\'s tokens.</p>';
   let checkedBy = '';
-  try { checkedBy = String((JSON.parse(signIn.api.responseBody) as { token_checked_by?: string }).token_checked_by ?? ''); } catch { /* not JSON */ }
-  return `<p>The Client-Server calls the API with the access token in the <code>Authorization</code> header (RFC 6750 §2.1). The API checks it with Gatehouse before answering${checkedBy ? `: ${escapeHtml(checkedBy)}` : ''}${/introspection/.test(checkedBy) ? ', with its own client credentials at Gatehouse\'s introspection endpoint' : ''}.</p>
-${exchangeView(signIn.api, 'The API call, as sent and answered')}`;
+  let checks: ApiCheckRequest[] = [];
+  try {
+    const body = JSON.parse(signIn.api.responseBody) as { token_checked_by?: string; token_check_requests?: ApiCheckRequest[] };
+    checkedBy = String(body.token_checked_by ?? '');
+    checks = Array.isArray(body.token_check_requests) ? body.token_check_requests : [];
+  } catch { /* not JSON */ }
+  // The API reports its requests in its own answer; drawn here, the copy in the API's JSON body is left out.
+  const apiCall: Exchange = { ...signIn.api, responseBody: withoutCheckRequests(signIn.api.responseBody) };
+  const introspected = checks.filter((c) => (c.request_form?.token ?? '') !== '');
+  const checkPart = introspected.length > 0
+    ? `<p>Before answering, the API asked Gatehouse's introspection endpoint about the token, authenticating with its own client credentials (RFC 7662 §2.1). Gatehouse answered <code>active: true</code> with the token's subject, client and scopes; a revoked or expired token would get <code>active: false</code> and the API would refuse with <code>401 invalid_token</code>.</p>
+${introspected.map(apiCheckView).join('\n')}`
+    : `<p>${/JWT/.test(checkedBy) ? 'The API checked the JWT\'s signature against Gatehouse\'s JWKS, which it had already fetched: no request to Gatehouse this time.' : 'The API made no request to Gatehouse for this call (its answer came from its cache).'}</p>`;
+  return `<p>The Client-Server calls the API with the access token in the <code>Authorization</code> header (RFC 6750 §2.1). The API checks it with Gatehouse before answering${checkedBy ? `: ${escapeHtml(checkedBy)}` : ''}.</p>
+${exchangeView(apiCall, 'The API call, as sent and answered')}
+${checkPart}`;
+}
+
+function withoutCheckRequests(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    delete parsed.token_check_requests;
+    return JSON.stringify(parsed);
+  } catch { return body; }
 }
 
 export interface PlaygroundPageInput {
@@ -185,4 +230,24 @@ ${steps.join('\n')}
 </ol>
 </section>` : ''}
 ${whySection(input)}`, input.signedInAs, ['/assets/playground.css']);
+}
+
+/**
+ * The tamper-state experiment's middle page: the callback Gatehouse sent, handed back to the
+ * browser as a form (GET /callback) whose state the user may change, as an attacker's link would.
+ * The code travels as it did in the callback URL, through the browser; it is not shown.
+ */
+export function tamperPage(callbackUrl: URL, forged: string, original: string): string {
+  const hidden = [...callbackUrl.searchParams].filter(([name]) => name !== 'state')
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
+  return layout('Tamper with state', `
+<h1>Tamper with state</h1>
+<p class="lead">Gatehouse has just sent your browser back to this app with a code and the <code>state</code> this app sent in step 1. Before your browser delivers it, play the attacker: the form below is that callback, with <code>state</code> already altered. Send it and see the Client-Server's check.</p>
+<form class="panel" method="get" action="/callback">
+${hidden}
+<p><label for="state">state, as your browser will send it</label>
+<input id="state" name="state" type="text" value="${escapeHtml(forged)}" autocomplete="off" spellcheck="false" aria-describedby="state-original"></p>
+<p class="note" id="state-original">The state this app sent in step 1 and keeps in your session: ${code(original)}. Put it back and the sign-in finishes normally.</p>
+<div class="actions"><button class="button primary" type="submit">Send the callback</button></div>
+</form>`, undefined, ['/assets/playground.css']);
 }

@@ -31,7 +31,7 @@ const rules: Rule[] = [
   {
     kind: 'tamper-state', title: 'Tamper with state', button: 'Sign in again, come back with a changed state', method: 'post', needs: 'session',
     why: 'state binds the answer to the login this browser started (RFC 6749 §10.12): without it an attacker could make your browser finish their login (login CSRF).',
-    expected: 'a fresh authorization request; the callback\'s state is altered on arrival, as an attacker\'s link would; the Client-Server refuses before any token request.',
+    expected: 'a fresh authorization request; Gatehouse\'s callback is handed back to your browser as a form with state altered, as an attacker\'s link would carry it; you send it, and the Client-Server refuses before any token request.',
   },
   {
     kind: 'reuse-refresh', title: 'Use a rotated refresh token again', button: 'Refresh, then replay the old refresh token', method: 'post', needs: 'user',

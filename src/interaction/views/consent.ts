@@ -1,5 +1,6 @@
 // The consent page: who is asking, for what, in plain words; approve or deny.
 import { escapeHtml, page } from './html.js';
+import { messages } from './messages.js';
 import { documentClientNotice, type DocumentClientView } from './document-client.js';
 
 export interface ConsentView {
@@ -8,8 +9,19 @@ export interface ConsentView {
   clientName: string;
   username: string;
   scopes: string[];
+  /** The client registered itself (RFC 7591): say so, so its chosen name cannot pass for a first-party app. */
+  selfRegistered: boolean;
+  /** Where the browser goes afterwards: the redirect URI's host (or its scheme, for a native app). */
+  redirectTarget: string;
   /** Set for a client known only by its Client ID Metadata Document. */
   documentClient?: DocumentClientView | undefined;
+}
+
+/** What the consent page names as the destination of a redirect URI. */
+export function redirectTargetOf(redirectUri: string): string {
+  if (!URL.canParse(redirectUri)) return redirectUri;
+  const url = new URL(redirectUri);
+  return url.host || url.protocol;
 }
 
 const scopeWords: Record<string, string> = {
@@ -29,10 +41,10 @@ export function consentPage(view: ConsentView): string {
     title: 'Allow access',
     body: `<h1>Allow access?</h1>
 <p class="lead"><strong>${escapeHtml(view.clientName)}</strong> wants to:</p>
-<ul class="scopes">
+${view.selfRegistered ? `<p class="notice" role="note"><strong>${escapeHtml(messages.consent.selfRegisteredTitle)}</strong> ${escapeHtml(messages.consent.selfRegistered)}</p>\n` : ''}<p class="muted">${escapeHtml(messages.consent.redirectsTo)} <strong>${escapeHtml(view.redirectTarget)}</strong></p>
+${documentClientNotice(view.documentClient)}<ul class="scopes">
 ${items}
 </ul>
-${documentClientNotice(view.documentClient)}
 <p class="muted">Signed in as <strong>${escapeHtml(view.username)}</strong>.</p>
 <form method="post" action="${escapeHtml(view.action)}" class="actions">
 <input type="hidden" name="csrf_token" value="${escapeHtml(view.csrfToken)}">

@@ -37,6 +37,7 @@ button:hover, a.button:hover { filter: brightness(1.08); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .actions { display: flex; gap: .75rem; flex-wrap: wrap; }
 .actions button { flex: 1 1 8rem; }
+.notice { border: 1px solid var(--border); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
 .alert { background: var(--danger-bg); color: var(--danger); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
 .scopes { padding-left: 1.25rem; margin: 0 0 1rem; }
 .scopes li { margin: .35rem 0; }

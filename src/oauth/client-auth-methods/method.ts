@@ -1,7 +1,7 @@
 // One client authentication method (RFC 6749 §2.3, OIDC Core §9): an entry of the table in
 // ../client-authentication.ts. private_key_jwt, client_secret_jwt or tls_client_auth are each
 // added as one more file exporting this shape, and one line in the table.
-import type { ClientResolver } from '../client-resolver.js';
+import type { ClientStore } from '../../storage/ports.js';
 import type { ClientRecord, TokenEndpointAuthMethod } from '../../storage/records.js';
 import type { OAuthRequest } from '../request.js';
 
@@ -14,7 +14,7 @@ export interface PresentedCredentials {
 
 /** What a method may use to verify; grows (clock, replay cache, JWKS fetch) as methods need. */
 export interface ClientAuthDeps {
-  clients: ClientResolver;
+  clients: Pick<ClientStore, 'find'>;
 }
 
 export interface ClientAuthMethod {

@@ -6,6 +6,7 @@ import type { Storage } from '../../storage/ports.js';
 import { OAuthError } from '../errors.js';
 import type { IdTokenMinter, TokenPolicy, TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
+import type { SubjectIdentifiers } from '../subject-identifier.js';
 import * as authorizationCode from './authorization-code.js';
 import * as refreshToken from './refresh-token.js';
 import * as clientCredentials from './client-credentials.js';
@@ -16,6 +17,8 @@ export interface GrantDeps {
   clock: Clock;
   logger: Logger;
   policy: TokenPolicy;
+  /** The `sub` each client knows an account by (JWT access tokens). */
+  subjects: SubjectIdentifiers;
   mintIdToken: IdTokenMinter;
 }
 

@@ -197,6 +197,22 @@ export const migrations: readonly string[] = [
   -- client metadata document
   ALTER TABLE clients ADD COLUMN metadata jsonb NOT NULL DEFAULT '{}'::jsonb;
   `,
+  // 8 (issue 12): Dynamic Client Registration (RFC 7591, RFC 7592). A self-registered client that
+  // never completes a token request expires; the partial index counts and finds them cheaply.
+  // Initial access tokens (RFC 7591 §3) are stored as digests.
+  `
+  -- dynamic client registration
+  ALTER TABLE clients ADD COLUMN registration_expires_at bigint;
+  CREATE INDEX clients_registration_expires_at ON clients (registration_expires_at) WHERE registration_expires_at IS NOT NULL;
+  CREATE INDEX clients_registered ON clients (created_at) WHERE metadata ? 'registration';
+  CREATE TABLE initial_access_tokens (
+    token_id text PRIMARY KEY,
+    token_digest text NOT NULL UNIQUE,
+    uses_left integer,
+    expires_at bigint,
+    created_at bigint NOT NULL
+  );
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

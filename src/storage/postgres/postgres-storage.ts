@@ -11,6 +11,7 @@ import { createConsentStore } from './consent-store.js';
 import { createGrantStore } from './grant-store.js';
 import { createInteractionStore } from './interaction-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
+import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
@@ -47,6 +48,7 @@ export async function openPostgresStorage(
     signingKeys: createSigningKeyStore(pool, keyChanges),
     loginThrottle: createLoginThrottleStore(pool),
     outbox: createOutboxStore(pool),
+    initialAccessTokens: createInitialAccessTokenStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
       await query(pool, { name: 'ping', text: 'SELECT 1' });

@@ -30,6 +30,7 @@ export function toClient(r: Row): ClientRecord {
     frontchannelLogoutSessionRequired: r.frontchannel_logout_session_required as boolean,
     postLogoutRedirectUris: list(r.post_logout_redirect_uris),
     metadata: structuredClone((r.metadata ?? {}) as ClientMetadata),
+    registrationExpiresAt: numOrNull(r.registration_expires_at),
     createdAt: num(r.created_at),
   };
 }

@@ -22,6 +22,7 @@ interface ClientRow {
   frontchannel_logout_session_required: number;
   post_logout_redirect_uris: string;
   metadata: string;
+  registration_expires_at: number | null;
   created_at: number;
 }
 
@@ -42,6 +43,7 @@ function toClient(row: ClientRow): ClientRecord {
     frontchannelLogoutSessionRequired: row.frontchannel_logout_session_required === 1,
     postLogoutRedirectUris: fromJsonArray(row.post_logout_redirect_uris),
     metadata: JSON.parse(row.metadata) as ClientMetadata,
+    registrationExpiresAt: row.registration_expires_at,
     createdAt: row.created_at,
   };
 }
@@ -50,10 +52,15 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
   const insert = db.prepare(`INSERT INTO clients (client_id, client_name, secret_digest, redirect_uris,
       grant_types, response_types, scopes, skip_consent, token_endpoint_auth_method,
       backchannel_logout_uri, backchannel_logout_session_required, frontchannel_logout_uri, frontchannel_logout_session_required,
-      post_logout_redirect_uris, metadata, created_at)
+      post_logout_redirect_uris, metadata, registration_expires_at, created_at)
     VALUES (@clientId, @clientName, @secretDigest, @redirectUris, @grantTypes, @responseTypes, @scopes,
       @skipConsent, @tokenEndpointAuthMethod, @backchannelLogoutUri, @backchannelLogoutSessionRequired,
-      @frontchannelLogoutUri, @frontchannelLogoutSessionRequired, @postLogoutRedirectUris, @metadata, @createdAt)`);
+      @frontchannelLogoutUri, @frontchannelLogoutSessionRequired, @postLogoutRedirectUris, @metadata, @registrationExpiresAt, @createdAt)`);
+  const countRegistered = db.prepare<[], { n: number }>(
+    "SELECT count(*) AS n FROM clients WHERE json_extract(metadata, '$.registration') IS NOT NULL");
+  const keep = db.prepare<[string]>('UPDATE clients SET registration_expires_at = NULL WHERE client_id = ? AND registration_expires_at IS NOT NULL');
+  const expired = db.prepare<[number, number], { client_id: string }>(`SELECT client_id FROM clients
+    WHERE registration_expires_at IS NOT NULL AND registration_expires_at <= ? ORDER BY registration_expires_at LIMIT ?`);
   const find = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?');
   const list = db.prepare<[], ClientRow>('SELECT * FROM clients ORDER BY created_at, client_id');
   const update = db.prepare(`UPDATE clients SET client_name = @clientName, secret_digest = @secretDigest,
@@ -61,7 +68,7 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
       skip_consent = @skipConsent, token_endpoint_auth_method = @tokenEndpointAuthMethod,
       backchannel_logout_uri = @backchannelLogoutUri, backchannel_logout_session_required = @backchannelLogoutSessionRequired,
       frontchannel_logout_uri = @frontchannelLogoutUri, frontchannel_logout_session_required = @frontchannelLogoutSessionRequired,
-      post_logout_redirect_uris = @postLogoutRedirectUris, metadata = @metadata
+      post_logout_redirect_uris = @postLogoutRedirectUris, metadata = @metadata, registration_expires_at = @registrationExpiresAt
     WHERE client_id = @clientId`);
   const remove = db.prepare<[string]>('DELETE FROM clients WHERE client_id = ?');
 
@@ -80,6 +87,14 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     frontchannelLogoutUri: client.frontchannelLogoutUri ?? null,
     frontchannelLogoutSessionRequired: toFlag(client.frontchannelLogoutSessionRequired ?? false),
     metadata: JSON.stringify(client.metadata ?? {}),
+    registrationExpiresAt: client.registrationExpiresAt ?? null,
+  });
+  // One statement-level transaction: better-sqlite3 runs it synchronously, so no other write
+  // (of this process or, under the immediate lock, of another) comes between count and insert.
+  const insertBelowLimit = db.transaction((row: ReturnType<typeof toRow>, limit: number) => {
+    if ((countRegistered.get()?.n ?? 0) >= limit) return false;
+    insert.run(row);
+    return true;
   });
 
   return {
@@ -91,10 +106,10 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
       cache.clear();
       const { clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
         backchannelLogoutUri, backchannelLogoutSessionRequired, frontchannelLogoutUri, frontchannelLogoutSessionRequired,
-        postLogoutRedirectUris, metadata } = toRow(client);
+        postLogoutRedirectUris, metadata, registrationExpiresAt } = toRow(client);
       return update.run({ clientId, clientName, secretDigest, redirectUris, grantTypes, responseTypes, scopes, skipConsent, tokenEndpointAuthMethod,
         backchannelLogoutUri, backchannelLogoutSessionRequired, frontchannelLogoutUri, frontchannelLogoutSessionRequired,
-        postLogoutRedirectUris, metadata }).changes > 0;
+        postLogoutRedirectUris, metadata, registrationExpiresAt }).changes > 0;
     },
     async find(clientId) {
       return cache.get(clientId, () => {
@@ -108,6 +123,16 @@ export function createClientStore(db: Database, dataVersion: DataVersion): Clien
     async delete(clientId) {
       cache.clear();
       return remove.run(clientId).changes > 0;
+    },
+    async insertRegistered(client, limit) {
+      cache.clear();
+      return insertUnique(() => insertBelowLimit.immediate(toRow(client), limit), `client ${client.clientId}`);
+    },
+    async keepRegistration(clientId) {
+      if (keep.run(clientId).changes > 0) cache.clear();
+    },
+    async listExpiredRegistrations(now, limit) {
+      return expired.all(now, limit).map((row) => row.client_id);
     },
   };
 }

@@ -216,6 +216,25 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE clients ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    // Issue 12: Dynamic Client Registration (RFC 7591, RFC 7592). A self-registered client that
+    // never completes a token request expires; the partial index counts and finds them cheaply.
+    // Initial access tokens (RFC 7591 §3) are stored as digests.
+    version: 8,
+    name: 'dynamic client registration',
+    sql: `
+      ALTER TABLE clients ADD COLUMN registration_expires_at INTEGER;
+      CREATE INDEX clients_registration_expires_at ON clients (registration_expires_at) WHERE registration_expires_at IS NOT NULL;
+      CREATE INDEX clients_registered ON clients (created_at) WHERE json_extract(metadata, '$.registration') IS NOT NULL;
+      CREATE TABLE initial_access_tokens (
+        token_id TEXT PRIMARY KEY,
+        token_digest TEXT NOT NULL UNIQUE,
+        uses_left INTEGER,
+        expires_at INTEGER,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

@@ -14,6 +14,7 @@ import { createAuthorizationCodeStore, createGrantStore } from './grant-store.js
 import { createTokenStore } from './token-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
+import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createWriteBatch } from './write-batch.js';
 import { watchDataVersion } from './read-cache.js';
@@ -98,6 +99,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     signingKeys: locks.wrap(signingKeys),
     loginThrottle: locks.wrap(createLoginThrottleStore(db)),
     outbox: locks.wrap(createOutboxStore(db)),
+    initialAccessTokens: locks.wrap(createInitialAccessTokenStore(db)),
     async ping() {
       if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
       try {

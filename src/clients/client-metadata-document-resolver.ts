@@ -8,10 +8,10 @@ import { freshnessLifetime, OutboundFetchError, type OutboundFetch, type Outboun
 import { createLoadingCache } from '../lib/loading-cache.js';
 import type { Clock } from '../lib/clock.js';
 import type { ClientRecord } from '../storage/records.js';
-import { InvalidClientError } from './errors.js';
-import type { ClientResolver } from './client-resolver.js';
+import { InvalidClientError } from '../oauth/errors.js';
+import type { ClientResolver } from '../oauth/client-resolver.js';
 import {
-  clientFromMetadataDocument, clientIdUrlProblem, hostAccepted, MetadataDocumentError, type DocumentClientPolicy,
+  clientFromMetadataDocument, clientIdUrlProblem, hostAccepted, isClientIdUrl, MetadataDocumentError, type DocumentClientPolicy,
 } from './client-id-metadata-document.js';
 
 export interface MetadataDocumentPolicy extends DocumentClientPolicy {
@@ -73,6 +73,21 @@ export function createMetadataDocumentResolver({ fetch, clock, policy }: Metadat
         throw unusable(clientId, `this server does not accept clients from ${hostname}`);
       }
       return cache.get(clientId, () => load(clientId));
+    },
+  };
+}
+
+/**
+ * The one client lookup of every endpoint (ServerDeps.clients): stored clients first (a
+ * pre-registered document URL included, CIMD draft §6.10), then, for a client_id that is an
+ * https URL, `documents`.
+ */
+export function withMetadataDocuments(stored: ClientResolver, documents: ClientResolver): ClientResolver {
+  return {
+    async find(clientId) {
+      const client = await stored.find(clientId);
+      if (client || !isClientIdUrl(clientId)) return client;
+      return documents.find(clientId);
     },
   };
 }

@@ -72,7 +72,13 @@ describe('metadata documents (CIMD §4.1, §4.5, §6.2)', () => {
     assert.deepEqual(client.scopes, policy.scopes);
   });
 
+  it('keeps application_type native, so loopback redirect URIs match on any port (RFC 8252 §7.3)', () => {
+    const client = clientFromMetadataDocument(id, { ...valid, application_type: 'native', redirect_uris: ['http://127.0.0.1/cb'] }, policy, times);
+    assert.equal(client.metadata.applicationType, 'native');
+  });
+
   const refused: Array<[string, unknown, RegExp]> = [
+    ['an unknown application_type', { ...valid, application_type: 'desktop' }, /application_type must be web or native/],
     ['not an object', ['x'], /must be a JSON object/],
     ['client_id differs (§4.1)', { ...valid, client_id: 'https://app.example.com/other.json' }, /client_id is not the URL/],
     ['client_id missing (§4.1)', { redirect_uris: valid.redirect_uris }, /client_id is not the URL/],

@@ -3,7 +3,7 @@
 // document describes (§4.1, §4.5, §6.2). Pure: fetching and caching are in
 // client-metadata-document-resolver.ts.
 import type { ClientRecord } from '../storage/records.js';
-import { redirectUriProblem } from './redirect-uri.js';
+import { redirectUriProblem, type ApplicationType } from './uris.js';
 
 export interface DocumentClientPolicy {
   /** Hosts (and their subdomains) accepted; absent: every host not denied. */
@@ -80,9 +80,9 @@ function optionalString(document: Record<string, unknown>, field: string): strin
   return value;
 }
 
-function checkedUris(uris: string[], field: string): string[] {
+function checkedUris(uris: string[], field: string, applicationType: ApplicationType | undefined): string[] {
   for (const uri of uris) {
-    const problem = redirectUriProblem(uri, true);
+    const problem = redirectUriProblem(uri, true, applicationType);
     if (problem) throw new MetadataDocumentError(`${field}: '${uri}' ${problem}`);
   }
   return uris;
@@ -113,10 +113,15 @@ export function clientFromMetadataDocument(
     throw new MetadataDocumentError(`token_endpoint_auth_method ${authMethod} is not supported for metadata documents (use none)`);
   }
 
+  // OIDC Registration §2: a native client's loopback redirect URIs match on any port (RFC 8252 §7.3).
+  const applicationType = optionalString(fields, 'application_type');
+  if (applicationType !== undefined && applicationType !== 'web' && applicationType !== 'native') {
+    throw new MetadataDocumentError('application_type must be web or native');
+  }
   const redirectUris = optionalStrings(fields, 'redirect_uris') ?? [];
   if (redirectUris.length === 0) throw new MetadataDocumentError('redirect_uris must list at least one redirect URI');
-  checkedUris(redirectUris, 'redirect_uris');
-  const postLogoutRedirectUris = checkedUris(optionalStrings(fields, 'post_logout_redirect_uris') ?? [], 'post_logout_redirect_uris');
+  checkedUris(redirectUris, 'redirect_uris', applicationType);
+  const postLogoutRedirectUris = checkedUris(optionalStrings(fields, 'post_logout_redirect_uris') ?? [], 'post_logout_redirect_uris', applicationType);
 
   // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code.
   const grantTypes = optionalStrings(fields, 'grant_types') ?? ['authorization_code'];
@@ -146,7 +151,7 @@ export function clientFromMetadataDocument(
     frontchannelLogoutUri: null,
     frontchannelLogoutSessionRequired: false,
     postLogoutRedirectUris,
-    metadata: { metadataDocument: times },
+    metadata: { metadataDocument: times, ...(applicationType ? { applicationType } : {}) },
     createdAt: times.fetchedAt,
   };
 }

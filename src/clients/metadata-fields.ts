@@ -1,0 +1,201 @@
+// The client metadata fields kept in ClientRecord.metadata (storage/records.ts), as one table:
+// the wire name (RFC 7591 §2, OIDC Registration 1.0 §2), the record key, the rule, and the CLI
+// flag. The registration endpoint and `gatehouse client create|update` both read this table, so
+// a field is added by adding one row. Pure: no storage, no output.
+import type { ClientMetadata } from '../storage/records.js';
+import { signingAlgorithms } from '../keys/signing-algorithms.js';
+import { httpsUriProblem, type ApplicationType } from './uris.js';
+
+/** What a rule may look at besides its own value. */
+export interface FieldContext {
+  applicationType: ApplicationType;
+  publicClient: boolean;
+  tokenEndpointAuthMethod: string;
+}
+
+/** A value a rule refuses; the caller names the field (`jwks_uri`, `--jwks-uri`). */
+export class FieldProblem extends Error {
+  override readonly name = 'FieldProblem';
+}
+
+/**
+ * The signing algorithms Gatehouse implements for each use; a registration naming another is
+ * refused with invalid_client_metadata (OIDC Registration 1.0 §2). Whoever adds an algorithm or
+ * a JWT use adds it here and to the discovery metadata.
+ */
+export const supportedSigningAlgorithms = {
+  idToken: signingAlgorithms as readonly string[],
+  /** Signed UserInfo answers (OIDC Core §5.3.2); unset, UserInfo answers plain JSON. */
+  userinfo: signingAlgorithms as readonly string[],
+  /** Empty: request objects are not accepted yet. */
+  requestObject: [] as readonly string[],
+  /** Empty until private_key_jwt / client_secret_jwt are in the method table. */
+  tokenEndpointAuth: [] as readonly string[],
+};
+
+/** A CLI flag for a field: its name, its parseArgs type and how its text becomes the wire value. */
+export interface FieldFlag {
+  name: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  help: string;
+  /** The wire value of the flag's text; '' (or an empty list) removes the field. */
+  toWire?(value: string | string[] | boolean): unknown;
+}
+
+export interface MetadataField {
+  /** The registration name (RFC 7591 §2 / OIDC Registration 1.0 §2). */
+  wire: string;
+  key: keyof ClientMetadata;
+  /** The stored value of a wire value; throws FieldProblem. Absent and null never reach it. */
+  parse(value: unknown, context: FieldContext): unknown;
+  flag?: FieldFlag;
+}
+
+function httpsUri(value: unknown): string {
+  if (typeof value !== 'string') throw new FieldProblem('must be a string');
+  const problem = httpsUriProblem(value);
+  if (problem) throw new FieldProblem(problem);
+  return value;
+}
+
+function stringList(value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
+    throw new FieldProblem('must be an array of non-empty strings');
+  }
+  return [...new Set(value as string[])];
+}
+
+function algorithm(allowed: readonly string[], use: string) {
+  return (value: unknown) => {
+    if (typeof value !== 'string') throw new FieldProblem('must be a string');
+    if (value === 'none' || !allowed.includes(value)) {
+      const supported = allowed.length > 0 ? `use ${allowed.join(', ')}` : `Gatehouse signs no ${use}`;
+      throw new FieldProblem(`names the unsupported algorithm '${value}' (${supported})`);
+    }
+    return value;
+  };
+}
+
+const uriFlag = (name: string, help: string): FieldFlag => ({ name, type: 'string', help });
+const listFlag = (name: string, help: string): FieldFlag => ({ name, type: 'string', multiple: true, help });
+
+export const metadataFields: readonly MetadataField[] = [
+  {
+    wire: 'application_type', key: 'applicationType',
+    parse(value) {
+      if (value !== 'web' && value !== 'native') throw new FieldProblem("must be 'web' or 'native'");
+      return value;
+    },
+    flag: { name: 'application-type', type: 'string', help: 'web or native (OIDC Registration §2): which redirect URIs are allowed' },
+  },
+  { wire: 'logo_uri', key: 'logoUri', parse: httpsUri },
+  { wire: 'client_uri', key: 'clientUri', parse: httpsUri },
+  { wire: 'policy_uri', key: 'policyUri', parse: httpsUri },
+  { wire: 'tos_uri', key: 'tosUri', parse: httpsUri },
+  {
+    wire: 'contacts', key: 'contacts', parse: stringList,
+    flag: listFlag('contact', 'an e-mail address of someone responsible for the client; repeat for several'),
+  },
+  {
+    wire: 'jwks', key: 'jwks',
+    parse(value) {
+      const keys = (value as { keys?: unknown } | null)?.keys;
+      if (typeof value !== 'object' || value === null || !Array.isArray(keys)) throw new FieldProblem('must be a JWK Set: an object with a keys array');
+      for (const [i, key] of keys.entries()) {
+        if (typeof key !== 'object' || key === null || typeof (key as { kty?: unknown }).kty !== 'string') {
+          throw new FieldProblem(`keys[${i}] is not a JWK (an object with kty)`);
+        }
+        if ('d' in key || 'k' in key) throw new FieldProblem(`keys[${i}] holds private or symmetric key material: register public keys only`);
+      }
+      return { keys };
+    },
+    flag: {
+      name: 'jwks', type: 'string', help: "the client's public keys as a JWK Set (JSON text); not with --jwks-uri",
+      toWire: (value) => {
+        if (value === '') return '';
+        try {
+          return JSON.parse(String(value)) as unknown;
+        } catch {
+          throw new FieldProblem('is not JSON text');
+        }
+      },
+    },
+  },
+  { wire: 'jwks_uri', key: 'jwksUri', parse: httpsUri, flag: uriFlag('jwks-uri', "where the client publishes its public keys (https); not with --jwks") },
+  {
+    wire: 'sector_identifier_uri', key: 'sectorIdentifierUri', parse: httpsUri,
+    flag: uriFlag('sector-identifier-uri', 'https URI of the JSON list of redirect URIs sharing one pairwise sector (OIDC Core §8.1)'),
+  },
+  {
+    wire: 'subject_type', key: 'subjectType',
+    parse(value) {
+      if (value !== 'public' && value !== 'pairwise') throw new FieldProblem("must be 'public' or 'pairwise'");
+      return value;
+    },
+    flag: { name: 'subject-type', type: 'string', help: 'public or pairwise (OIDC Core §8)' },
+  },
+  {
+    wire: 'token_endpoint_auth_signing_alg', key: 'tokenEndpointAuthSigningAlg',
+    parse: (value) => algorithm(supportedSigningAlgorithms.tokenEndpointAuth, 'client assertion')(value),
+    flag: { name: 'token-endpoint-auth-signing-alg', type: 'string', help: 'the alg of private_key_jwt or client_secret_jwt assertions' },
+  },
+  {
+    wire: 'id_token_signed_response_alg', key: 'idTokenSignedResponseAlg',
+    parse: (value) => algorithm(supportedSigningAlgorithms.idToken, 'ID token')(value),
+    flag: { name: 'id-token-signed-response-alg', type: 'string', help: 'the alg ID tokens for this client are signed with (default RS256)' },
+  },
+  {
+    wire: 'userinfo_signed_response_alg', key: 'userinfoSignedResponseAlg',
+    parse: (value) => algorithm(supportedSigningAlgorithms.userinfo, 'UserInfo response')(value),
+    flag: { name: 'userinfo-signed-response-alg', type: 'string', help: 'sign UserInfo responses with this alg (default: plain JSON)' },
+  },
+  {
+    wire: 'request_object_signing_alg', key: 'requestObjectSigningAlg',
+    parse: (value) => algorithm(supportedSigningAlgorithms.requestObject, 'request object')(value),
+    flag: { name: 'request-object-signing-alg', type: 'string', help: 'the alg the client signs request objects with' },
+  },
+  {
+    wire: 'default_max_age', key: 'defaultMaxAge',
+    parse(value) {
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new FieldProblem('must be a whole number of seconds');
+      return value;
+    },
+    flag: {
+      name: 'default-max-age', type: 'string', help: 'seconds: ask for a fresh login when the last one is older (OIDC Registration §2)',
+      toWire: (value) => (value === '' ? '' : Number(value)),
+    },
+  },
+  {
+    wire: 'require_auth_time', key: 'requireAuthTime',
+    parse(value) {
+      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
+      return value;
+    },
+    flag: { name: 'require-auth-time', type: 'boolean', help: 'always put auth_time in ID tokens' },
+  },
+  {
+    wire: 'default_acr_values', key: 'defaultAcrValues', parse: stringList,
+    flag: listFlag('default-acr-value', 'an acr value requested when the request names none; repeat for several'),
+  },
+  {
+    wire: 'initiate_login_uri', key: 'initiateLoginUri', parse: httpsUri,
+    flag: uriFlag('initiate-login-uri', 'https URI a third party may send the browser to, to start a login at the client (OIDC Core §4)'),
+  },
+];
+
+/** BCP 47 language tags as `client_name#<tag>` carries them (OIDC Registration 1.0 §2.1). */
+export function isLanguageTag(tag: string): boolean {
+  return /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(tag);
+}
+
+/** Rules across fields, after each field passed its own (RFC 7591 §2, OIDC Registration 1.0 §2). */
+export function crossFieldProblem(metadata: ClientMetadata, context: FieldContext): string | null {
+  if (metadata.jwks !== undefined && metadata.jwksUri !== undefined) {
+    return 'jwks and jwks_uri must not both be given (RFC 7591 §2): register the keys by value or by reference';
+  }
+  if (metadata.tokenEndpointAuthSigningAlg !== undefined && !context.tokenEndpointAuthMethod.endsWith('_jwt')) {
+    return `token_endpoint_auth_signing_alg applies to private_key_jwt and client_secret_jwt only, not ${context.tokenEndpointAuthMethod}`;
+  }
+  return null;
+}
