@@ -23,6 +23,8 @@ import { openClientSecret } from './keys/client-secret-seal.js';
 import { createOutboundFetch } from './lib/outbound-fetch/index.js';
 import { createClientKeySource } from './oauth/client-keys.js';
 import type { ClientRecord } from './storage/records.js';
+import type { ClientResolver } from './oauth/client-resolver.js';
+import { createMetadataDocumentResolver, withMetadataDocuments } from './clients/client-metadata-document-resolver.js';
 
 export interface AppDeps {
   config: Config;
@@ -38,12 +40,25 @@ export interface AppDeps {
   secretSealer?: KeySealer;
 }
 
+/** Stored clients, then, when enabled, Client ID Metadata Documents fetched under the outbound-fetch policy. */
+function clientResolver(config: Config, storage: Storage, clock: Clock): ClientResolver {
+  const documents = config.clientIdMetadataDocuments;
+  if (!documents.enabled) return storage.clients;
+  const timeoutMs = config.outboundTimeout * 1000;
+  const fetch = createOutboundFetch({
+    allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs,
+    maxResponseBytes: documents.maxDocumentBytes, extraCaCertificates: documents.extraCaCertificates,
+  });
+  return withMetadataDocuments(storage.clients, createMetadataDocumentResolver({ fetch, clock, policy: documents }));
+}
+
 export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer }: AppDeps): ServerDeps {
+  const clients = clientResolver(config, storage, clock);
   const subjects = createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose));
   const timeoutMs = config.outboundTimeout * 1000;
   const fetchOptions = {
     allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs,
-    extraCaCertificates: config.outboundCaFile ? readFileSync(config.outboundCaFile, 'utf8') : undefined,
+    extraCaCertificates: config.outboundCaFile ? [readFileSync(config.outboundCaFile, 'utf8')] : undefined,
   };
   const clientKeys = createClientKeySource({
     fetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: 256 * 1024 }),
@@ -60,10 +75,10 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
     }
   };
   return {
-    config, storage, keys, clock, logger, clientKeys, secretSealer,
+    config, storage, keys, clock, logger, clientKeys, secretSealer, clients,
     requestUriFetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: config.requestUriMaxBytes }),
     clientAuth: {
-      clients: storage.clients,
+      clients,
       assertions: {
         issuer: config.issuer, clock, replayCache: storage.replayCache, clientKeys,
         maxLifetime: config.clientAssertionMaxLifetime, clockSkew: config.jwtClockSkew, clientSecret,

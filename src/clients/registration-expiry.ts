@@ -16,7 +16,7 @@ export function isLiveClient(client: ClientRecord, now: number): boolean {
  * The client store as the token endpoint sees it: an expired registration is unknown, so the
  * client gets 401 invalid_client and registers again, even before the purge has run.
  */
-export function liveClients(clients: ClientStore, clock: Clock): Pick<ClientStore, 'find'> {
+export function liveClients(clients: Pick<ClientStore, 'find'>, clock: Clock): Pick<ClientStore, 'find'> {
   return {
     async find(clientId) {
       const client = await clients.find(clientId);

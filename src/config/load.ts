@@ -94,6 +94,10 @@ function crossChecks(data: z.output<typeof configSchema>): string[] {
     const problem = issuerProblem(data.issuer, data.allowHttpIssuer);
     if (problem) problems.push(`issuer: ${problem}`);
   }
+  const documents = data.clientIdMetadataDocuments;
+  if (documents.cacheMinSeconds > documents.cacheMaxSeconds) {
+    problems.push('clientIdMetadataDocuments: cacheMinSeconds must not be above cacheMaxSeconds');
+  }
   if (data.databaseUrl === 'sqlite:') {
     problems.push('databaseUrl: sqlite: needs a path, e.g. sqlite:./data/gatehouse.db (or sqlite::memory: for a throwaway database)');
   }

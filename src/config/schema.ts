@@ -125,6 +125,36 @@ export const configSchema = z.object({
   frontchannelLogoutTimeout: seconds.default(10),
 
   /**
+   * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document; recommended by the
+   * MCP authorization specification): a `client_id` that is an https URL names a JSON document the
+   * client hosts, fetched through the outbound fetch (allowPrivateNetworkFetch / allowLoopbackFetch
+   * apply) and cached in memory. Such clients are public (PKCE) and always see the consent page.
+   */
+  clientIdMetadataDocuments: z.object({
+    /** Resolve URL client_ids and advertise client_id_metadata_document_supported. Off by default. */
+    enabled: flag.default(false),
+    /** Only client_id hosts equal to, or subdomains of, one of these; absent: any host not denied. */
+    allowDomains: z.array(z.string().min(1).transform((d) => d.toLowerCase())).optional(),
+    /** Never these hosts or their subdomains (checked after allowDomains). */
+    denyDomains: z.array(z.string().min(1).transform((d) => d.toLowerCase())).default([]),
+    /** Least seconds a fetched document is reused, whatever its Cache-Control or Expires says. */
+    cacheMinSeconds: seconds.default(300),
+    /** Most seconds a fetched document is reused. */
+    cacheMaxSeconds: seconds.default(24 * 3600),
+    /** Documents kept in memory at once; the least recently used is dropped first. */
+    cacheEntries: z.coerce.number().int().positive().default(1000),
+    /** Largest document accepted, in bytes (the draft recommends 5 KB). */
+    maxDocumentBytes: z.coerce.number().int().positive().default(5120),
+    /** Scopes such a client may request; its document's `scope` can only narrow them. */
+    scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email', 'offline_access']),
+    /**
+     * Tests and private PKI only: PEM certificates trusted, beside Node's built-in roots, when
+     * fetching documents (e.g. a test server's self-signed certificate).
+     */
+    extraCaCertificates: z.array(z.string().min(1)).default([]),
+  }).default({}),
+
+  /**
    * Dynamic Client Registration (RFC 7591, RFC 7592; docs/registration.md): who may register a
    * client at POST /register, and the limits that keep open registration from filling the database.
    */

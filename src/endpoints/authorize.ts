@@ -46,7 +46,7 @@ export function authorizeEndpoint(deps: ServerDeps) {
     // 1-2. The client, and the redirect URI exactly as registered. Errors are a page, never a redirect.
     let trusted: TrustedRedirect;
     try {
-      trusted = await resolveTrustedRedirect(params, duplicated, deps.storage, deps.config);
+      trusted = await resolveTrustedRedirect(params, duplicated, deps, deps.config);
     } catch (error) {
       const oauthError = toOAuthError(error, request);
       const status = error instanceof AuthorizationPageError ? 400 : oauthError.status;
@@ -74,7 +74,7 @@ export function authorizeEndpoint(deps: ServerDeps) {
  * since. Throws; the interaction pages show any failure as a page.
  */
 export async function validateStoredRequest(params: Record<string, string>, deps: ServerDeps): Promise<AuthenticationRequest> {
-  const trusted = await resolveTrustedRedirect(params, [], deps.storage, deps.config);
+  const trusted = await resolveTrustedRedirect(params, [], deps, deps.config);
   return validateAuthenticationRequest(params, [], trusted, validationDeps(deps));
 }
 

@@ -10,6 +10,7 @@ export function discoveryEndpoint(deps: ServerDeps) {
     issuer: deps.config.issuer, implicitFlow: deps.config.implicitFlow, serviceDocumentation: deps.config.serviceDocumentation,
     registrationEndpoint: deps.config.registration.policy !== 'off',
     requestObjects: deps.config,
+    clientIdMetadataDocuments: deps.config.clientIdMetadataDocuments.enabled,
   }));
   return async function discovery(_request: FastifyRequest, reply: FastifyReply) {
     return allowAnyOrigin(reply).header('Cache-Control', 'public, max-age=300').type('application/json').send(body);

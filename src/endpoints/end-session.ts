@@ -81,7 +81,7 @@ async function validated(
   request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, duplicated: readonly string[], deps: ServerDeps,
 ): Promise<LogoutRequest | null> {
   try {
-    return await validateLogoutRequest(params, duplicated, { clients: deps.storage.clients, verifyHint: deps.verifyLogoutHint });
+    return await validateLogoutRequest(params, duplicated, { clients: deps.clients, verifyHint: deps.verifyLogoutHint });
   } catch (error) {
     const oauthError = toOAuthError(error, request);
     const uiLocales = (params.ui_locales ?? '').split(' ').filter((t) => t !== '');

@@ -23,6 +23,7 @@ import { attemptLogin } from '../interaction/login.js';
 import { consentPage, redirectTargetOf } from '../interaction/views/consent.js';
 import { clientInfo, imageSources } from '../interaction/views/client-info.js';
 import { claimConsentPrefix } from '../oidc/claims.js';
+import { documentClientView } from '../interaction/views/document-client.js';
 import { formRefusedPage, interactionUnavailablePage, requestErrorPage, serviceUnavailablePage } from '../interaction/views/error.js';
 import { finishedPage } from '../interaction/views/finished.js';
 import { loginPage } from '../interaction/views/login.js';
@@ -118,6 +119,7 @@ async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loa
     clientName: loaded.request.client.clientName, username: account?.username ?? '', scopes: loaded.request.scopes,
     selfRegistered: loaded.request.client.metadata.registration !== undefined, redirectTarget: redirectTargetOf(loaded.request.redirectUri),
     claims: claimsToApprove(loaded.request.consentItems), client,
+    documentClient: documentClientView(loaded.request.client),
   }), formTargets(loaded), imageSources(client));
 }
 
@@ -142,7 +144,7 @@ async function finish(request: FastifyRequest, reply: FastifyReply, loaded: Load
  */
 async function sendGone(request: FastifyRequest, reply: FastifyReply, deps: ServerDeps): Promise<void> {
   const note = finishedNote(request);
-  const client = note ? await deps.storage.clients.find(note.clientId) : null;
+  const client = note ? await deps.clients.find(note.clientId).catch(() => null) : null;
   if (!note || !client) {
     sendPage(reply, 400, interactionUnavailablePage());
     return;

@@ -17,7 +17,7 @@ export function introspectEndpoint(deps: ServerDeps) {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: false });
       noteClient(request, authenticated.client.clientId);
       allowClientOrigin(request, reply, authenticated.client);
-      const result = await introspectToken(authenticated, { storage: deps.storage, issuer: deps.config.issuer, now: deps.clock(), subjects: deps.subjects });
+      const result = await introspectToken(authenticated, { storage: deps.storage, clients: deps.clients, issuer: deps.config.issuer, now: deps.clock(), subjects: deps.subjects });
       return noStore(reply).send(result);
     } catch (error) {
       return sendJsonError(reply, toOAuthError(error, request));

@@ -14,7 +14,7 @@ export function userinfoEndpoint(deps: ServerDeps) {
   return async function userinfo(request: FastifyRequest, reply: FastifyReply) {
     try {
       const now = deps.clock();
-      const info = await userInfo(getOrPostRequest(request, url), { storage: deps.storage, now, subjects: deps.subjects });
+      const info = await userInfo(getOrPostRequest(request, url), { storage: deps.storage, clients: deps.clients, now, subjects: deps.subjects });
       // The page may read the claims when it is the token's client's (oauth/cors.ts).
       if (request.headers.origin !== undefined) allowClientOrigin(request, reply, info.client);
       const answer = await userInfoAnswer(info, { issuer: deps.config.issuer, keys: deps.keys, now });

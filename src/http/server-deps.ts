@@ -15,10 +15,13 @@ import type { ClientAuthDeps } from '../oauth/client-authentication.js';
 import type { ClientKeySource } from '../oauth/client-keys.js';
 import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
 import type { OriginIndex } from '../oauth/cors.js';
+import type { ClientResolver } from '../oauth/client-resolver.js';
 
 export interface ServerDeps {
   config: Config;
   storage: Storage;
+  /** Every client lookup of a request: stored clients, then Client ID Metadata Documents when enabled. */
+  clients: ClientResolver;
   keys: SigningKeySet;
   clock: Clock;
   logger: Logger;

@@ -2,9 +2,9 @@
 // 1. client known and 2. redirect_uri exactly registered — failures here render an HTML page,
 // never a redirect (RFC 6749 §4.1.2.1); then 3. response_type, response_mode, 4. scope, 5. PKCE —
 // failures from here on redirect to the client with error, state and iss.
-import type { ClientStore } from '../storage/ports.js';
 import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from './errors.js';
+import type { ClientResolver } from './client-resolver.js';
 import { matchRedirectUri } from './redirect-uri.js';
 import { defaultScope, parseScope, requireAllowedScopes } from './scope.js';
 import { validateCodeChallenge } from './pkce.js';
@@ -48,7 +48,7 @@ function defaultResponseMode(responseType: string | undefined, implicitFlow: boo
 export async function resolveTrustedRedirect(
   params: Record<string, string>,
   duplicated: readonly string[],
-  { clients }: { clients: ClientStore },
+  { clients }: { clients: ClientResolver },
   { implicitFlow }: { implicitFlow: boolean },
 ): Promise<TrustedRedirect> {
   if (duplicated.includes('client_id') || duplicated.includes('redirect_uri')) {
@@ -56,7 +56,7 @@ export async function resolveTrustedRedirect(
   }
   const clientId = params.client_id;
   if (!clientId) throw new AuthorizationPageError('invalid_request', 'client_id is missing');
-  const client = await clients.find(clientId);
+  const client = await findClient(clients, clientId);
   if (!client) throw new AuthorizationPageError('invalid_client', 'unknown client');
   const redirectUri = matchRedirectUri(client, params.redirect_uri);
   if (redirectUri === null) {
@@ -69,6 +69,18 @@ export async function resolveTrustedRedirect(
     ? requestedMode
     : defaultResponseMode(params.response_type, implicitFlow);
   return { client, redirectUri, responseMode, state: params.state };
+}
+
+/** A client whose metadata document cannot be used is a page too: its redirect URIs are unknown. */
+async function findClient(clients: ClientResolver, clientId: string): Promise<ClientRecord | null> {
+  try {
+    return await clients.find(clientId);
+  } catch (error) {
+    if (error instanceof OAuthError && !(error instanceof AuthorizationPageError) && error.status < 500) {
+      throw new AuthorizationPageError(error.code, error.description, { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Steps 3-5. Throws OAuthError, which the caller redirects to the trusted redirect URI. */

@@ -12,9 +12,13 @@ export interface MetadataPolicy {
   registrationEndpoint?: boolean | undefined;
   /** Request objects (RFC 9101); absent: not supported. */
   requestObjects?: Pick<RequestObjectPolicy, 'requestParameter' | 'requestUriParameter' | 'requireRequestUriRegistration' | 'allowUnsignedRequestObjects'> | undefined;
+  /** client_ids that are https URLs are resolved to their metadata documents (CIMD draft §5). */
+  clientIdMetadataDocuments?: boolean;
 }
 
-export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocumentation, registrationEndpoint, requestObjects }: MetadataPolicy): Record<string, unknown> {
+export function authorizationServerMetadata(
+  { issuer, implicitFlow, serviceDocumentation, registrationEndpoint, requestObjects, clientIdMetadataDocuments }: MetadataPolicy,
+): Record<string, unknown> {
   // Introspection needs a credential (RFC 7662 §2.1); that public clients may also revoke by
   // client_id alone (RFC 7009 §2.1) stays unadvertised, as before.
   const authMethods = supportedClientAuthMethods.filter((method) => method !== 'none');
@@ -48,5 +52,6 @@ export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocum
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     ...(serviceDocumentation ? { service_documentation: serviceDocumentation } : {}),
+    ...(clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
   };
 }

@@ -4,7 +4,7 @@
 // the client (§3). Any problem is an OAuthError the endpoint shows as a page, never a redirect.
 // Ending the session itself is oauth/lifecycle.ts's `endSession`.
 import { OAuthError } from '../oauth/errors.js';
-import type { ClientStore } from '../storage/ports.js';
+import type { ClientResolver } from '../oauth/client-resolver.js';
 import type { ClientRecord, SessionRecord } from '../storage/records.js';
 
 /** What a verified id_token_hint says: signed by us, issued by us; accepted even when expired (§2). */
@@ -37,7 +37,7 @@ export interface LogoutRequest {
 export const logoutParameters = ['id_token_hint', 'logout_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales'] as const;
 
 export interface EndSessionDeps {
-  clients: ClientStore;
+  clients: ClientResolver;
   verifyHint: LogoutHintVerifier;
 }
 

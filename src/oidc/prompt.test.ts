@@ -20,6 +20,11 @@ function request(overrides: { prompt?: Prompt[]; maxAge?: number | null; hint?: 
   };
 }
 
+function documentClientRequest(): AuthenticationRequest {
+  const base = request();
+  return { ...base, client: { ...base.client, secretDigest: null, tokenEndpointAuthMethod: 'none', metadata: { metadataDocument: { fetchedAt: 0, expiresAt: now + 60 } } } };
+}
+
 const session = { accountId: 'u1', authTime: now - 100 };
 const consent: ConsentRecord = { accountId: 'u1', clientId: 'c', scopes: ['openid', 'email'], createdAt: 0, updatedAt: 0 };
 const base = { freshLogin: null, freshConsent: false, now };
@@ -37,6 +42,8 @@ describe('interaction decision (OIDC Core §3.1.2.1, §3.1.2.3-4)', () => {
     { name: 'forces login when max_age has passed', input: { ...base, request: request({ maxAge: 50 }), session, consent }, expected: 'login' },
     { name: 'keeps the session within max_age', input: { ...base, request: request({ maxAge: 500 }), session, consent }, expected: 'issue' },
     { name: 'forces login when id_token_hint names another user', input: { ...base, request: request({ hint: 'u2' }), session, consent }, expected: 'login' },
+    { name: 'asks a Client ID Metadata Document client every time, despite a remembered consent (CIMD draft §6.3)', input: { ...base, request: documentClientRequest(), session, consent }, expected: 'consent' },
+    { name: 'issues to a Client ID Metadata Document client after consent in this interaction', input: { ...base, freshConsent: true, request: documentClientRequest(), session, consent }, expected: 'issue' },
   ];
   for (const c of cases) it(c.name, () => assert.equal(decideInteraction(c.input).next, c.expected));
 

@@ -85,8 +85,10 @@ export function decideInteraction(input: PromptInput): InteractionDecision {
     if (request.prompt.has('none')) throw new OAuthError('login_required', 'the user is not logged in');
     return { next: 'login' };
   }
+  // A metadata document can change at any time (CIMD draft §6.3): its client is asked every time.
+  const remembered = request.client.metadata.metadataDocument ? null : consent;
   const consentNeeded = !skipsConsent(request.client) && !freshConsent && (
-    request.prompt.has('consent') || !consent || !coversScopes(consent.scopes, request.consentItems)
+    request.prompt.has('consent') || !remembered || !coversScopes(remembered.scopes, request.consentItems)
   );
   if (consentNeeded) {
     if (request.prompt.has('none')) throw new OAuthError('consent_required', 'the user has not approved this client');

@@ -7,6 +7,7 @@ import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from '../oauth/errors.js';
 import { authenticateAccessToken } from '../oauth/bearer-token.js';
 import type { OAuthRequest } from '../oauth/request.js';
+import type { ClientResolver } from '../oauth/client-resolver.js';
 import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
 import { isSigningAlgorithm } from '../keys/signing-algorithms.js';
@@ -20,13 +21,14 @@ export interface UserInfo {
 }
 
 export async function userInfo(
-  request: OAuthRequest, { storage, now, subjects }: { storage: Storage; now: number; subjects: SubjectIdentifiers },
+  request: OAuthRequest,
+  { storage, clients = storage.clients, now, subjects }: { storage: Storage; clients?: ClientResolver; now: number; subjects: SubjectIdentifiers },
 ): Promise<UserInfo> {
   const token = await authenticateAccessToken(request, storage, now);
   if (!token.scopes.includes('openid') || token.accountId === null) {
     throw new OAuthError('insufficient_scope', 'the access token was not issued for OpenID Connect');
   }
-  const [account, client] = await Promise.all([storage.accounts.findById(token.accountId), storage.clients.find(token.clientId)]);
+  const [account, client] = await Promise.all([storage.accounts.findById(token.accountId), clients.find(token.clientId).catch(() => null)]);
   if (!account || !client) throw new OAuthError('invalid_token', 'the access token is invalid or has expired');
   const claims = releasedClaims(account, token.scopes, storedClaimsRequest(token.claims), 'userinfo');
   return { claims: { ...claims, sub: subjects.subjectFor(client, account.accountId) }, client };

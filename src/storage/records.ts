@@ -99,6 +99,16 @@ export interface ClientMetadata {
   requirePkce?: boolean;
   /** Browser origins (`scheme://host[:port]`) allowed by CORS beyond those of the redirect URIs (oauth/cors.ts). */
   allowedOrigins?: string[];
+  /**
+   * Set on a client resolved from its Client ID Metadata Document (draft-ietf-oauth-client-id-metadata-document):
+   * the `client_id` is the document's https URL. Such clients are built per fetch and cached in
+   * memory (oauth/client-metadata-document-resolver.ts), never stored; absent for every stored client.
+   */
+  metadataDocument?: {
+    /** When the document was fetched and until when it is reused (seconds since the epoch). */
+    fetchedAt: number;
+    expiresAt: number;
+  };
   /** Set when the client registered itself (RFC 7591), absent for operator-created clients. */
   registration?: {
     /** SHA-256 hex of the registration access token (RFC 7592 §1). */

@@ -3,6 +3,7 @@ import { escapeHtml, page } from './html.js';
 import { messages } from './messages.js';
 import { clientLinksHtml, clientLogoHtml, type ClientInfo } from './client-info.js';
 import { claimWords, otherScope, scopeWords, seeClaim } from './client-info-messages.js';
+import { documentClientNotice, type DocumentClientView } from './document-client.js';
 
 export interface ConsentView {
   action: string;
@@ -18,6 +19,8 @@ export interface ConsentView {
   claims?: string[] | undefined;
   /** Logo and links the client registered (https only). */
   client?: ClientInfo | undefined;
+  /** Set for a client known only by its Client ID Metadata Document. */
+  documentClient?: DocumentClientView | undefined;
 }
 
 /** What the consent page names as the destination of a redirect URI. */
@@ -39,7 +42,7 @@ export function consentPage(view: ConsentView): string {
     body: `${clientLogoHtml(view.client)}<h1>Allow access?</h1>
 <p class="lead"><strong>${escapeHtml(view.clientName)}</strong> wants to:</p>
 ${view.selfRegistered ? `<p class="notice" role="note"><strong>${escapeHtml(messages.consent.selfRegisteredTitle)}</strong> ${escapeHtml(messages.consent.selfRegistered)}</p>\n` : ''}<p class="muted">${escapeHtml(messages.consent.redirectsTo)} <strong>${escapeHtml(view.redirectTarget)}</strong></p>
-<ul class="scopes">
+${documentClientNotice(view.documentClient)}<ul class="scopes">
 ${items}
 </ul>
 <p class="muted">Signed in as <strong>${escapeHtml(view.username)}</strong>.</p>

@@ -31,5 +31,9 @@ export const messages = {
     selfRegisteredTitle: 'Registered itself.',
     selfRegistered: 'This application registered itself with this service; it has not been verified by the operator, so its name and logo are its own claims.',
     redirectsTo: 'Your answer is sent to',
+    /** A Client ID Metadata Document client (CIMD draft §6.4); `{host}` is its client_id URL's host. */
+    documentClient: 'This application describes itself at {host}; it has not been verified by the operator.',
+    /** Every redirect URI of that document is on loopback. */
+    localApp: 'This app runs on your own computer. Allow it only if you started it yourself just now.',
   },
 } as const;

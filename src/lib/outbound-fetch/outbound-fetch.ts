@@ -1,10 +1,10 @@
-// The one way Gatehouse makes a request to a URL someone else registered (back-channel logout;
-// later jwks_uri, request_uri, webhooks). Every request has a connect and a total timeout and a
-// response size limit, never follows a redirect (a 3xx is a failure), and reaches only public
-// addresses unless configured: the check runs on the address actually connected to (the socket's
-// own DNS lookup), so a name that re-resolves to 127.0.0.1 after a check (DNS rebinding) is still
-// refused. Loopback alone can be allowed (`allowLoopback`), for relying parties on the same
-// machine. Knows nothing of OAuth.
+// The one way Gatehouse makes a request to a URL someone else registered (back-channel logout,
+// Client ID Metadata Documents; later jwks_uri, request_uri, webhooks). Every request has a connect
+// and a total timeout and a response size limit, never follows a redirect (a 3xx is a failure), and
+// reaches only public addresses unless configured: the check runs on the address actually connected
+// to (the socket's own DNS lookup), so a name that re-resolves to 127.0.0.1 after a check (DNS
+// rebinding) is still refused. Loopback alone can be allowed (`allowLoopback`), for relying parties
+// on the same machine. Knows nothing of OAuth.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
@@ -23,8 +23,11 @@ export interface OutboundFetchOptions {
   timeoutMs: number;
   /** Response bodies larger than this many bytes fail the request. */
   maxResponseBytes: number;
-  /** Extra CA certificates (PEM) trusted for https beside the system's roots (a private PKI; tests). */
-  extraCaCertificates?: string | undefined;
+  /**
+   * PEM certificates trusted for https in addition to Node's built-in roots (a private CA; the
+   * tests' self-signed server). Absent: the built-in roots only.
+   */
+  extraCaCertificates?: readonly string[];
 }
 
 export interface OutboundRequest {
@@ -76,7 +79,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     : options.allowLoopback ? (address) => isNonPublicAddress(address) && !isLoopbackAddress(address)
       : isNonPublicAddress;
   const lookup = refused ? filteringLookup(refused) : null;
-  const ca = options.extraCaCertificates ? [...rootCertificates, options.extraCaCertificates] : undefined;
+  const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
   return (request) => new Promise<OutboundResponse>((resolve, reject) => {
     let url: URL;
     try {
@@ -105,6 +108,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       method: request.method,
       headers: { ...request.headers, ...(request.body !== undefined ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}) },
       agent: false,
+      ...(ca && url.protocol === 'https:' ? { ca } : {}),
       ...(lookup ? { lookup: lookup as unknown as typeof dnsLookup } : {}),
       ...(ca && url.protocol === 'https:' ? { ca } : {}),
     });

@@ -1,0 +1,157 @@
+// Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document-03): which client_ids
+// are document URLs (§3), which hosts the operator accepts (§6.8), and the client a fetched
+// document describes (§4.1, §4.5, §6.2). Pure: fetching and caching are in
+// client-metadata-document-resolver.ts.
+import type { ClientRecord } from '../storage/records.js';
+import { redirectUriProblem, type ApplicationType } from './uris.js';
+
+export interface DocumentClientPolicy {
+  /** Hosts (and their subdomains) accepted; absent: every host not denied. */
+  allowDomains?: readonly string[] | undefined;
+  /** Hosts (and their subdomains) refused. */
+  denyDomains: readonly string[];
+  /** The scopes such a client may request at most. */
+  scopes: readonly string[];
+}
+
+/** A document, or its URL, that cannot describe a client; the message is safe to show. */
+export class MetadataDocumentError extends Error {
+  override readonly name = 'MetadataDocumentError';
+}
+
+/**
+ * Whether a client_id not found in storage is to be resolved as a document URL. Identifiers
+ * Gatehouse generates never start with https:// (§6.9), so the two kinds never collide.
+ */
+export function isClientIdUrl(clientId: string): boolean {
+  return clientId.startsWith('https://');
+}
+
+const dotSegments = new Set(['.', '..', '%2e', '%2e%2e', '.%2e', '%2e.']);
+
+/** Why `clientId` cannot be a document URL (§3), or null when it can. */
+export function clientIdUrlProblem(clientId: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(clientId);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'https:') return 'must use https';
+  if (clientId.includes('#')) return 'must not contain a fragment';
+  if (url.username !== '' || url.password !== '') return 'must not contain a username or password';
+  const afterAuthority = clientId.slice('https://'.length).replace(/^[^/?]*/, '');
+  const path = afterAuthority.replace(/\?.*$/, '');
+  if (path.split('/').some((segment) => dotSegments.has(segment.toLowerCase()))) return 'must not contain . or .. path segments';
+  if (path === '' || path === '/') return 'must contain a path';
+  // The document's client_id is compared as a plain string (§4.1): one client, one spelling.
+  if (url.href !== clientId) return `must be written in its normal form (${url.href})`;
+  return null;
+}
+
+function withinDomain(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}
+
+/** Whether the operator accepts clients whose client_id URL is on `host` (§6.8 Client ID Domain Trust). */
+export function hostAccepted(host: string, policy: Pick<DocumentClientPolicy, 'allowDomains' | 'denyDomains'>): boolean {
+  const name = host.toLowerCase();
+  if (policy.allowDomains && !policy.allowDomains.some((domain) => withinDomain(name, domain))) return false;
+  return !policy.denyDomains.some((domain) => withinDomain(name, domain));
+}
+
+// §4.1: there is no way to share a secret with a client that describes itself.
+const sharedSecretMethods = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
+const documentGrantTypes = new Set(['authorization_code', 'refresh_token']);
+
+function optionalStrings(document: Record<string, unknown>, field: string): string[] | undefined {
+  const value = document[field];
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new MetadataDocumentError(`${field} must be an array of strings`);
+  }
+  return [...new Set(value as string[])];
+}
+
+function optionalString(document: Record<string, unknown>, field: string): string | undefined {
+  const value = document[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new MetadataDocumentError(`${field} must be a string`);
+  return value;
+}
+
+function checkedUris(uris: string[], field: string, applicationType: ApplicationType | undefined): string[] {
+  for (const uri of uris) {
+    const problem = redirectUriProblem(uri, true, applicationType);
+    if (problem) throw new MetadataDocumentError(`${field}: '${uri}' ${problem}`);
+  }
+  return uris;
+}
+
+/**
+ * The client that the JSON `document` fetched from `clientId` describes. Throws
+ * MetadataDocumentError naming the first problem. The client is public (`none`, PKCE required),
+ * never skips consent, and has exactly the document's redirect URIs (§4.5).
+ */
+export function clientFromMetadataDocument(
+  clientId: string, document: unknown, policy: DocumentClientPolicy, times: { fetchedAt: number; expiresAt: number },
+): ClientRecord {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new MetadataDocumentError('the document must be a JSON object');
+  }
+  const fields = document as Record<string, unknown>;
+  // §4.1: client_id must equal the document's URL by simple string comparison (RFC 3986 §6.2.1).
+  if (fields.client_id !== clientId) throw new MetadataDocumentError('its client_id is not the URL it was fetched from');
+  if (fields.client_secret !== undefined || fields.client_secret_expires_at !== undefined) {
+    throw new MetadataDocumentError('it must not contain client_secret or client_secret_expires_at');
+  }
+  const authMethod = optionalString(fields, 'token_endpoint_auth_method') ?? 'none';
+  if (sharedSecretMethods.has(authMethod)) {
+    throw new MetadataDocumentError(`token_endpoint_auth_method ${authMethod} needs a shared secret, which a metadata document cannot establish`);
+  }
+  if (authMethod !== 'none') {
+    throw new MetadataDocumentError(`token_endpoint_auth_method ${authMethod} is not supported for metadata documents (use none)`);
+  }
+
+  // OIDC Registration §2: a native client's loopback redirect URIs match on any port (RFC 8252 §7.3).
+  const applicationType = optionalString(fields, 'application_type');
+  if (applicationType !== undefined && applicationType !== 'web' && applicationType !== 'native') {
+    throw new MetadataDocumentError('application_type must be web or native');
+  }
+  const redirectUris = optionalStrings(fields, 'redirect_uris') ?? [];
+  if (redirectUris.length === 0) throw new MetadataDocumentError('redirect_uris must list at least one redirect URI');
+  checkedUris(redirectUris, 'redirect_uris', applicationType);
+  const postLogoutRedirectUris = checkedUris(optionalStrings(fields, 'post_logout_redirect_uris') ?? [], 'post_logout_redirect_uris', applicationType);
+
+  // RFC 7591 §2: grant_types defaults to authorization_code, response_types to code.
+  const grantTypes = optionalStrings(fields, 'grant_types') ?? ['authorization_code'];
+  const unsupported = grantTypes.find((grantType) => !documentGrantTypes.has(grantType));
+  if (unsupported) throw new MetadataDocumentError(`grant type ${unsupported} is not available to metadata document clients`);
+  if (!grantTypes.includes('authorization_code')) throw new MetadataDocumentError('grant_types must include authorization_code');
+  const responseTypes = optionalStrings(fields, 'response_types') ?? ['code'];
+  if (responseTypes.some((responseType) => responseType !== 'code')) throw new MetadataDocumentError('response_types may only be code');
+
+  const scope = optionalString(fields, 'scope');
+  const wanted = scope === undefined ? null : new Set(scope.split(' '));
+  const scopes = policy.scopes.filter((s) => wanted === null || wanted.has(s));
+  const name = optionalString(fields, 'client_name')?.trim();
+
+  return {
+    clientId,
+    clientName: name ? name.slice(0, 100) : new URL(clientId).host,
+    secretDigest: null,
+    redirectUris,
+    grantTypes,
+    responseTypes,
+    scopes,
+    skipConsent: false,
+    tokenEndpointAuthMethod: 'none',
+    backchannelLogoutUri: null,
+    backchannelLogoutSessionRequired: false,
+    frontchannelLogoutUri: null,
+    frontchannelLogoutSessionRequired: false,
+    postLogoutRedirectUris,
+    metadata: { metadataDocument: times, ...(applicationType ? { applicationType } : {}) },
+    createdAt: times.fetchedAt,
+  };
+}
