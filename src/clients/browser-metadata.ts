@@ -2,6 +2,7 @@
 // consent pages (OIDC Registration §2), the scope an omitted `scope` means (RFC 6749 §3.3), the
 // PKCE switch for confidential clients (RFC 9700 §2.1.1), and extra CORS origins. Set by
 // `gatehouse client create|update`; pure.
+import { absoluteUrl } from './uris.js';
 import type { ClientMetadata } from '../storage/records.js';
 import { isLoopbackHost } from '../lib/loopback.js';
 import { InvalidClientMetadataError } from './errors.js';
@@ -24,12 +25,8 @@ export interface BrowserClientOptions {
 
 /** Why `uri` cannot be a logo, home, policy or terms link, or null: shown only as https (OIDC Registration §2). */
 export function pageUriProblem(uri: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = absoluteUrl(uri);
+  if (!url) return 'is not an absolute URI';
   if (url.protocol !== 'https:') return 'must use https (the login and consent pages show https links only)';
   if (url.username || url.password) return 'must not contain user information';
   return null;
@@ -37,12 +34,8 @@ export function pageUriProblem(uri: string): string | null {
 
 /** Why `origin` cannot be a CORS origin, or null: scheme, host and optional port only (RFC 6454 §7). */
 export function allowedOriginProblem(origin: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return 'is not an origin such as https://app.example.com';
-  }
+  const url = absoluteUrl(origin);
+  if (!url) return 'is not an origin such as https://app.example.com';
   if (url.origin !== origin) return `is not an origin (scheme://host[:port], nothing after it): did you mean '${url.origin}'?`;
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an https origin';

@@ -3,7 +3,7 @@
 // document describes (§4.1, §4.5, §6.2). Pure: fetching and caching are in
 // client-metadata-document-resolver.ts.
 import type { ClientRecord } from '../storage/records.js';
-import { redirectUriProblem, type ApplicationType } from './uris.js';
+import { absoluteUrl, redirectUriProblem, type ApplicationType } from './uris.js';
 
 export interface DocumentClientPolicy {
   /** Hosts (and their subdomains) accepted; absent: every host not denied. */
@@ -31,12 +31,8 @@ const dotSegments = new Set(['.', '..', '%2e', '%2e%2e', '.%2e', '%2e.']);
 
 /** Why `clientId` cannot be a document URL (§3), or null when it can. */
 export function clientIdUrlProblem(clientId: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(clientId);
-  } catch {
-    return 'is not a URL';
-  }
+  const url = absoluteUrl(clientId);
+  if (!url) return 'is not a URL';
   if (url.protocol !== 'https:') return 'must use https';
   if (clientId.includes('#')) return 'must not contain a fragment';
   if (url.username !== '' || url.password !== '') return 'must not contain a username or password';

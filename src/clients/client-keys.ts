@@ -1,5 +1,6 @@
 // The rules for a client's public keys as registration metadata (RFC 7591 §2 jwks / jwks_uri,
 // RFC 7517 §5): used by the field table (./metadata-fields.ts). Pure.
+import { absoluteUrl } from './uris.js';
 import { isLoopbackHost } from '../lib/loopback.js';
 
 /**
@@ -8,12 +9,8 @@ import { isLoopbackHost } from '../lib/loopback.js';
  * targets are refused at fetch time by lib/outbound-fetch.
  */
 export function jwksUriProblem(uri: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = absoluteUrl(uri);
+  if (!url) return 'is not an absolute URI';
   if (uri.includes('#')) return 'must not contain a fragment';
   if (url.username || url.password) return 'must not contain user information';
   if (url.protocol === 'https:') return null;

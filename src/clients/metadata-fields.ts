@@ -78,6 +78,15 @@ function algorithm(allowed: readonly string[], use: string) {
   };
 }
 
+/** A signing algorithm field: the wire name, its key, which list of supportedSigningAlgorithms, and the CLI flag (the wire name in kebab case). */
+function algorithmField(wire: string, key: keyof ClientMetadata, use: keyof typeof supportedSigningAlgorithms, label: string, help: string): MetadataField {
+  return {
+    wire, key,
+    parse: (value) => algorithm(supportedSigningAlgorithms[use], label)(value),
+    flag: { name: wire.replaceAll('_', '-'), type: 'string', help },
+  };
+}
+
 const uriFlag = (name: string, help: string): FieldFlag => ({ name, type: 'string', help });
 const listFlag = (name: string, help: string): FieldFlag => ({ name, type: 'string', multiple: true, help });
 
@@ -151,26 +160,10 @@ export const metadataFields: readonly MetadataField[] = [
     },
     flag: { name: 'subject-type', type: 'string', help: 'public or pairwise (OIDC Core §8)' },
   },
-  {
-    wire: 'token_endpoint_auth_signing_alg', key: 'tokenEndpointAuthSigningAlg',
-    parse: (value) => algorithm(supportedSigningAlgorithms.tokenEndpointAuth, 'client assertion')(value),
-    flag: { name: 'token-endpoint-auth-signing-alg', type: 'string', help: 'the alg of private_key_jwt or client_secret_jwt assertions' },
-  },
-  {
-    wire: 'id_token_signed_response_alg', key: 'idTokenSignedResponseAlg',
-    parse: (value) => algorithm(supportedSigningAlgorithms.idToken, 'ID token')(value),
-    flag: { name: 'id-token-signed-response-alg', type: 'string', help: 'the alg ID tokens for this client are signed with (default RS256)' },
-  },
-  {
-    wire: 'userinfo_signed_response_alg', key: 'userinfoSignedResponseAlg',
-    parse: (value) => algorithm(supportedSigningAlgorithms.userinfo, 'UserInfo response')(value),
-    flag: { name: 'userinfo-signed-response-alg', type: 'string', help: 'sign UserInfo responses with this alg (default: plain JSON)' },
-  },
-  {
-    wire: 'request_object_signing_alg', key: 'requestObjectSigningAlg',
-    parse: (value) => algorithm(supportedSigningAlgorithms.requestObject, 'request object')(value),
-    flag: { name: 'request-object-signing-alg', type: 'string', help: 'the alg the client signs request objects with' },
-  },
+  algorithmField('token_endpoint_auth_signing_alg', 'tokenEndpointAuthSigningAlg', 'tokenEndpointAuth', 'client assertion', 'the alg of private_key_jwt or client_secret_jwt assertions'),
+  algorithmField('id_token_signed_response_alg', 'idTokenSignedResponseAlg', 'idToken', 'ID token', 'the alg ID tokens for this client are signed with (default RS256)'),
+  algorithmField('userinfo_signed_response_alg', 'userinfoSignedResponseAlg', 'userinfo', 'UserInfo response', 'sign UserInfo responses with this alg (default: plain JSON)'),
+  algorithmField('request_object_signing_alg', 'requestObjectSigningAlg', 'requestObject', 'request object', 'the alg the client signs request objects with'),
   {
     wire: 'default_max_age', key: 'defaultMaxAge',
     parse(value) {

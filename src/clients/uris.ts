@@ -5,17 +5,18 @@
 import { isLoopbackHost } from '../lib/loopback.js';
 import { isFrameableOrigin } from '../oidc/frontchannel-logout.js';
 
+/** `uri` parsed as an absolute URL, or null when it is not one. */
+export function absoluteUrl(uri: string): URL | null {
+  return URL.canParse(uri) ? new URL(uri) : null;
+}
+
 /** OIDC Registration 1.0 §2: a web client runs on a server or in a browser; a native one on a device. */
 export type ApplicationType = 'web' | 'native';
 
 /** Why `uri` cannot be registered, or null when it can. Stored and later matched exactly as given. */
 export function redirectUriProblem(uri: string, publicClient: boolean, applicationType?: ApplicationType): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = absoluteUrl(uri);
+  if (!url) return 'is not an absolute URI';
   if (uri.includes('#')) return 'must not contain a fragment (RFC 6749 §3.1.2)';
   if (url.username || url.password) return 'must not contain user information';
   const scheme = url.protocol.slice(0, -1);
@@ -42,12 +43,8 @@ export function redirectUriProblem(uri: string, publicClient: boolean, applicati
  * delivery time, on the address connected to (lib/outbound-fetch), unless configuration allows them.
  */
 export function backchannelLogoutUriProblem(uri: string, publicClient: boolean): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = absoluteUrl(uri);
+  if (!url) return 'is not an absolute URI';
   if (uri.includes('#')) return 'must not contain a fragment (Back-Channel Logout 1.0 §2.2)';
   if (url.username || url.password) return 'must not contain user information';
   if (url.protocol === 'https:') return null;
@@ -62,12 +59,8 @@ export function backchannelLogoutUriProblem(uri: string, publicClient: boolean):
  * or `sid` already: the OP adds them (§3), and a second pair would leave the RP guessing.
  */
 export function frontchannelLogoutUriProblem(uri: string, redirectUris: readonly string[]): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = absoluteUrl(uri);
+  if (!url) return 'is not an absolute URI';
   if (uri.includes('#')) return 'must not contain a fragment (Front-Channel Logout 1.0 §2)';
   if (url.username || url.password) return 'must not contain user information';
   const scheme = url.protocol.slice(0, -1);
@@ -94,12 +87,8 @@ export function frontchannelLogoutUriProblem(uri: string, redirectUris: readonly
  * fragment or user information (OIDC Registration 1.0 §2).
  */
 export function httpsUriProblem(uri: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = absoluteUrl(uri);
+  if (!url) return 'is not an absolute URI';
   if (url.protocol !== 'https:' || !uri.toLowerCase().startsWith('https://')) return 'must be an https URI';
   if (uri.includes('#')) return 'must not contain a fragment';
   if (url.username || url.password) return 'must not contain user information';
