@@ -163,6 +163,11 @@ describe('the implicit flow side by side, GATEHOUSE_IMPLICIT_FLOW=true (issue 11
     assert.match(body, /the access token and the ID token are there, after #/);
     assert.match(body, /This app's server never received them \(fragments are not sent\)/);
     assert.match(body, /GET \/implicit-callback: no token/);
+    // 390 px: nothing reaches past the right edge (a string expression: no DOM lib here).
+    const wider = await page.evaluate<string[]>(`[...document.querySelectorAll('main *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .map((e) => e.tagName + '.' + e.className).slice(0, 5)`);
+    assert.deepEqual(wider, [], 'nothing reaches past the right edge');
     await context.close();
   });
 });
