@@ -1,4 +1,5 @@
 // The composition root: builds the Fastify app from explicit dependencies.
+import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
 import type { Clock } from './lib/clock.js';
@@ -16,6 +17,11 @@ import { createSubjectIdentifiers, pairwiseSaltPurpose } from './oauth/subject-i
 import { noLogoutNotifier, type LogoutNotifier } from './oidc/logout-notifier.js';
 import { createPasswordVerifier, type PasswordVerifier } from './accounts/password-verifier.js';
 import { errorPage } from './interaction/views/error.js';
+import type { KeySealer } from './keys/key-encryption.js';
+import { openClientSecret } from './keys/client-secret-seal.js';
+import { createOutboundFetch } from './lib/outbound-fetch/index.js';
+import { createClientKeySource } from './oauth/client-keys.js';
+import type { ClientRecord } from './storage/records.js';
 
 export interface AppDeps {
   config: Config;
@@ -27,12 +33,41 @@ export interface AppDeps {
   passwords?: PasswordVerifier;
   /** Told of every ended browser session; default: nobody (no logout channel configured). */
   logoutNotifier?: LogoutNotifier;
+  /** The key-encryption key's sealer: opens client_secret_jwt secrets; without it those clients cannot authenticate. */
+  secretSealer?: KeySealer;
 }
 
-export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier }: AppDeps): ServerDeps {
+export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer }: AppDeps): ServerDeps {
   const subjects = createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose));
+  const timeoutMs = config.outboundTimeout * 1000;
+  const fetchOptions = {
+    allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch, connectTimeoutMs: timeoutMs, timeoutMs,
+    extraCaCertificates: config.outboundCaFile ? readFileSync(config.outboundCaFile, 'utf8') : undefined,
+  };
+  const clientKeys = createClientKeySource({
+    fetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: 256 * 1024 }),
+    clock, cacheTtl: config.clientJwksCacheTtl, refetchInterval: config.clientJwksRefetchInterval,
+  });
+  const clientSecret = (client: ClientRecord): string | null => {
+    const sealed = client.metadata.sealedClientSecret;
+    if (!sealed || !secretSealer) return null;
+    try {
+      return openClientSecret(secretSealer, client.clientId, sealed);
+    } catch (error) {
+      logger.warn({ clientId: client.clientId, err: (error as Error).message }, 'a client_secret_jwt secret does not open');
+      return null;
+    }
+  };
   return {
-    config, storage, keys, clock, logger,
+    config, storage, keys, clock, logger, clientKeys, secretSealer,
+    requestUriFetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: config.requestUriMaxBytes }),
+    clientAuth: {
+      clients: storage.clients,
+      assertions: {
+        issuer: config.issuer, clock, replayCache: storage.replayCache, clientKeys,
+        maxLifetime: config.clientAssertionMaxLifetime, clockSkew: config.jwtClockSkew, clientSecret,
+      },
+    },
     tokenPolicy: {
       issuer: config.issuer,
       accessTokenTtl: config.accessTokenTtl,

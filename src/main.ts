@@ -52,7 +52,7 @@ export async function openGatehouse(config: Config, logger: Logger, clock: Clock
     const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
     // Every node delivers the outbox, whichever node's logout enqueued the message.
     backchannelLogout = startBackchannelLogout({ config, storage, keys, clock, logger });
-    const appDeps = { config, storage, keys, clock, logger, logoutNotifier: backchannelLogout.notifier };
+    const appDeps = { config, storage, keys, clock, logger, logoutNotifier: backchannelLogout.notifier, secretSealer: sealer };
     const deps = serverDeps(appDeps);
     const app = await buildApp(appDeps, options, deps);
     let stopPurger = () => {};

@@ -2,7 +2,7 @@
 // from a browser with PKCE S256 (RFC 7636), token requests with client_secret_basic, and
 // ID token validation (OIDC Core §3.1.3.7) against the published JWKS.
 import { createHash, randomBytes } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
 import { basicAuthorization, type HttpClient } from './http-client.js';
 import { CookieJar } from './cookie-jar.js';
 import { fillFirstForm } from './html-form.js';
@@ -19,7 +19,10 @@ export interface Discovery {
 
 export interface BenchClient {
   clientId: string;
+  /** Empty for a private_key_jwt client. */
   clientSecret: string;
+  /** A private_key_jwt client's RS256 private JWK (with kid): token requests carry a signed assertion instead of Basic. */
+  privateKey?: JWK;
   redirectUri: string;
   /** Registered post_logout_redirect_uri (RP-Initiated Logout 1.0 §3). */
   postLogoutRedirectUri: string;
@@ -148,15 +151,30 @@ function readCallback(rp: RelyingParty, location: URL, state: string, pending: O
   return { code, ...pending };
 }
 
+const importedKeys = new WeakMap<JWK, ReturnType<typeof importJWK>>();
+
+/** RFC 7523 §2.2 and §3: a fresh RS256 assertion for each request (aud the issuer, 60 s, random jti). */
+async function clientAssertion(rp: RelyingParty, client: BenchClient, privateKey: JWK): Promise<Record<string, string>> {
+  let key = importedKeys.get(privateKey);
+  if (!key) importedKeys.set(privateKey, key = importJWK(privateKey, 'RS256'));
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', ...(privateKey.kid ? { kid: privateKey.kid } : {}) })
+    .setIssuer(client.clientId).setSubject(client.clientId).setAudience(rp.discovery.issuer)
+    .setJti(random()).setIssuedAt().setExpirationTime('60s')
+    .sign(await key);
+  return { client_id: client.clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion };
+}
+
 export async function tokenRequest(rp: RelyingParty, client: BenchClient, params: Record<string, string>): Promise<TokenResponse> {
+  const credentials = client.privateKey ? await clientAssertion(rp, client, client.privateKey) : {};
   const res = await rp.http.request(rp.discovery.token_endpoint, {
     method: 'POST',
     headers: {
-      authorization: basicAuthorization(client.clientId, client.clientSecret),
+      ...(client.privateKey ? {} : { authorization: basicAuthorization(client.clientId, client.clientSecret) }),
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     },
-    body: new URLSearchParams(params).toString(),
+    body: new URLSearchParams({ ...params, ...credentials }).toString(),
   });
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status} for ${params.grant_type}: ${res.body.slice(0, 200)}`);
   const tokens = JSON.parse(res.body) as TokenResponse;

@@ -17,12 +17,13 @@ const { user } = settings;
 const provider = new Provider(settings.issuer, {
   clients: settings.clients.map((c) => ({
     client_id: c.clientId,
-    client_secret: c.clientSecret,
+    ...(c.jwks ? { jwks: c.jwks } : { client_secret: c.clientSecret }),
     redirect_uris: [c.redirectUri],
     post_logout_redirect_uris: [c.postLogoutRedirectUri],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types: c.jwks ? ['authorization_code', 'refresh_token'] : ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
+    token_endpoint_auth_method: c.jwks ? 'private_key_jwt' : 'client_secret_basic',
+    ...(c.jwks ? { token_endpoint_auth_signing_alg: 'RS256' } : {}),
     scope: benchScopes.join(' '),
     ...(c.idTokenAlg ? { id_token_signed_response_alg: c.idTokenAlg } : {}),
   })),

@@ -11,6 +11,10 @@ export interface ReferenceClient {
   skipConsent: boolean;
   /** id_token_signed_response_alg; absent: RS256, oidc-provider's default as Gatehouse's. */
   idTokenAlg?: string;
+  /** A private_key_jwt client's public keys (its clientSecret is then unused). */
+  jwks?: { keys: JWK[] };
+  /** The matching private key, for the load generator only (the server never reads it). */
+  privateKey?: JWK;
 }
 
 export interface ReferenceSettings {

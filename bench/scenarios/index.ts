@@ -1,11 +1,11 @@
 // Every scenario, in report order.
-import { flow, flowNoHash, flowSso, flowSsoEdDsa, flowSsoEs256 } from './code-flow.js';
+import { flow, flowNoHash, flowSso, flowSsoEdDsa, flowSsoEs256, flowSsoPrivateKeyJwt } from './code-flow.js';
 import { refresh } from './refresh.js';
 import { endSession } from './end-session.js';
 import { clientCredentials, discovery, introspect, jwks, userinfo } from './fixed-requests.js';
 import type { Scenario } from './scenario.js';
 
-export const scenarios: Scenario[] = [flowSso, flowSsoEs256, flowSsoEdDsa, refresh, endSession, flowNoHash, flow, clientCredentials, introspect, userinfo, discovery, jwks];
+export const scenarios: Scenario[] = [flowSso, flowSsoEs256, flowSsoEdDsa, flowSsoPrivateKeyJwt, refresh, endSession, flowNoHash, flow, clientCredentials, introspect, userinfo, discovery, jwks];
 
 export function findScenarios(names: string[] | undefined): Scenario[] {
   if (!names || names.length === 0) return scenarios;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchClient } from '../client/oidc-client.js';
 import {
-  benchPostLogoutRedirectUri, benchRedirectUri, benchScope, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
+  benchClientKey, benchPostLogoutRedirectUri, benchRedirectUri, benchScope, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
 } from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
@@ -72,6 +72,16 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
       const firstParty = await createClient(true);
       const consent = await createClient(false);
       const firstPartyByAlg = { ES256: await createClient(true, 'ES256'), EdDSA: await createClient(true, 'EdDSA') };
+      const clientKey = await benchClientKey();
+      const jwksFile = join(dir, 'client-jwks.json');
+      writeFileSync(jwksFile, JSON.stringify(clientKey.jwks));
+      const pkjwt = lastJsonObject((await cli(['client', 'create', '--name', 'bench-private-key-jwt', '--redirect-uri', benchRedirectUri,
+        '--post-logout-redirect-uri', benchPostLogoutRedirectUri, '--grant-type', 'authorization_code', '--grant-type', 'refresh_token',
+        '--scope', benchScope, '--skip-consent', '--auth-method', 'private_key_jwt', '--jwks-file', jwksFile, '--json'])).stdout);
+      if (typeof pkjwt.client_id !== 'string') throw new Error('client create printed no client_id');
+      const privateKeyJwt: BenchClient = {
+        clientId: pkjwt.client_id, clientSecret: '', privateKey: clientKey.privateKey, redirectUri: benchRedirectUri, postLogoutRedirectUri: benchPostLogoutRedirectUri,
+      };
       await cli(['user', 'create', '--username', benchUser.username, '--password', benchUser.password]);
 
       const launch = async (): Promise<RunningTarget> => {
@@ -88,6 +98,7 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
           pid: server.pid,
           startupMs: server.startupMs,
           firstParty,
+          privateKeyJwt,
           consent,
           firstPartyByAlg,
           user: benchUser,

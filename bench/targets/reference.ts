@@ -9,7 +9,7 @@ import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { ReferenceClient, ReferenceSettings } from '../reference/settings.js';
 import {
-  benchIdTokenAlgs, benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
+  benchClientKey, benchIdTokenAlgs, benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
 } from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
@@ -36,12 +36,14 @@ export const referenceTarget: Target = {
   async start(options: StartOptions): Promise<RunningTarget> {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-ref-'));
     const port = await freePort();
+    const clientKey = await benchClientKey();
+    const privateKeyJwtClient = { ...client(true), clientId: `bench-private-key-jwt-${randomBytes(4).toString('hex')}`, clientSecret: '', ...clientKey };
     const settings: ReferenceSettings = {
       port,
       issuer: `http://127.0.0.1:${port}`,
       signingKeys: [await signingKey('RS256'), ...await Promise.all(benchIdTokenAlgs.map((alg) => signingKey(alg)))],
       cookieKey: randomBytes(32).toString('base64url'),
-      clients: [client(true), client(false), ...benchIdTokenAlgs.map((alg) => client(true, alg))],
+      clients: [client(true), client(false), ...benchIdTokenAlgs.map((alg) => client(true, alg)), privateKeyJwtClient],
       user: { sub: 'bench-user', username: benchUser.username, passwordHash: await hashPassword(benchUser.password, options.argon2) },
     };
     const settingsPath = join(dir, 'settings.json');
@@ -54,13 +56,14 @@ export const referenceTarget: Target = {
         args: [...(options.nodeArgs ?? []), serverScript, settingsPath],
         env: { NODE_ENV: 'production' },
       });
-      const [firstParty, consent, es256, eddsa] = settings.clients;
-      if (!firstParty || !consent || !es256 || !eddsa) throw new Error('clients missing');
+      const [firstParty, consent, es256, eddsa, privateKeyJwt] = settings.clients;
+      if (!firstParty || !consent || !es256 || !eddsa || !privateKeyJwt) throw new Error('clients missing');
       return {
         issuer: settings.issuer,
         pid: server.pid,
         startupMs: server.startupMs,
         firstParty,
+        privateKeyJwt,
         consent,
         firstPartyByAlg: { ES256: es256, EdDSA: eddsa },
         user: benchUser,

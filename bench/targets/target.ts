@@ -1,6 +1,7 @@
 // What the runner needs from a server under test: start it with given argon2id parameters and
 // get back where it listens, its process id, a user and two clients (first-party and consent).
 import type { Argon2Parameters } from '../../src/accounts/password.js';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { BenchClient } from '../client/oidc-client.js';
 
 export interface StartOptions {
@@ -18,6 +19,8 @@ export interface RunningTarget {
   startupMs: number;
   /** Skips consent (Gatehouse `--skip-consent`); used by every scenario but `flow`. */
   firstParty: BenchClient;
+  /** First-party, authenticating with private_key_jwt (RS256 key in `privateKey`); `flow-sso-pkjwt` uses it. */
+  privateKeyJwt: BenchClient;
   /** Asks for consent the first time; `flow` uses it so each operation includes the consent page. */
   consent: BenchClient;
   /** First-party clients registered with id_token_signed_response_alg ES256 and EdDSA (`flow-sso-es256`, `flow-sso-eddsa`). */
@@ -46,3 +49,11 @@ export const benchScope = 'openid profile email offline_access';
 export const benchRedirectUri = 'http://127.0.0.1:9/cb';
 /** Where RP-initiated logout returns to (registered for both clients); the generator stops there too. */
 export const benchPostLogoutRedirectUri = 'http://127.0.0.1:9/signed-out';
+
+/** An RS256 client key pair for the private_key_jwt client: the private JWK (with kid) and its public JWK Set. */
+export async function benchClientKey(): Promise<{ privateKey: JWK; jwks: { keys: JWK[] } }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { privateKey: { ...(await exportJWK(privateKey)), kid, alg: 'RS256' }, jwks: { keys: [{ ...publicJwk, kid, alg: 'RS256', use: 'sig' }] } };
+}

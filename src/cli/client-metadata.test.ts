@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  redirectUriProblem, frontchannelLogoutUriProblem, registerClient, updateClient, rotateClientSecret, defaultGrantTypes, defaultScope, clientMetadata, InvalidClientMetadataError,
+  redirectUriProblem, frontchannelLogoutUriProblem, registerClient, updateClient, rotateClientSecret, defaultGrantTypes, defaultScope, clientMetadata, InvalidClientMetadataError, jwksUriProblem, jwksProblem,
 } from './client-metadata.js';
 import { sha256Hex } from '../lib/digest.js';
 
@@ -58,7 +58,36 @@ describe('registerClient', () => {
     const { client, clientSecret } = registerClient({ ...base, authMethod: 'client_secret_post' }, 0);
     assert.equal(client.tokenEndpointAuthMethod, 'client_secret_post');
     assert.ok(clientSecret?.startsWith('gh_cs_'));
-    assert.throws(() => registerClient({ ...base, authMethod: 'private_key_jwt' as 'none' }, 0), /unsupported token endpoint auth method 'private_key_jwt'/);
+    assert.throws(() => registerClient({ ...base, authMethod: 'tls_client_auth' as 'none' }, 0), /unsupported token endpoint auth method 'tls_client_auth'/);
+  });
+
+  it('registers a private_key_jwt client with its keys and no secret, and refuses one without keys (OIDC Core §9, RFC 7591 §2)', () => {
+    const jwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' };
+    const { client, clientSecret } = registerClient({ ...base, authMethod: 'private_key_jwt', metadata: { jwks: { keys: [jwk] } } }, 0);
+    assert.equal(clientSecret, null);
+    assert.equal(client.secretDigest, null);
+    assert.deepEqual(client.metadata.jwks, { keys: [jwk] });
+    assert.throws(() => registerClient({ ...base, authMethod: 'private_key_jwt' }, 0), /needs the client's public keys/);
+    assert.throws(() => registerClient({ ...base, authMethod: 'private_key_jwt', metadata: { jwks_uri: 'https://a.example/jwks', jwks: { keys: [jwk] } } }, 0), /not both/);
+    assert.throws(() => registerClient({ ...base, authMethod: 'client_secret_jwt' }, 0), /key-encryption key is needed/);
+  });
+
+  it('validates jwks_uri and JWK Sets as small functions (RFC 7517 §5, RFC 7518 §3.1)', () => {
+    const cases: Array<{ name: string; problem: string | null; expected: RegExp | null }> = [
+      { name: 'https', problem: jwksUriProblem('https://a.example/jwks'), expected: null },
+      { name: 'loopback http', problem: jwksUriProblem('http://127.0.0.1:8080/jwks'), expected: null },
+      { name: 'http', problem: jwksUriProblem('http://a.example/jwks'), expected: /must use https/ },
+      { name: 'fragment', problem: jwksUriProblem('https://a.example/jwks#x'), expected: /fragment/ },
+      { name: 'no keys array', problem: jwksProblem({}), expected: /"keys" array/ },
+      { name: 'empty', problem: jwksProblem({ keys: [] }), expected: /at least one/ },
+      { name: 'symmetric', problem: jwksProblem({ keys: [{ kty: 'oct', k: 'AAAA' }] }), expected: /kty oct/ },
+      { name: 'private', problem: jwksProblem({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', d: 'y' }] }), expected: /private key material/ },
+      { name: 'encryption key', problem: jwksProblem({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', use: 'enc' }] }), expected: /use "enc"/ },
+    ];
+    for (const { name, problem, expected } of cases) {
+      if (expected === null) assert.equal(problem, null, name);
+      else assert.match(problem ?? '', expected, name);
+    }
   });
 });
 

@@ -2,3 +2,4 @@
 // endpoint; the CLI imports them from here as before.
 export * from '../clients/client-metadata.js';
 export { redirectUriProblem, backchannelLogoutUriProblem, frontchannelLogoutUriProblem } from '../clients/uris.js';
+export { jwksProblem, jwksUriProblem } from '../clients/client-keys.js';

@@ -14,6 +14,9 @@ import { metadataFlagOptions, metadataFlagsHelp, metadataFromFlags } from './cli
 import type { Config } from '../config/schema.js';
 import { createOutboundFetch } from '../lib/outbound-fetch/index.js';
 import { sectorIdentifierMaxBytes, sectorIdentifierProblem } from '../oidc/sector-identifier.js';
+import { readFileSync } from 'node:fs';
+import { loadKeyEncryptionKey } from '../keys/key-encryption-key.js';
+import { KeyEncryptionError, type KeySealer } from '../keys/key-encryption.js';
 
 export const clientHelp = `Usage: gatehouse client <command> [options]
 
@@ -41,7 +44,11 @@ Options:
                         where RP-initiated logout may send the browser back, matched
                         exactly; repeat for several; the same rules as --redirect-uri
   --auth-method M       how the client authenticates at the token endpoint:
-                        client_secret_basic (default), client_secret_post, or none (public)
+                        client_secret_basic (default), client_secret_post, client_secret_jwt
+                        (an HS256 JWT; its secret is also kept sealed with the key-encryption
+                        key), private_key_jwt (a JWT signed with the client's private key; needs
+                        --jwks-uri or --jwks-file), or none (public)
+  --jwks-file FILE      the client's public keys by value: a JWK Set JSON file
   --public              public client: the same as --auth-method none (no secret; PKCE required)
   --grant-type G        authorization_code, refresh_token, client_credentials or implicit;
                         repeat for several (default: what --response-type implies, else
@@ -110,8 +117,11 @@ Options:
   --scope "S1 S2"       the scopes the client may request, replacing the registered ones
   --skip-consent        never show the consent page
   --require-consent     show the consent page again
-  --auth-method M       client_secret_basic, client_secret_post or none. Making a public client
-                        confidential prints its new secret once; making it public drops its secret
+  --auth-method M       client_secret_basic, client_secret_post, client_secret_jwt,
+                        private_key_jwt or none. Making a public client confidential, or a
+                        client client_secret_jwt, prints its new secret once; making it public
+                        or private_key_jwt drops its secret
+  --jwks-file FILE      the client's public keys (a JWK Set JSON file), replacing a --jwks-uri
   --backchannel-logout-uri URI
                         the back-channel logout URI; '' removes it
   --backchannel-logout-session-required
@@ -156,6 +166,45 @@ function checkedMetadata<T>(build: () => T): T {
   }
 }
 
+/** The key-encryption key, opened only when a client_secret_jwt secret is sealed. */
+function sealerOf(config: Config): () => KeySealer {
+  let sealer: KeySealer | undefined;
+  return () => {
+    try {
+      sealer ??= loadKeyEncryptionKey(config).sealer;
+    } catch (error) {
+      if (error instanceof KeyEncryptionError) throw new CommandError(error.message);
+      throw error;
+    }
+    return sealer;
+  };
+}
+
+/** The metadata flags of the field table, plus --jwks-file (the jwks field read from a file). */
+function flagMetadata(values: Record<string, unknown>): ReturnType<typeof metadataFromFlags> {
+  const fromFlags = metadataFromFlags(values);
+  const jwks = readJwksFile(values['jwks-file'] as string | undefined);
+  if (jwks === undefined) return fromFlags;
+  if (values.jwks !== undefined) throw new UsageError('use either --jwks or --jwks-file, not both');
+  return { ...fromFlags, metadata: { ...fromFlags.metadata, jwks } };
+}
+
+/** --jwks-file: a JWK Set read from a file (validated with the registration rules). */
+export function readJwksFile(path: string | undefined): { keys: Record<string, unknown>[] } | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --jwks-file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as { keys: Record<string, unknown>[] };
+  } catch {
+    throw new UsageError(`--jwks-file ${path} is not JSON`);
+  }
+}
+
 /** --auth-method, reconciled with --public (its older spelling for none). */
 function authMethodOption(values: { 'auth-method'?: string | undefined; public?: boolean | undefined }): TokenEndpointAuthMethod | undefined {
   const method = values['auth-method'];
@@ -189,6 +238,8 @@ function printClient(client: ClientRecord): void {
   if (client.responseTypes.join() !== 'code') printLine(`  response_types: ${client.responseTypes.join(', ') || '-'}`);
   printLine(`  scope:          ${client.scopes.join(' ')}`);
   printLine(`  auth method:    ${client.tokenEndpointAuthMethod}${client.skipConsent ? '  (consent skipped)' : ''}`);
+  if (client.metadata.jwksUri) printLine(`  jwks_uri:       ${client.metadata.jwksUri}`);
+  if (client.metadata.jwks) printLine(`  jwks:           ${client.metadata.jwks.keys.length} key(s) by value`);
   if (client.backchannelLogoutUri) {
     printLine(`  back-channel logout: ${client.backchannelLogoutUri}${client.backchannelLogoutSessionRequired ? '  (sid required)' : ''}`);
   }
@@ -241,10 +292,12 @@ async function create(args: string[]): Promise<void> {
     'backchannel-logout-session-required': { type: 'boolean' },
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
+    'jwks-file': { type: 'string' },
     json: { type: 'boolean' },
     ...(metadataFlagOptions as {}),
   });
   if (values.help) return printLine(createHelp);
+  const config = commandConfig(values);
   expectPositionals('client create', positionals, []);
   const authMethod = authMethodOption(values) ?? 'client_secret_basic';
   const { client, clientSecret } = checkedMetadata(() => registerClient({
@@ -260,14 +313,13 @@ async function create(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'] ?? false,
     frontchannelLogoutUri: values['frontchannel-logout-uri'] ?? null,
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'] ?? false,
-    ...metadataFromFlags(values as Record<string, unknown>),
-  }, systemClock()));
-  const config = commandConfig(values);
+    ...flagMetadata(values as Record<string, unknown>),
+  }, systemClock(), { sealer: sealerOf(config) }));
   await checkSectorIdentifier(client, config);
   await withStorage(config, (storage) => storage.clients.insert(client));
 
   if (values.json) return printJson(jsonView(client, clientSecret));
-  printLine(`Created ${clientSecret === null ? 'public' : 'confidential'} client '${client.clientName}'.`);
+  printLine(`Created ${client.tokenEndpointAuthMethod === 'none' ? 'public' : 'confidential'} client '${client.clientName}'.`);
   printLine(`  client_id:      ${client.clientId}`);
   if (clientSecret !== null) printSecret(clientSecret, 'secret');
   printClient(client);
@@ -344,6 +396,7 @@ async function update(args: string[]): Promise<void> {
     'backchannel-logout-session-required': { type: 'boolean' },
     'frontchannel-logout-uri': { type: 'string' },
     'frontchannel-logout-session-required': { type: 'boolean' },
+    'jwks-file': { type: 'string' },
     json: { type: 'boolean' },
     ...(metadataFlagOptions as {}),
   });
@@ -368,8 +421,11 @@ async function update(args: string[]): Promise<void> {
     backchannelLogoutSessionRequired: values['backchannel-logout-session-required'],
     frontchannelLogoutUri: values['frontchannel-logout-uri'],
     frontchannelLogoutSessionRequired: values['frontchannel-logout-session-required'],
-    ...metadataFromFlags(values as Record<string, unknown>),
+    ...flagMetadata(values as Record<string, unknown>),
   };
+  if ((values as Record<string, unknown>)['jwks-uri'] !== undefined && values['jwks-file'] !== undefined) {
+    throw new UsageError('use either --jwks-uri or --jwks-file, not both');
+  }
   if (Object.values(changes).every((v) => v === undefined)) {
     throw new UsageError(`nothing to change: give at least one option (see 'gatehouse client update --help')`);
   }
@@ -377,7 +433,7 @@ async function update(args: string[]): Promise<void> {
   const { client, clientSecret } = await withStorage(config, async (storage) => {
     const current = await storage.clients.find(clientId);
     if (!current) throw new CommandError(`unknown client '${clientId}'`);
-    const updated = checkedMetadata(() => updateClient(current, changes));
+    const updated = checkedMetadata(() => updateClient(current, changes, { sealer: sealerOf(config) }));
     // Checked again whenever it or the redirect URIs it must list may have changed.
     if (updated.client.metadata.sectorIdentifierUri) await checkSectorIdentifier(updated.client, config);
     if (!(await storage.clients.update(updated.client))) throw new CommandError(`unknown client '${clientId}'`);
@@ -393,12 +449,13 @@ async function rotateSecret(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('client rotate-secret', args, { json: { type: 'boolean' } });
   if (values.help) return printLine(rotateSecretHelp);
   const [clientId = ''] = expectPositionals('client rotate-secret', positionals, ['CLIENT_ID']);
-  const { clientSecret } = await withStorage(commandConfig(values), async (storage) => {
+  const config = commandConfig(values);
+  const { clientSecret } = await withStorage(config, async (storage) => {
     const current = await storage.clients.find(clientId);
     if (!current) throw new CommandError(`unknown client '${clientId}'`);
     let rotated;
     try {
-      rotated = rotateClientSecret(current);
+      rotated = rotateClientSecret(current, sealerOf(config));
     } catch (error) {
       if (error instanceof InvalidClientMetadataError) throw new CommandError(error.message);
       throw error;

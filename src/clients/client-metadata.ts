@@ -3,6 +3,8 @@
 // types (RFC 7591 §2.1), scope syntax (RFC 6749 §3.3), the logout URIs, and every further field
 // of ClientRecord.metadata through the table in ./metadata-fields.ts. Pure: no storage, no output.
 import { subjectTypeProblem } from '../oauth/subject-identifier.js';
+import type { KeySealer } from '../keys/key-encryption.js';
+import { sealClientSecret } from '../keys/client-secret-seal.js';
 import type { ClientMetadata, ClientRecord, TokenEndpointAuthMethod } from '../storage/records.js';
 import { randomIdentifier } from '../lib/random.js';
 import { newOpaqueValue, tokenPrefix } from '../oauth/opaque-token.js';
@@ -213,9 +215,30 @@ function validated(input: ClientRegistration, kept: ClientMetadata, naming: Fiel
   };
 }
 
+/** Opens the key-encryption key when a client_secret_jwt secret must be sealed (only then). */
+export type SealerSource = () => KeySealer;
+
+/** Methods whose client holds a shared secret. */
+export const secretMethods: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
+
+/**
+ * The metadata with, for client_secret_jwt, the secret sealed with the key-encryption key: that
+ * method verifies HMACs with the secret itself (RFC 7523 §2.2), which a digest cannot do. Any
+ * other method keeps no sealed secret.
+ */
+function withSealedSecret(metadata: ClientMetadata, clientId: string, method: TokenEndpointAuthMethod, secret: string | null, sealer: SealerSource | undefined): ClientMetadata {
+  const { sealedClientSecret, ...rest } = metadata;
+  if (method !== 'client_secret_jwt') return rest;
+  if (secret === null) return sealedClientSecret ? { ...rest, sealedClientSecret } : rest;
+  if (!sealer) throw new InvalidClientMetadataError('client_secret_jwt keeps its secret sealed: the key-encryption key is needed');
+  return { ...rest, sealedClientSecret: sealClientSecret(sealer(), clientId, secret) };
+}
+
 export interface RegistrationOptions {
   /** How refusals name fields; default 'cli'. */
   naming?: FieldNaming;
+  /** For client_secret_jwt clients: seals their secret. */
+  sealer?: SealerSource | undefined;
   /** Metadata the rules do not set (e.g. `registration` of a dynamically registered client). */
   metadata?: ClientMetadata;
 }
@@ -226,8 +249,11 @@ export interface RegistrationOptions {
  */
 export function registerClient(input: ClientRegistration, now: number, options: RegistrationOptions = {}): { client: ClientRecord; clientSecret: string | null } {
   const fields = validated(input, options.metadata ?? {}, options.naming ?? 'cli');
-  const secret = fields.tokenEndpointAuthMethod === 'none' ? null : newOpaqueValue(tokenPrefix.clientSecret);
-  const client: ClientRecord = { clientId: randomIdentifier(16), secretDigest: secret?.digest ?? null, ...fields, registrationExpiresAt: null, createdAt: now };
+  const method = fields.tokenEndpointAuthMethod;
+  const secret = secretMethods.includes(method) ? newOpaqueValue(tokenPrefix.clientSecret) : null;
+  const clientId = randomIdentifier(16);
+  const metadata = withSealedSecret(fields.metadata, clientId, method, secret?.value ?? null, options.sealer);
+  const client: ClientRecord = { clientId, secretDigest: secret?.digest ?? null, ...fields, metadata, registrationExpiresAt: null, createdAt: now };
   return { client, clientSecret: secret?.value ?? null };
 }
 
@@ -260,7 +286,7 @@ export function registrationOf(client: ClientRecord): ClientRegistration {
  * names; `replace` (RFC 7592 §2.2) starts from `changes` alone instead of the stored registration.
  */
 export function updateClient(
-  client: ClientRecord, changes: ClientChanges, options: { naming?: FieldNaming; replace?: boolean } = {},
+  client: ClientRecord, changes: ClientChanges, options: { naming?: FieldNaming; replace?: boolean; sealer?: SealerSource | undefined } = {},
 ): { client: ClientRecord; clientSecret: string | null } {
   const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as ClientChanges;
   // Removing a logout URI removes its session requirement with it.
@@ -275,20 +301,32 @@ export function updateClient(
   const merged: ClientRegistration = options.replace
     ? { ...current, ...defined, metadata: changes.metadata ?? {}, clientNameLocalized: changes.clientNameLocalized }
     : { ...current, ...defined, metadata: { ...current.metadata, ...changes.metadata } };
+  // A new key source replaces the other one (jwks by value or jwks_uri, never both).
+  if (!options.replace && changes.metadata?.jwks_uri) delete merged.metadata!.jwks;
+  if (!options.replace && changes.metadata?.jwks) delete merged.metadata!.jwks_uri;
   const fields = validated(merged, client.metadata, options.naming ?? 'cli');
-  const needsSecret = fields.tokenEndpointAuthMethod !== 'none';
-  const secret = needsSecret && client.secretDigest === null ? newOpaqueValue(tokenPrefix.clientSecret) : null;
+  const method = fields.tokenEndpointAuthMethod;
+  const needsSecret = secretMethods.includes(method);
+  // client_secret_jwt verifies with the secret itself: a client switching to it gets a fresh one,
+  // since only the digest of its old secret is stored.
+  const becomesJwt = method === 'client_secret_jwt' && !client.metadata.sealedClientSecret;
+  const secret = needsSecret && (client.secretDigest === null || becomesJwt) ? newOpaqueValue(tokenPrefix.clientSecret) : null;
   const secretDigest = needsSecret ? (secret?.digest ?? client.secretDigest) : null;
-  return { client: { ...client, ...fields, secretDigest }, clientSecret: secret?.value ?? null };
+  const metadata = withSealedSecret(fields.metadata, client.clientId, method, secret?.value ?? null, options.sealer);
+  return { client: { ...client, ...fields, metadata, secretDigest }, clientSecret: secret?.value ?? null };
 }
 
 /** The client with a fresh secret (returned once): the old one stops working when it is stored. */
-export function rotateClientSecret(client: ClientRecord): { client: ClientRecord; clientSecret: string } {
+export function rotateClientSecret(client: ClientRecord, sealer?: SealerSource): { client: ClientRecord; clientSecret: string } {
   if (client.tokenEndpointAuthMethod === 'none') {
     throw new InvalidClientMetadataError(`client '${client.clientId}' is public (auth method none): it has no secret to rotate`);
   }
+  if (client.tokenEndpointAuthMethod === 'private_key_jwt') {
+    throw new InvalidClientMetadataError(`client '${client.clientId}' authenticates with its keys (private_key_jwt): it has no secret to rotate`);
+  }
   const secret = newOpaqueValue(tokenPrefix.clientSecret);
-  return { client: { ...client, secretDigest: secret.digest }, clientSecret: secret.value };
+  const metadata = withSealedSecret(client.metadata, client.clientId, client.tokenEndpointAuthMethod, secret.value, sealer);
+  return { client: { ...client, secretDigest: secret.digest, metadata }, clientSecret: secret.value };
 }
 
 /** The wire view of a client (RFC 7591 §2 names), never including any secret. */

@@ -11,7 +11,7 @@ import { MissingAccessTokenError } from '../oauth/bearer-token.js';
 import { digestOf, newOpaqueValue } from '../oauth/opaque-token.js';
 import { deleteClient, type LifecycleStorage } from '../oauth/lifecycle.js';
 import { addressThrottleKey } from '../accounts/login-throttle.js';
-import { clientMetadata, InvalidClientMetadataError, registerClient, updateClient } from './client-metadata.js';
+import { clientMetadata, InvalidClientMetadataError, registerClient, updateClient, type SealerSource } from './client-metadata.js';
 import { metadataObject, registrationFromDocument } from './metadata-document.js';
 import type { SoftwareStatementVerifier } from './software-statement.js';
 
@@ -41,6 +41,8 @@ export interface RegistrationDeps {
    * or null; fetches it (the network lives with the caller). Called only when one is registered.
    */
   sectorIdentifierProblem(client: ClientRecord): Promise<string | null>;
+  /** Seals the secret of a client_secret_jwt client (RFC 7523 §2.2); absent: such registrations are refused. */
+  sealer?: SealerSource | undefined;
 }
 
 /**
@@ -172,7 +174,7 @@ export async function registerDynamicClient(
     const { merged, statement } = await withSoftwareStatement(metadataObject(request.body), deps, now);
     const accessToken = newAccessToken(deps, now);
     const registration = registrationOf(undefined, merged, statement, accessToken, initialToken ? 'initial_access_token' : 'open');
-    const { client, clientSecret } = registerClient(registrationFromDocument(merged), now, { naming: 'wire', metadata: { registration } });
+    const { client, clientSecret } = registerClient(registrationFromDocument(merged), now, { naming: 'wire', metadata: { registration }, sealer: deps.sealer });
     checkImplicit(client, deps);
     await checkSector(client, deps);
     const record: ClientRecord = { ...client, registrationExpiresAt: now + deps.policy.unusedClientTtl };
@@ -255,7 +257,7 @@ export async function replaceRegistration(
     const { merged, statement } = await withSoftwareStatement(fields, deps, now);
     const registration = registrationOf(client.metadata.registration, merged, statement, newAccessToken(deps, now), 'open');
     const { client: updated, clientSecret } = updateClient({ ...client, metadata: { ...client.metadata, registration } },
-      registrationFromDocument(merged), { naming: 'wire', replace: true });
+      registrationFromDocument(merged), { naming: 'wire', replace: true, sealer: deps.sealer });
     checkImplicit(updated, deps);
     await checkSector(updated, deps);
     return await answerWithNewToken(updated, clientSecret, deps, now);

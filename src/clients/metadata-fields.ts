@@ -5,6 +5,7 @@
 import type { ClientMetadata } from '../storage/records.js';
 import { signingAlgorithms } from '../keys/signing-algorithms.js';
 import { httpsUriProblem, type ApplicationType } from './uris.js';
+import { jwksProblem, jwksUriProblem } from './client-keys.js';
 
 /** What a rule may look at besides its own value. */
 export interface FieldContext {
@@ -27,10 +28,10 @@ export const supportedSigningAlgorithms = {
   idToken: signingAlgorithms as readonly string[],
   /** Signed UserInfo answers (OIDC Core §5.3.2); unset, UserInfo answers plain JSON. */
   userinfo: signingAlgorithms as readonly string[],
-  /** Empty: request objects are not accepted yet. */
-  requestObject: [] as readonly string[],
-  /** Empty until private_key_jwt / client_secret_jwt are in the method table. */
-  tokenEndpointAuth: [] as readonly string[],
+  /** Signed request objects (RFC 9101, OIDC Core §6.1), verified with the client's keys. */
+  requestObject: signingAlgorithms as readonly string[],
+  /** private_key_jwt (asymmetric) and client_secret_jwt (HMAC) assertions (RFC 7523 §3). */
+  tokenEndpointAuth: [...signingAlgorithms, 'HS256', 'HS384', 'HS512'] as readonly string[],
 };
 
 /** A CLI flag for a field: its name, its parseArgs type and how its text becomes the wire value. */
@@ -100,15 +101,9 @@ export const metadataFields: readonly MetadataField[] = [
   {
     wire: 'jwks', key: 'jwks',
     parse(value) {
-      const keys = (value as { keys?: unknown } | null)?.keys;
-      if (typeof value !== 'object' || value === null || !Array.isArray(keys)) throw new FieldProblem('must be a JWK Set: an object with a keys array');
-      for (const [i, key] of keys.entries()) {
-        if (typeof key !== 'object' || key === null || typeof (key as { kty?: unknown }).kty !== 'string') {
-          throw new FieldProblem(`keys[${i}] is not a JWK (an object with kty)`);
-        }
-        if ('d' in key || 'k' in key) throw new FieldProblem(`keys[${i}] holds private or symmetric key material: register public keys only`);
-      }
-      return { keys };
+      const problem = jwksProblem(value);
+      if (problem) throw new FieldProblem(problem);
+      return { keys: (value as { keys: Record<string, unknown>[] }).keys };
     },
     flag: {
       name: 'jwks', type: 'string', help: "the client's public keys as a JWK Set (JSON text); not with --jwks-uri",
@@ -122,7 +117,28 @@ export const metadataFields: readonly MetadataField[] = [
       },
     },
   },
-  { wire: 'jwks_uri', key: 'jwksUri', parse: httpsUri, flag: uriFlag('jwks-uri', "where the client publishes its public keys (https); not with --jwks") },
+  {
+    wire: 'jwks_uri', key: 'jwksUri',
+    parse(value) {
+      if (typeof value !== 'string') throw new FieldProblem('must be a string');
+      const problem = jwksUriProblem(value);
+      if (problem) throw new FieldProblem(problem);
+      return value;
+    },
+    flag: uriFlag('jwks-uri', "where the client publishes its public keys (https); not with --jwks") },
+  {
+    // OIDC Core §6.2: request_uri values the client may send; enforced when registered.
+    wire: 'request_uris', key: 'requestUris',
+    parse(value) {
+      const uris = stringList(value);
+      for (const uri of uris) {
+        const problem = httpsUriProblem(uri);
+        if (problem) throw new FieldProblem(`'${uri}' ${problem}`);
+      }
+      return uris;
+    },
+    flag: listFlag('request-uri', 'an https URL this client may pass as request_uri (OIDC Core §6.2); repeat for several'),
+  },
   {
     wire: 'sector_identifier_uri', key: 'sectorIdentifierUri', parse: httpsUri,
     flag: uriFlag('sector-identifier-uri', 'https URI of the JSON list of redirect URIs sharing one pairwise sector (OIDC Core §8.1)'),
@@ -193,6 +209,14 @@ export function isLanguageTag(tag: string): boolean {
 export function crossFieldProblem(metadata: ClientMetadata, context: FieldContext): string | null {
   if (metadata.jwks !== undefined && metadata.jwksUri !== undefined) {
     return 'jwks and jwks_uri must not both be given (RFC 7591 §2): register the keys by value or by reference';
+  }
+  if (context.tokenEndpointAuthMethod === 'private_key_jwt' && metadata.jwks === undefined && metadata.jwksUri === undefined) {
+    return "private_key_jwt needs the client's public keys: register jwks or jwks_uri (RFC 7591 §2)";
+  }
+  if (metadata.tokenEndpointAuthSigningAlg !== undefined) {
+    const hmac = metadata.tokenEndpointAuthSigningAlg.startsWith('HS');
+    if (context.tokenEndpointAuthMethod === 'private_key_jwt' && hmac) return `private_key_jwt assertions are signed with the client's private key, not ${metadata.tokenEndpointAuthSigningAlg}`;
+    if (context.tokenEndpointAuthMethod === 'client_secret_jwt' && !hmac) return `client_secret_jwt assertions are HMACs (HS256, HS384, HS512), not ${metadata.tokenEndpointAuthSigningAlg}`;
   }
   if (metadata.tokenEndpointAuthSigningAlg !== undefined && !context.tokenEndpointAuthMethod.endsWith('_jwt')) {
     return `token_endpoint_auth_signing_alg applies to private_key_jwt and client_secret_jwt only, not ${context.tokenEndpointAuthMethod}`;

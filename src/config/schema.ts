@@ -106,6 +106,8 @@ export const configSchema = z.object({
    * other non-public one, for relying parties on the same machine (`npm run demo`).
    */
   allowLoopbackFetch: flag.default(false),
+  /** A PEM file of CA certificates trusted for outbound https beside the system's (jwks_uri, request_uri behind a private PKI). */
+  outboundCaFile: z.string().min(1).optional(),
   /** Seconds an outbound request may take, to connect and in total (lib/outbound-fetch). */
   outboundTimeout: seconds.default(5),
   /** Attempts to deliver an outbox message (a back-channel logout token) before it is given up and logged. */
@@ -150,6 +152,24 @@ export const configSchema = z.object({
     /** Refuse registrations without a software statement from a trusted issuer. */
     requireSoftwareStatement: flag.default(false),
   }).default({}),
+  /** Seconds a client assertion's exp may lie ahead (private_key_jwt, client_secret_jwt; RFC 7523 §3): longer-lived assertions are refused. */
+  clientAssertionMaxLifetime: seconds.default(300),
+  /** Seconds of clock difference tolerated on the exp, nbf and iat of client assertions and request objects. */
+  jwtClockSkew: z.coerce.number().int().min(0).max(300).default(30),
+  /** Seconds a client's fetched jwks_uri set is used before it is fetched again. */
+  clientJwksCacheTtl: seconds.default(300),
+  /** Least seconds between two fetches of one client's jwks_uri (a JWT naming an unknown kid refetches, no more often). */
+  clientJwksRefetchInterval: seconds.default(60),
+  /** Accept request objects by value, `request` (RFC 9101 §2.1, OIDC Core §6.1). */
+  requestParameter: flag.default(true),
+  /** Accept request objects by reference, `request_uri` (RFC 9101 §2.2, OIDC Core §6.2): https only, fetched through lib/outbound-fetch. */
+  requestUriParameter: flag.default(true),
+  /** request_uri values must be pre-registered in the client's requestUris metadata (OIDC Core §6.2; advertised as require_request_uri_registration). */
+  requireRequestUriRegistration: flag.default(false),
+  /** Accept unsigned (`alg: none`) request objects; off: only signed ones (RFC 9101 §10.2 recommends signed). */
+  allowUnsignedRequestObjects: flag.default(false),
+  /** Largest request object fetched from a request_uri, in bytes. */
+  requestUriMaxBytes: z.coerce.number().int().positive().default(64 * 1024),
 
   /** Background purge of expired records: interval and batch size. */
   purgeInterval: seconds.default(60),

@@ -20,12 +20,28 @@ import { currentSessionRecord } from '../interaction/browser-session.js';
 import { bindInteraction, interactionPath, newInteractionBinding } from '../interaction/interaction-binding.js';
 import { requestErrorPage } from '../interaction/views/error.js';
 import { formPostPage } from '../interaction/views/form-post.js';
+import { hasRequestObject, resolveRequestObject, type ResolvedParameters } from '../oauth/request-object.js';
 
 export function authorizeEndpoint(deps: ServerDeps) {
   return async function authorize(request: FastifyRequest, reply: FastifyReply) {
-    const { params, duplicated } = request.method === 'POST'
+    const sent = request.method === 'POST'
       ? (request.body as WireParameters | undefined) ?? { params: {}, duplicated: [] }
       : parseWireParameters(queryOf(request.url));
+
+    // 0. A request object (RFC 9101, OIDC Core §6) becomes plain parameters first. Its errors may
+    // redirect only to a redirect_uri the query itself names and the client registered.
+    let resolved: ResolvedParameters = sent;
+    if (hasRequestObject(sent.params)) {
+      try {
+        resolved = await resolveRequestObject(sent.params, sent.duplicated, requestObjectDeps(deps));
+      } catch (error) {
+        const oauthError = toOAuthError(error, request);
+        const queryTrusted = await resolveTrustedRedirect(sent.params, sent.duplicated, deps.storage, deps.config).catch(() => null);
+        if (queryTrusted) return sendAuthorizationError(reply, queryTrusted, oauthError, deps);
+        return htmlPageHeaders(reply).code(400).send(requestErrorPage(oauthError.description, oauthError.code));
+      }
+    }
+    const { params, duplicated } = resolved;
 
     // 1-2. The client, and the redirect URI exactly as registered. Errors are a page, never a redirect.
     let trusted: TrustedRedirect;
@@ -82,6 +98,10 @@ export async function issueAuthorization(
 /** Errors after the redirect URI is trusted go back to the client (RFC 6749 §4.1.2.1). */
 export function sendAuthorizationError(reply: FastifyReply, trusted: TrustedRedirect, error: OAuthError, deps: ServerDeps): FastifyReply {
   return sendAuthorizationResponse(reply, authorizationErrorResponse(trusted, deps.config.issuer, error));
+}
+
+function requestObjectDeps(deps: ServerDeps) {
+  return { clients: deps.storage.clients, clientKeys: deps.clientKeys, fetch: deps.requestUriFetch, clock: deps.clock, policy: deps.config };
 }
 
 function validationDeps(deps: ServerDeps) {

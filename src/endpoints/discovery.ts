@@ -8,6 +8,7 @@ export function discoveryEndpoint(deps: ServerDeps) {
   const body = JSON.stringify(openIdProviderMetadata({
     issuer: deps.config.issuer, implicitFlow: deps.config.implicitFlow, serviceDocumentation: deps.config.serviceDocumentation,
     registrationEndpoint: deps.config.registration.policy !== 'off',
+    requestObjects: deps.config,
   }));
   return async function discovery(_request: FastifyRequest, reply: FastifyReply) {
     return reply.header('Cache-Control', 'public, max-age=300').header('Access-Control-Allow-Origin', '*')

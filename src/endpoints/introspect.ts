@@ -10,7 +10,7 @@ import { introspectToken } from '../oauth/introspection.js';
 
 export function introspectEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/introspect`;
-  const clientDeps = { clients: deps.storage.clients };
+  const clientDeps = deps.clientAuth;
   return async function introspect(request: FastifyRequest, reply: FastifyReply) {
     try {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: false });

@@ -10,7 +10,7 @@ import { revokeToken } from '../oauth/revocation.js';
 
 export function revokeEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/revoke`;
-  const clientDeps = { clients: deps.storage.clients };
+  const clientDeps = deps.clientAuth;
   return async function revoke(request: FastifyRequest, reply: FastifyReply) {
     try {
       // RFC 7009 §2.1: public clients may revoke their own tokens by client_id alone.

@@ -13,7 +13,7 @@ import { keepUsedRegistration, liveClients } from '../clients/registration-expir
 export function tokenEndpoint(deps: ServerDeps) {
   const url = `${deps.config.issuer}/token`;
   // An expired dynamic registration is unknown here: 401 invalid_client, so the client registers again.
-  const clientDeps = { clients: liveClients(deps.storage.clients, deps.clock) };
+  const clientDeps = { ...deps.clientAuth, clients: liveClients(deps.storage.clients, deps.clock) };
   const grantDeps = {
     storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, subjects: deps.subjects, mintIdToken: deps.mintIdToken,
   };

@@ -1,5 +1,6 @@
 // What the HTTP layer hands to endpoints and interactions: built once in app.ts.
 import type { Config } from '../config/schema.js';
+import type { KeySealer } from '../keys/key-encryption.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
@@ -10,6 +11,9 @@ import type { IdTokenHintVerifier } from '../oidc/authentication-request.js';
 import type { PasswordVerifier } from '../accounts/password-verifier.js';
 import type { LogoutHintVerifier } from '../oidc/end-session.js';
 import type { LogoutNotifier } from '../oidc/logout-notifier.js';
+import type { ClientAuthDeps } from '../oauth/client-authentication.js';
+import type { ClientKeySource } from '../oauth/client-keys.js';
+import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
 
 export interface ServerDeps {
   config: Config;
@@ -28,6 +32,14 @@ export interface ServerDeps {
   /** Told of every ended browser session (the logout channels: Back-Channel Logout 1.0). */
   logoutNotifier: LogoutNotifier;
   passwords: PasswordVerifier;
+  /** What client authentication needs at the token, introspection and revocation endpoints (one JWKS cache per server). */
+  /** Seals client_secret_jwt secrets of clients that register themselves; absent: such registrations are refused. */
+  secretSealer?: KeySealer | undefined;
+  clientAuth: ClientAuthDeps;
+  /** Clients' registered public keys (jwks, jwks_uri): client assertions and request objects. */
+  clientKeys: ClientKeySource;
+  /** Outbound fetch for request_uri documents (size limit requestUriMaxBytes). */
+  requestUriFetch: OutboundFetch;
   /** Cookies get Secure when the issuer is https. */
   secureCookies: boolean;
 }

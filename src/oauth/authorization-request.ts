@@ -125,7 +125,7 @@ export function validateAuthorizationRequest(
     // OAuth 2.1 §7.5.1 / RFC 9700 §2.1.1: public clients must use PKCE; confidential clients
     // may instead rely on the OpenID Connect nonce.
     const usesNonce = scopes.includes('openid') && params.nonce !== undefined;
-    if (client.secretDigest === null || !usesNonce) {
+    if (client.tokenEndpointAuthMethod === 'none' || !usesNonce) {
       throw new OAuthError('invalid_request', 'code_challenge (PKCE, S256) is required');
     }
   }

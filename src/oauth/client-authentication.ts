@@ -8,17 +8,23 @@ import { refuseRepeatedParameters, type AuthenticatedRequest, type OAuthRequest 
 import type { ClientAuthDeps, ClientAuthMethod, PresentedCredentials } from './client-auth-methods/method.js';
 import { clientSecretBasic } from './client-auth-methods/client-secret-basic.js';
 import { clientSecretPost } from './client-auth-methods/client-secret-post.js';
+import { clientSecretJwt } from './client-auth-methods/client-secret-jwt.js';
+import { privateKeyJwt } from './client-auth-methods/private-key-jwt.js';
 import { none } from './client-auth-methods/none.js';
+import { clientSecretJwtAlgorithms, privateKeyJwtAlgorithms } from './client-auth-methods/jwt-assertion.js';
 
 export { InvalidClientError };
 export type { ClientAuthDeps };
 
 const methods = new Map<TokenEndpointAuthMethod, ClientAuthMethod>(
-  [clientSecretBasic, clientSecretPost, none].map((method) => [method.name, method]),
+  [clientSecretBasic, clientSecretPost, clientSecretJwt, privateKeyJwt, none].map((method) => [method.name, method]),
 );
 
 /** Advertised as token_endpoint_auth_methods_supported (RFC 8414 §2). */
 export const supportedClientAuthMethods: readonly TokenEndpointAuthMethod[] = [...methods.keys()];
+
+/** Advertised as token_endpoint_auth_signing_alg_values_supported (RFC 8414 §2): the JWT methods' algs. */
+export const supportedClientAssertionAlgorithms: readonly string[] = [...privateKeyJwtAlgorithms, ...clientSecretJwtAlgorithms];
 
 // The methods a request uses by presenting a credential; `none` is what one presenting none uses.
 const credentialMethods = [...methods.values()].filter((method) => method !== none);
@@ -54,7 +60,7 @@ export async function authenticateClient(
   const client = await deps.clients.find(credentials.clientId);
   // Verified before anything else is decided, so an unknown client or a method other than the
   // registered one costs the same as a wrong secret, and all three read alike.
-  const verified = await method.verify(credentials, client, deps);
+  const verified = await method.verify(credentials, client, deps, request);
   if (!client || !verified || client.tokenEndpointAuthMethod !== method.name) {
     throw new InvalidClientError('client authentication failed', method.challengesBasic, {
       clientId: credentials.clientId, method: method.name, reason: failureReason(client, verified, method.name),

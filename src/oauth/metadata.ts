@@ -1,6 +1,7 @@
 // Authorization server metadata (RFC 8414 §2), advertising exactly what is implemented.
-import { supportedClientAuthMethods } from './client-authentication.js';
+import { supportedClientAssertionAlgorithms, supportedClientAuthMethods } from './client-authentication.js';
 import { supportedGrantTypes } from './grants/index.js';
+import { requestObjectAlgorithms, type RequestObjectPolicy } from './request-object.js';
 
 export interface MetadataPolicy {
   issuer: string;
@@ -9,9 +10,11 @@ export interface MetadataPolicy {
   serviceDocumentation?: string | undefined;
   /** Dynamic Client Registration is on (RFC 7591 §3): advertise registration_endpoint. */
   registrationEndpoint?: boolean | undefined;
+  /** Request objects (RFC 9101); absent: not supported. */
+  requestObjects?: Pick<RequestObjectPolicy, 'requestParameter' | 'requestUriParameter' | 'requireRequestUriRegistration' | 'allowUnsignedRequestObjects'> | undefined;
 }
 
-export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocumentation, registrationEndpoint }: MetadataPolicy): Record<string, unknown> {
+export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocumentation, registrationEndpoint, requestObjects }: MetadataPolicy): Record<string, unknown> {
   // Introspection needs a credential (RFC 7662 §2.1); that public clients may also revoke by
   // client_id alone (RFC 7009 §2.1) stays unadvertised, as before.
   const authMethods = supportedClientAuthMethods.filter((method) => method !== 'none');
@@ -28,8 +31,19 @@ export function authorizationServerMetadata({ issuer, implicitFlow, serviceDocum
     response_modes_supported: implicitFlow ? ['query', 'fragment', 'form_post'] : ['query', 'form_post'],
     grant_types_supported: implicitFlow ? [...supportedGrantTypes, 'implicit'] : supportedGrantTypes,
     token_endpoint_auth_methods_supported: supportedClientAuthMethods,
+    // RFC 8414 §2: the JWS algs of private_key_jwt and client_secret_jwt assertions.
+    token_endpoint_auth_signing_alg_values_supported: supportedClientAssertionAlgorithms,
     introspection_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: supportedClientAssertionAlgorithms,
     revocation_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_signing_alg_values_supported: supportedClientAssertionAlgorithms,
+    // RFC 9101 §10.5 / OIDC Discovery §3.
+    request_parameter_supported: requestObjects?.requestParameter ?? false,
+    request_uri_parameter_supported: requestObjects?.requestUriParameter ?? false,
+    require_request_uri_registration: requestObjects?.requireRequestUriRegistration ?? false,
+    ...(requestObjects && (requestObjects.requestParameter || requestObjects.requestUriParameter) ? {
+      request_object_signing_alg_values_supported: [...requestObjectAlgorithms, ...(requestObjects.allowUnsignedRequestObjects ? ['none'] : [])],
+    } : {}),
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     ...(serviceDocumentation ? { service_documentation: serviceDocumentation } : {}),

@@ -17,8 +17,6 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
     userinfo_signing_alg_values_supported: [...signingAlgorithms],
     claims_supported: supportedClaims,
     claims_parameter_supported: false,
-    request_parameter_supported: false,
-    request_uri_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     // Back-Channel Logout 1.0 §2.1: logout tokens are POSTed, and always carry `sid`.
     backchannel_logout_supported: true,

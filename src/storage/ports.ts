@@ -258,6 +258,22 @@ export interface OutboxStore {
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
+/**
+ * Single-use values with an expiry: the `jti` of client assertions (RFC 7523 §3 item 7, RFC 7521
+ * §4.2); later DPoP proof `jti`s and used PAR request URIs. The core passes an opaque key (a
+ * digest naming the kind, the issuer and the value) so stores never see the raw value.
+ */
+export interface ReplayCacheStore {
+  /**
+   * Atomically records `key` until `expiresAt`. True on its first use (absent, or recorded with an
+   * expiry at or before `now`); false when it is already recorded and still live: a replay.
+   * Concurrent calls for one key from any number of nodes see exactly one true.
+   */
+  use(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Deletes up to `limit` values expired at `now` (Redis: by TTL, returns 0). */
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
 export interface Storage {
   clients: ClientStore;
   accounts: AccountStore;
@@ -271,6 +287,7 @@ export interface Storage {
   loginThrottle: LoginThrottleStore;
   outbox: OutboxStore;
   initialAccessTokens: InitialAccessTokenStore;
+  replayCache: ReplayCacheStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 // The records Gatehouse stores, in the core's words. Times are whole seconds since the epoch.
 // Codes, tokens, browser session ids and client secrets are stored only as SHA-256 digests.
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 
 export interface ClientRecord {
   clientId: string;
@@ -58,18 +58,36 @@ export interface ClientMetadata {
   policyUri?: string;
   tosUri?: string;
   contacts?: string[];
-  /** A JWK Set by value (RFC 7591 §2); never together with jwksUri. */
+  /**
+   * A JWK Set by value (RFC 7591 §2); never together with jwksUri. Its public keys verify
+   * private_key_jwt assertions (RFC 7523 §3) and signed request objects (RFC 9101 §6.1).
+   */
   jwks?: { keys: Record<string, unknown>[] };
+  /** Where the client publishes its JWK Set (https); fetched through lib/outbound-fetch, cached (oauth/client-keys.ts). */
   jwksUri?: string;
   sectorIdentifierUri?: string;
   /** OIDC Core §8: 'public' (default) or 'pairwise'. */
   subjectType?: 'public' | 'pairwise';
+  /**
+   * The only JWS alg its client assertions may use (OIDC Registration §2); absent: any the method
+   * allows (private_key_jwt RS256, PS256, ES256, EdDSA; client_secret_jwt HS256, HS384, HS512).
+   */
   tokenEndpointAuthSigningAlg?: string;
+  /**
+   * client_secret_jwt only: the client secret itself, sealed by keys/key-encryption.ts under the
+   * key-encryption key (keys/client-secret-seal.ts), because an HMAC is verified with the secret,
+   * not its digest (RFC 7523 §3, OIDC Core §9). Never shown on the wire; other methods keep only
+   * `secretDigest`.
+   */
+  sealedClientSecret?: string;
   /** Default RS256. */
   idTokenSignedResponseAlg?: string;
   /** Absent: UserInfo answers plain JSON. */
   userinfoSignedResponseAlg?: string;
+  /** The only JWS alg its request objects may use (OIDC Registration §2, RFC 9101 §10.1); absent: any Gatehouse allows. */
   requestObjectSigningAlg?: string;
+  /** Pre-registered request_uri values (OIDC Registration §2, OIDC Core §6.2); required when requireRequestUriRegistration is set. */
+  requestUris?: string[];
   /** Seconds (OIDC Registration §2). */
   defaultMaxAge?: number;
   requireAuthTime?: boolean;

@@ -75,7 +75,7 @@ describe('authorization endpoint', () => {
       { name: 'no PKCE and no nonce (OAuth 2.1 §7.5.1)', params: { code_challenge: undefined, code_challenge_method: undefined, nonce: undefined }, error: 'invalid_request' },
       { name: 'prompt=none combined with login (OIDC Core §3.1.2.1)', params: { prompt: 'none login' }, error: 'invalid_request' },
       { name: 'a negative max_age', params: { max_age: '-1' }, error: 'invalid_request' },
-      { name: 'a request object (OIDC Core §6)', params: { request: 'eyJhbGciOiJub25lIn0.e30.' }, error: 'request_not_supported' },
+      { name: 'an unsigned request object, refused by default (RFC 9101 §10.2)', params: { request: 'eyJhbGciOiJub25lIn0.e30.' }, error: 'invalid_request_object' },
       { name: 'a forged id_token_hint', params: { id_token_hint: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' }, error: 'invalid_request' },
       { name: 'a repeated scope parameter (RFC 6749 §3.1)', params: {}, error: 'invalid_request' },
     ];

@@ -40,8 +40,8 @@ describe('gatehouse client update, rotate-secret and --auth-method', () => {
   });
 
   it('refuses an unknown auth method and --public with a secret method (exit 2)', async () => {
-    assertOneLineError(await cli('client', 'create', '--name', 'X', '--redirect-uri', 'https://a.example/cb', '--auth-method', 'private_key_jwt'), 2,
-      /unsupported token endpoint auth method 'private_key_jwt'/);
+    assertOneLineError(await cli('client', 'create', '--name', 'X', '--redirect-uri', 'https://a.example/cb', '--auth-method', 'tls_client_auth'), 2,
+      /unsupported token endpoint auth method 'tls_client_auth'/);
     assertOneLineError(await cli('client', 'create', '--name', 'X', '--redirect-uri', 'https://a.example/cb', '--public', '--auth-method', 'client_secret_post'), 2,
       /--public means --auth-method none/);
   });

@@ -60,7 +60,7 @@ describe('gatehouse registration token and client show', () => {
     assert.deepEqual(client.contacts, ['ops@example.com']);
     assert.equal(client.default_max_age, 300);
     assert.equal(client['client_name#ja-Jpan-JP'], 'ネイティブ');
-    assertOneLineError(await cli('client', 'update', client.client_id, '--jwks-uri', 'http://keys.example/jwks'), 2, /--jwks-uri must be an https URI/);
+    assertOneLineError(await cli('client', 'update', client.client_id, '--jwks-uri', 'http://keys.example/jwks'), 2, /--jwks-uri must use https \(http is allowed only for localhost/);
     assertOneLineError(await cli('client', 'update', client.client_id, '--id-token-signed-response-alg', 'none'), 2, /unsupported algorithm 'none'/);
     const updated = await cli('client', 'update', client.client_id, '--contact', '', '--require-auth-time');
     assert.equal(updated.code, 0, updated.stderr);

@@ -11,6 +11,7 @@ import { describeSigningKeyContract } from './signing-key-contract.js';
 import { describeLifecycleContract } from './lifecycle-contract.js';
 import { describeOutboxContract } from './outbox-contract.js';
 import { describeRegistrationContract } from './registration-contract.js';
+import { describeReplayCacheContract } from './replay-cache-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -63,5 +64,6 @@ export function describeStorageContract(
     describeLifecycleContract(context);
     describeOutboxContract(context);
     describeRegistrationContract(context);
+    describeReplayCacheContract(context);
   });
 }

@@ -20,11 +20,14 @@ export interface FlowResult {
 
 /** Steps 1-6 for a discovered client: authorize, log in and approve when asked, exchange the code. */
 export async function codeFlowLogin(config: oidc.Configuration, redirectUri: string, user: { username: string; password: string },
-  browser = new ScriptedBrowser()): Promise<FlowResult> {
+  browser = new ScriptedBrowser(),
+  /** How the authorization URL is built from its parameters, e.g. as a request object (oidc.buildAuthorizationUrlWithJAR). */
+  authorizationUrl: (parameters: Record<string, string>) => URL | Promise<URL> = (parameters) => oidc.buildAuthorizationUrl(config, parameters),
+): Promise<FlowResult> {
   const codeVerifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
+  const url = await authorizationUrl({
     redirect_uri: redirectUri, scope: 'openid profile email offline_access', state, nonce,
     code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
   });

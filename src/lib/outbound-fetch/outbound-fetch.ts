@@ -9,6 +9,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { isLoopbackAddress, isNonPublicAddress } from './address-policy.js';
 
 export interface OutboundFetchOptions {
@@ -22,6 +23,8 @@ export interface OutboundFetchOptions {
   timeoutMs: number;
   /** Response bodies larger than this many bytes fail the request. */
   maxResponseBytes: number;
+  /** Extra CA certificates (PEM) trusted for https beside the system's roots (a private PKI; tests). */
+  extraCaCertificates?: string | undefined;
 }
 
 export interface OutboundRequest {
@@ -73,6 +76,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
     : options.allowLoopback ? (address) => isNonPublicAddress(address) && !isLoopbackAddress(address)
       : isNonPublicAddress;
   const lookup = refused ? filteringLookup(refused) : null;
+  const ca = options.extraCaCertificates ? [...rootCertificates, options.extraCaCertificates] : undefined;
   return (request) => new Promise<OutboundResponse>((resolve, reject) => {
     let url: URL;
     try {
@@ -102,6 +106,7 @@ export function createOutboundFetch(options: OutboundFetchOptions): OutboundFetc
       headers: { ...request.headers, ...(request.body !== undefined ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}) },
       agent: false,
       ...(lookup ? { lookup: lookup as unknown as typeof dnsLookup } : {}),
+      ...(ca && url.protocol === 'https:' ? { ca } : {}),
     });
     const total = setTimeout(() => fail(new OutboundFetchError('timeout', `${url.host} did not answer within ${options.timeoutMs} ms`)), options.timeoutMs);
     req.on('socket', (socket) => {

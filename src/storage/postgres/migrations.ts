@@ -213,6 +213,16 @@ export const migrations: readonly string[] = [
     created_at bigint NOT NULL
   );
   `,
+  // 9 (issue 12): single-use values (client assertion jti, RFC 7523 §3 item 7) until their
+  // expiry; the key is a digest the core computes.
+  `
+  -- replay cache
+  CREATE TABLE replay_cache (
+    replay_key text PRIMARY KEY,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX replay_cache_expires_at ON replay_cache (expires_at);
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

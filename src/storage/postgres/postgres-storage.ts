@@ -13,6 +13,7 @@ import { createInteractionStore } from './interaction-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
+import { createReplayCacheStore } from './replay-cache-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
@@ -49,6 +50,7 @@ export async function openPostgresStorage(
     loginThrottle: createLoginThrottleStore(pool),
     outbox: createOutboxStore(pool),
     initialAccessTokens: createInitialAccessTokenStore(pool),
+    replayCache: createReplayCacheStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
       await query(pool, { name: 'ping', text: 'SELECT 1' });

@@ -8,6 +8,7 @@ const purgeable = {
   authorization_codes: 'expires_at',
   tokens: 'expires_at',
   signing_keys: 'remove_after',
+  replay_cache: 'expires_at',
 } as const;
 
 /** Removes at most `limit` rows of `table` whose expiry column is at or before `now`. */

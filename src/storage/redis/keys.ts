@@ -24,6 +24,8 @@ export interface RedisKeys {
   revokedPrefix: string;
   /** Login attempt counter (a hash); a new name, since the old `login-failures:` were sorted sets. */
   loginThrottle(key: string): string;
+  /** A single-use value (replay cache), until its expiry. */
+  replay(key: string): string;
   /** Sorted set of ids by expiresAt, which purgeExpired walks. */
   expiryIndex(store: 'session' | 'interaction' | 'code'): string;
 }
@@ -40,6 +42,7 @@ export function redisKeys(prefix: string): RedisKeys {
     revoked: (kind, id) => `${prefix}revoked:${kind}:${id}`,
     revokedPrefix: `${prefix}revoked:`,
     loginThrottle: (key) => `${prefix}login-throttle:${key}`,
+    replay: (key) => `${prefix}replay:${key}`,
     expiryIndex: (store) => `${prefix}expiry:${store}`,
   };
 }

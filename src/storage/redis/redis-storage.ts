@@ -1,5 +1,5 @@
-// Puts the short-lived stores (sessions, interactions, authorization codes, login throttling) in
-// Redis and delegates everything else to the durable base storage.
+// Puts the short-lived stores (sessions, interactions, authorization codes, login throttling, the
+// replay cache) in Redis and delegates everything else to the durable base storage.
 //
 // Revocation across the two: codes live in Redis but grants.revoke (and revokeByClient /
 // revokeByAccount) must still mark the family's codes consumed. Rather than index every code under its
@@ -17,6 +17,7 @@ import { createRedisAuthorizationCodeStore } from './authorization-code-store.js
 import { createRedisInteractionStore } from './interaction-store.js';
 import { createRedisLoginThrottleStore } from './login-throttle-store.js';
 import { createRedisSessionStore } from './session-store.js';
+import { createRedisReplayCacheStore } from './replay-cache-store.js';
 
 export interface RedisStorageOptions {
   /** Prefix of every key, so deployments and test runs can share a Redis. Default `gatehouse:`. */
@@ -45,6 +46,7 @@ export async function withRedis(base: Storage, redisUrl: string, options: RedisS
     interactions: createRedisInteractionStore(context),
     authorizationCodes: createRedisAuthorizationCodeStore(context, base),
     loginThrottle: createRedisLoginThrottleStore(context),
+    replayCache: createRedisReplayCacheStore(context),
     grants: {
       ...base.grants,
       async revoke(grantId, now) {

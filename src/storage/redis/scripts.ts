@@ -159,3 +159,13 @@ export const releaseAttempt = defineScript(`
 local a = tonumber(redis.call('HGET', KEYS[1], 'attempts'))
 if a and a > 0 then redis.call('HSET', KEYS[1], 'attempts', a - 1) end
 return 1`);
+
+/**
+ * Records a single-use value unless it is recorded with an expiry after `now` (-> 0), keeping its
+ * expiry as the value so "expired at now" reads as in SQL. KEYS: value. ARGV: expiresAt, now, ttl.
+ */
+export const useReplayValue = defineScript(`
+local stored = redis.call('GET', KEYS[1])
+if stored and tonumber(stored) > tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1`);

@@ -235,6 +235,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 12: single-use values (client assertion jti, RFC 7523 §3 item 7) until their expiry.
+    // The key is a digest the core computes.
+    version: 9,
+    name: 'replay cache',
+    sql: `
+      CREATE TABLE replay_cache (
+        replay_key TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX replay_cache_expires_at ON replay_cache (expires_at);
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

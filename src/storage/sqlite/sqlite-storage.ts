@@ -16,6 +16,7 @@ import { createSigningKeyStore } from './signing-key-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
+import { createReplayCacheStore } from './replay-cache-store.js';
 import { createWriteBatch } from './write-batch.js';
 import { watchDataVersion } from './read-cache.js';
 import { createLockWait } from './lock-wait.js';
@@ -100,6 +101,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     loginThrottle: locks.wrap(createLoginThrottleStore(db)),
     outbox: locks.wrap(createOutboxStore(db)),
     initialAccessTokens: locks.wrap(createInitialAccessTokenStore(db)),
+    replayCache: locks.wrap(createReplayCacheStore(db)),
     async ping() {
       if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
       try {
