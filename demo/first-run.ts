@@ -1,6 +1,7 @@
 // First-run setup of the demo, through the `gatehouse` CLI like a person would: registers the
-// demo client (with its logout addresses), the API's own client (for introspection) and the demo
-// user, and remembers them in <data>/demo-client.json. Demo mode only: that file holds secrets
+// demo client (with its logout addresses), the API's own client (for introspection), the demo
+// user and, when Gatehouse runs the legacy implicit flow, a public implicit client for the
+// playground's side by side; remembers them in <data>/demo-client.json. Demo mode only: that file holds secrets
 // and the demo password.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ export interface DemoCredentials {
   client: { client_id: string; client_secret: string };
   api: { client_id: string; client_secret: string };
   user: { username: string; password: string };
+  /** The public "Demo app (implicit, legacy)" client; only when Gatehouse runs with GATEHOUSE_IMPLICIT_FLOW=true. */
+  implicit_client?: { client_id: string };
 }
 
 export const demoUsername = 'demo';
@@ -28,7 +31,11 @@ async function gatehouse(cli: string, database: string, args: string[], stdin?: 
 }
 
 /** Registers whatever is missing from the database or the credentials file, and returns the credentials. */
-export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cli: string; dataDir: string; redirectUri: string }): Promise<DemoCredentials> {
+export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implicitFlow = false }: {
+  cli: string; dataDir: string; redirectUri: string;
+  /** Gatehouse runs the legacy implicit flow: register the implicit client too. */
+  implicitFlow?: boolean;
+}): Promise<DemoCredentials> {
   const database = `sqlite:${join(dataDir, 'demo.db')}`;
   const file = join(dataDir, 'demo-client.json');
   const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials> : {};
@@ -65,6 +72,17 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cl
       'client', 'create', '--name', 'Demo API', '--grant-type', 'client_credentials', '--scope', 'openid', '--json',
     ])) as DemoCredentials['api'];
   }
+  let implicitClient = saved.implicit_client && known(saved.implicit_client.client_id) ? saved.implicit_client : undefined;
+  const implicitRedirectUri = new URL('/implicit-callback', redirectUri).toString();
+  if (implicitFlow && !known(implicitClient?.client_id)?.redirect_uris.includes(implicitRedirectUri)) {
+    // Public (a browser holds no secret), response type "id_token token" with its grant type
+    // (RFC 7591 §2.1), and no more than the implicit flow grants (openid profile).
+    const created = JSON.parse(await gatehouse(cli, database, [
+      'client', 'create', '--name', 'Demo app (implicit, legacy)', '--public', '--grant-type', 'implicit',
+      '--response-type', 'id_token token', '--redirect-uri', implicitRedirectUri, '--scope', 'openid profile', '--json',
+    ])) as { client_id: string };
+    implicitClient = { client_id: created.client_id };
+  }
   let user = saved.user;
   const userExists = users.some((u) => u.username === demoUsername);
   if (!user || !userExists) {
@@ -79,6 +97,7 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri }: { cl
     client: { client_id: client.client_id, client_secret: client.client_secret },
     api: { client_id: api.client_id, client_secret: api.client_secret },
     user,
+    ...(implicitClient ? { implicit_client: implicitClient } : {}),
   };
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;

@@ -18,6 +18,8 @@ const issuer = `http://localhost:${gatehousePort}`;
 const appUrl = `http://localhost:${appPort}`;
 const apiUrl = `http://localhost:${apiPort}/api/profile`;
 const logLevel = env.DEMO_LOG_LEVEL ?? 'warn';
+// Gatehouse reads the same variable (it inherits this environment): the legacy implicit flow is on.
+const implicitFlow = ['true', '1'].includes(env.GATEHOUSE_IMPLICIT_FLOW ?? '');
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -70,7 +72,7 @@ process.once('SIGTERM', () => void stop(0));
 process.on('exit', () => { for (const child of children.values()) if (child.pid) try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ } });
 
 mkdirSync(dataDir, { recursive: true });
-const credentials = await ensureDemoRegistration({ cli, dataDir, redirectUri: `${appUrl}/callback` });
+const credentials = await ensureDemoRegistration({ cli, dataDir, redirectUri: `${appUrl}/callback`, implicitFlow });
 const demoEnv = {
   DEMO_ISSUER: issuer, DEMO_CLIENT_FILE: resolve(dataDir, 'demo-client.json'), DEMO_LOG_LEVEL: logLevel,
   DEMO_APP_PORT: String(appPort), DEMO_API_PORT: String(apiPort), DEMO_API_URL: apiUrl,
@@ -104,7 +106,8 @@ Gatehouse demo is running.
 
   New here? Start at the playground, ${appUrl}/playground: it draws the seven steps of
   the Authorization Code flow from your own sign-in, and lets you break each rule to see why it exists.
-
+${implicitFlow ? `  The legacy implicit flow is on (GATEHOUSE_IMPLICIT_FLOW): try it side by side from the playground.
+` : ''}
   Gatehouse (authorization server): ${issuer}
   Protected API:                    ${apiUrl}
 

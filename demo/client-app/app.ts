@@ -4,6 +4,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AuthorizationResponseError, ResponseBodyError } from 'openid-client';
 import { timingSafeEqual } from 'node:crypto';
+import { implicitAvailable, registerImplicit } from './implicit.js';
 import { backchannelLogoutPanel, registerBackchannelLogout, type BackchannelLogoutLog } from './backchannel-logout.js';
 import { callProtectedApi, tokenRefused } from './protected-api.js';
 import { registerPlayground } from './playground/index.js';
@@ -17,6 +18,8 @@ export interface ClientAppOptions {
   baseUrl: string;
   apiUrl: string;
   relyingParty: RelyingParty;
+  /** The public implicit client first-run registers when Gatehouse runs the implicit flow. */
+  implicitClientId?: string | undefined;
   now: () => number;
   logLevel?: string;
 }
@@ -62,7 +65,8 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Frame-Options', 'DENY');
-    reply.header('Content-Security-Policy', csp);
+    // A page with its own policy (the implicit callback allows its one same-origin script) keeps it.
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', csp);
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
   });
 
@@ -82,6 +86,20 @@ export function buildClientApp(options: ClientAppOptions): ClientApp {
     // Called at request time only, once the back-channel endpoint below is registered.
     logoutTokenFor: (sid) => backchannelLogouts.decodedFor(sid),
     refused: (reply) => html(reply, 403, errorPage({ title: 'Request refused', description: 'The form was not sent from this app.' })),
+    implicitAvailable: () => implicitAvailable(relyingParty, options.implicitClientId),
+  });
+
+  registerImplicit(app, {
+    baseUrl: options.baseUrl, relyingParty, clientId: options.implicitClientId, html, csp,
+    signedInAs: (request) => { const user = sessions.find(cookieValue(request))?.user; return user ? String(user.claims.name ?? user.claims.sub) : undefined; },
+    session: (request, reply) => {
+      const id = cookieValue(request);
+      const found = sessions.find(id);
+      if (found && id) return found;
+      const created = sessions.create();
+      setCookie(reply, created.id);
+      return created.session;
+    },
   });
 
   app.get('/assets/app.css', async (_request, reply) =>

@@ -10,7 +10,9 @@ const baseUrl = env.DEMO_APP_URL ?? `http://localhost:${port}`;
 const issuer = env.DEMO_ISSUER ?? 'http://localhost:3000';
 const credentialsFile = env.DEMO_CLIENT_FILE ?? 'data/demo-client.json';
 // The demo's credentials file ({ client: … }), or what `gatehouse client create --json` printed (a second app).
-const saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { client?: { client_id: string; client_secret: string }; client_id: string; client_secret: string };
+const saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as {
+  client?: { client_id: string; client_secret: string }; implicit_client?: { client_id: string }; client_id: string; client_secret: string;
+};
 const client = saved.client ?? saved;
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -18,6 +20,7 @@ const app = buildClientApp({
   baseUrl,
   apiUrl: env.DEMO_API_URL ?? 'http://localhost:4001/api/profile',
   now,
+  implicitClientId: saved.implicit_client?.client_id,
   logLevel: env.DEMO_LOG_LEVEL ?? 'warn',
   relyingParty: createRelyingParty({
     issuer, clientId: client.client_id, clientSecret: client.client_secret,

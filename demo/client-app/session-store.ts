@@ -31,6 +31,8 @@ export interface Session {
   /** Keyed by `state`, so two tabs can each log in. */
   pending: Map<string, PendingLogin>;
   user: SignedInUser | undefined;
+  /** The implicit request last started from /implicit (demo of the legacy flow); neither value is secret. */
+  implicit?: { state: string; nonce: string } | undefined;
   expiresAt: number;
 }
 

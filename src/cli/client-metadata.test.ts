@@ -100,7 +100,7 @@ describe('updateClient', () => {
     assert.equal(clientSecret, null);
     assert.deepEqual(updated, { ...client, clientName: 'Renamed', scopes: ['openid'], tokenEndpointAuthMethod: 'client_secret_post' });
     assert.throws(() => updateClient(client, { redirectUris: ['http://evil.example/cb'] }), /must use https/);
-    assert.throws(() => updateClient(client, { redirectUris: [] }), /needs at least one --redirect-uri/);
+    assert.throws(() => updateClient(client, { redirectUris: [] }), /need at least one --redirect-uri/);
   });
 
   it('gives a public client made confidential a new secret, and drops the secret of one made public', () => {

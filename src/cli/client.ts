@@ -65,8 +65,12 @@ Options:
                         --jwks-uri or --jwks-file), or none (public)
   --jwks-file FILE      the client's public keys by value: a JWK Set JSON file
   --public              public client: the same as --auth-method none (no secret; PKCE required)
-  --grant-type G        authorization_code, refresh_token or client_credentials; repeat for
-                        several (default: authorization_code and refresh_token)
+  --grant-type G        authorization_code, refresh_token, client_credentials or implicit;
+                        repeat for several (default: what --response-type implies, else
+                        authorization_code and refresh_token)
+  --response-type T     code, id_token or "id_token token" (the legacy implicit flow, used
+                        only when the server runs with implicitFlow); repeat for several
+                        (default: what --grant-type implies)
   --scope "S1 S2"       scopes the client may request (default: "${defaultScope}")
   --skip-consent        trusted first-party client: never show the consent page
   --backchannel-logout-uri URI
@@ -122,6 +126,10 @@ Options:
   --no-post-logout-redirect-uris
                         remove every post-logout redirect URI
   --grant-type G        the grant types, replacing the registered ones; repeat for several
+  --response-type T     the response types (code, id_token, "id_token token"), replacing the
+                        registered ones; repeat for several. Without --grant-type the grant
+                        types follow: code gives authorization_code and refresh_token,
+                        id_token* gives implicit
   --scope "S1 S2"       the scopes the client may request, replacing the registered ones
   --skip-consent        never show the consent page
   --require-consent     show the consent page again
@@ -261,6 +269,18 @@ function authMethodOption(values: { 'auth-method'?: string | undefined; public?:
   return values.public ? 'none' : method as TokenEndpointAuthMethod | undefined;
 }
 
+/**
+ * The grant types --response-type implies when --grant-type is not given (RFC 7591 §2.1):
+ * code → authorization_code and refresh_token, id_token / "id_token token" → implicit.
+ */
+function grantTypesFor(responseTypes: string[] | undefined): string[] | undefined {
+  if (responseTypes === undefined) return undefined;
+  return [
+    ...(responseTypes.includes('code') ? defaultGrantTypes : []),
+    ...(responseTypes.some((type) => type !== 'code') ? ['implicit'] : []),
+  ];
+}
+
 function printSecret(clientSecret: string, what: string): void {
   printLine(`  client_secret:  ${clientSecret}`);
   printLine(`  The ${what} is shown only this once: Gatehouse stores just its digest. Save it now.`);
@@ -270,6 +290,7 @@ function printClient(client: ClientRecord): void {
   printLine(`  redirect_uris:  ${client.redirectUris.join(' ') || '-'}`);
   printLine(`  post_logout_redirect_uris: ${client.postLogoutRedirectUris.join(' ') || '-'}`);
   printLine(`  grant_types:    ${client.grantTypes.join(' ')}`);
+  if (client.responseTypes.join() !== 'code') printLine(`  response_types: ${client.responseTypes.join(', ') || '-'}`);
   printLine(`  scope:          ${client.scopes.join(' ')}`);
   printLine(`  auth method:    ${client.tokenEndpointAuthMethod}${client.skipConsent ? '  (consent skipped)' : ''}`);
   if (client.metadata.jwksUri) printLine(`  jwks_uri:       ${client.metadata.jwksUri}`);
@@ -326,6 +347,7 @@ async function create(args: string[]): Promise<void> {
     public: { type: 'boolean' },
     'auth-method': { type: 'string' },
     'grant-type': { type: 'string', multiple: true },
+    'response-type': { type: 'string', multiple: true },
     scope: { type: 'string' },
     'skip-consent': { type: 'boolean' },
     'backchannel-logout-uri': { type: 'string' },
@@ -346,7 +368,8 @@ async function create(args: string[]): Promise<void> {
     redirectUris: values['redirect-uri'] ?? [],
     postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
     authMethod,
-    grantTypes: values['grant-type'] ?? defaultGrantTypes,
+    grantTypes: values['grant-type'] ?? grantTypesFor(values['response-type']) ?? defaultGrantTypes,
+    responseTypes: values['response-type'],
     scope: values.scope ?? defaultScope,
     skipConsent: values['skip-consent'] ?? false,
     backchannelLogoutUri: values['backchannel-logout-uri'] ?? null,
@@ -428,6 +451,7 @@ async function update(args: string[]): Promise<void> {
     'post-logout-redirect-uri': { type: 'string', multiple: true },
     'no-post-logout-redirect-uris': { type: 'boolean' },
     'grant-type': { type: 'string', multiple: true },
+    'response-type': { type: 'string', multiple: true },
     scope: { type: 'string' },
     'skip-consent': { type: 'boolean' },
     'require-consent': { type: 'boolean' },
@@ -454,7 +478,8 @@ async function update(args: string[]): Promise<void> {
     name: values.name,
     redirectUris: values['redirect-uri'],
     postLogoutRedirectUris: values['no-post-logout-redirect-uris'] ? [] : values['post-logout-redirect-uri'],
-    grantTypes: values['grant-type'],
+    grantTypes: values['grant-type'] ?? grantTypesFor(values['response-type']),
+    responseTypes: values['response-type'],
     scope: values.scope,
     skipConsent: values['skip-consent'] ? true : values['require-consent'] ? false : undefined,
     authMethod: values['auth-method'] as TokenEndpointAuthMethod | undefined,

@@ -26,9 +26,13 @@ describe('client metadata rules (registration endpoint naming)', () => {
     { name: 'a fragment in a redirect URI (RFC 6749 §3.1.2)', document: { redirect_uris: ['https://app.example/cb#x'] }, code: 'invalid_redirect_uri', message: /^redirect_uris\[0\] .*fragment/ },
     { name: 'a private-use scheme for a web client (OIDC Registration §2 application_type)', document: { redirect_uris: ['com.example:/cb'], token_endpoint_auth_method: 'none' }, code: 'invalid_redirect_uri', message: /a web client cannot use the private-use scheme com\.example/ },
     { name: 'plain http on a public host (RFC 8252 §8.3)', document: { ...native, redirect_uris: ['http://app.example/cb'] }, code: 'invalid_redirect_uri', message: /must use https/ },
-    { name: 'authorization_code without redirect URIs (RFC 7591 §2)', document: {}, code: 'invalid_redirect_uri', message: /needs at least one redirect_uris/ },
+    { name: 'authorization_code without redirect URIs (RFC 7591 §2)', document: {}, code: 'invalid_redirect_uri', message: /need at least one redirect_uris/ },
     { name: 'response type code without authorization_code (RFC 7591 §2.1)', document: { ...web, grant_types: ['client_credentials'], response_types: ['code'] }, code: 'invalid_client_metadata', message: /response type code needs the authorization_code grant/ },
     { name: 'authorization_code without response type code (RFC 7591 §2.1)', document: { ...web, response_types: [] }, code: 'invalid_client_metadata', message: /needs the response type code/ },
+    { name: 'response type id_token token without the implicit grant (RFC 7591 §2.1, OIDC Core §3.2)', document: { ...web, response_types: ['code', 'id_token token'] }, code: 'invalid_client_metadata', message: /response type id_token token needs the implicit grant/ },
+    { name: 'the implicit grant without an id_token response type (RFC 7591 §2.1, OIDC Core §3.2)', document: { ...web, grant_types: ['implicit'], response_types: [] }, code: 'invalid_client_metadata', message: /implicit grant type needs the response type id_token/ },
+    { name: 'response type token alone (OIDC Core §3.2: Gatehouse issues no bare access token)', document: { ...web, grant_types: ['implicit'], response_types: ['token'] }, code: 'invalid_client_metadata', message: /unsupported response type 'token'/ },
+    { name: 'the implicit grant without redirect URIs (RFC 7591 §2)', document: { grant_types: ['implicit'], response_types: ['id_token'] }, code: 'invalid_redirect_uri', message: /need at least one redirect_uris/ },
     { name: 'jwks and jwks_uri both (RFC 7591 §2)', document: { ...web, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] }, jwks_uri: 'https://app.example/jwks' }, code: 'invalid_client_metadata', message: /jwks and jwks_uri must not both/ },
     { name: 'private key material in jwks (RFC 7591 §2)', document: { ...web, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, code: 'invalid_client_metadata', message: /must be a public RSA, EC or OKP key \(kty oct is not allowed\)/ },
     { name: 'a private RSA key in jwks (RFC 7591 §2)', document: { ...web, jwks: { keys: [{ kty: 'RSA', n: 'AQAB', e: 'AQAB', d: 'AQAB' }] } }, code: 'invalid_client_metadata', message: /holds private key material/ },
@@ -49,6 +53,18 @@ describe('client metadata rules (registration endpoint naming)', () => {
       assert.match(answer.message, message);
     });
   }
+
+  it('registers a public implicit client: grant implicit with id_token token (RFC 7591 §2.1, OIDC Core §3.2)', () => {
+    const { client, clientSecret } = register({ ...web, token_endpoint_auth_method: 'none', grant_types: ['implicit'], response_types: ['id_token token'] });
+    assert.equal(clientSecret, null);
+    assert.deepEqual(client.grantTypes, ['implicit']);
+    assert.deepEqual(client.responseTypes, ['id_token token']);
+  });
+
+  it('registers code and implicit together, each with its grant (RFC 7591 §2.1)', () => {
+    const { client } = register({ ...web, grant_types: ['authorization_code', 'implicit'], response_types: ['code', 'id_token'] });
+    assert.deepEqual(client.responseTypes, ['code', 'id_token']);
+  });
 
   it('registers a native client with a loopback and a private-use redirect URI (RFC 8252 §7.1, §7.3)', () => {
     const { client, clientSecret } = register({ ...native, redirect_uris: ['http://127.0.0.1/cb', 'com.example.app:/cb'] });

@@ -18,7 +18,10 @@ import { browserClientMetadata, browserClientView, type BrowserClientOptions } f
 
 export type { FieldNaming };
 
-export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] as const;
+/** The legacy implicit flow's response types (OIDC Core §3.2), used only when the server enables it. */
+export const implicitResponseTypes = ['id_token', 'id_token token'] as const;
+export const supportedResponseTypes = ['code', ...implicitResponseTypes] as const;
 export const defaultGrantTypes = ['authorization_code', 'refresh_token'];
 export const defaultScope = 'openid profile email offline_access';
 
@@ -75,18 +78,31 @@ function checkGrantTypes(grantTypes: string[], publicClient: boolean): string[] 
   return unique;
 }
 
-/** RFC 7591 §2.1: `code` goes with authorization_code, both ways; Gatehouse registers no other response type. */
+/**
+ * RFC 7591 §2.1: `code` goes with authorization_code and `id_token` / `id_token token` with
+ * implicit (OIDC Core §3.2), both ways. Absent: what the grant types imply.
+ */
 function checkResponseTypes(responseTypes: string[] | undefined, grantTypes: string[]): string[] {
   const usesCode = grantTypes.includes('authorization_code');
-  if (responseTypes === undefined) return usesCode ? ['code'] : [];
+  const usesImplicit = grantTypes.includes('implicit');
+  if (responseTypes === undefined) return [...(usesCode ? ['code'] : []), ...(usesImplicit ? implicitResponseTypes : [])];
   const unique = [...new Set(responseTypes)];
-  const unsupported = unique.find((type) => type !== 'code');
-  if (unsupported !== undefined) throw new InvalidClientMetadataError(`unsupported response type '${unsupported}' (use code)`);
+  const unsupported = unique.find((type) => !(supportedResponseTypes as readonly string[]).includes(type));
+  if (unsupported !== undefined) {
+    throw new InvalidClientMetadataError(`unsupported response type '${unsupported}' (use ${supportedResponseTypes.join(', ')})`);
+  }
   if (unique.includes('code') && !usesCode) {
     throw new InvalidClientMetadataError('response type code needs the authorization_code grant type (RFC 7591 §2.1)');
   }
   if (usesCode && !unique.includes('code')) {
     throw new InvalidClientMetadataError('the authorization_code grant type needs the response type code (RFC 7591 §2.1)');
+  }
+  const implicitType = unique.find((type) => type !== 'code');
+  if (implicitType !== undefined && !usesImplicit) {
+    throw new InvalidClientMetadataError(`response type ${implicitType} needs the implicit grant type (RFC 7591 §2.1)`);
+  }
+  if (usesImplicit && implicitType === undefined) {
+    throw new InvalidClientMetadataError('the implicit grant type needs the response type id_token or id_token token (RFC 7591 §2.1)');
   }
   return unique;
 }
@@ -161,7 +177,7 @@ function validated(input: ClientRegistration, kept: ClientMetadata, naming: Fiel
     const problem = redirectUriProblem(uri, publicClient, applicationType);
     if (problem) throw new InvalidClientMetadataError(`${label.postLogoutRedirectUri(uri, i)} ${problem}`);
   }
-  const usesRedirects = grantTypes.includes('authorization_code');
+  const usesRedirects = grantTypes.includes('authorization_code') || grantTypes.includes('implicit');
   if (usesRedirects && redirectUris.length === 0) throw new InvalidClientMetadataError(label.needsRedirectUri, 'invalid_redirect_uri');
   const backchannelLogoutUri = input.backchannelLogoutUri || null;
   if (backchannelLogoutUri !== null) {

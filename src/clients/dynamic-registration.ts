@@ -34,6 +34,8 @@ export interface RegistrationDeps {
   issuer: string;
   policy: RegistrationPolicy;
   verifySoftwareStatement: SoftwareStatementVerifier;
+  /** The server's legacy implicit flow switch (config `implicitFlow`): off, only `code` registers. */
+  implicitFlow: boolean;
   /**
    * Why the client's sector_identifier_uri does not list its redirect URIs (OIDC Registration §5),
    * or null; fetches it (the network lives with the caller). Called only when one is registered.
@@ -41,6 +43,18 @@ export interface RegistrationDeps {
   sectorIdentifierProblem(client: ClientRecord): Promise<string | null>;
   /** Seals the secret of a client_secret_jwt client (RFC 7523 §2.2); absent: such registrations are refused. */
   sealer?: SealerSource | undefined;
+}
+
+/**
+ * The implicit response types and grant (OIDC Core §3.2) register only where the server runs the
+ * implicit flow: RFC 7591 §2.1 lets the server refuse what it does not support.
+ */
+function checkImplicit(client: ClientRecord, deps: RegistrationDeps): void {
+  if (deps.implicitFlow) return;
+  const implicit = client.responseTypes.find((type) => type !== 'code') ?? (client.grantTypes.includes('implicit') ? 'implicit' : undefined);
+  if (implicit !== undefined) {
+    throw new InvalidClientMetadataError(`${implicit === 'implicit' ? 'grant type' : 'response type'} ${implicit} is not supported: the implicit flow is off on this server (RFC 7591 §2.1)`);
+  }
 }
 
 async function checkSector(client: ClientRecord, deps: RegistrationDeps): Promise<void> {
@@ -161,6 +175,7 @@ export async function registerDynamicClient(
     const accessToken = newAccessToken(deps, now);
     const registration = registrationOf(undefined, merged, statement, accessToken, initialToken ? 'initial_access_token' : 'open');
     const { client, clientSecret } = registerClient(registrationFromDocument(merged), now, { naming: 'wire', metadata: { registration }, sealer: deps.sealer });
+    checkImplicit(client, deps);
     await checkSector(client, deps);
     const record: ClientRecord = { ...client, registrationExpiresAt: now + deps.policy.unusedClientTtl };
     if (initialToken && !(await deps.storage.initialAccessTokens.use(initialToken, now))) {
@@ -243,6 +258,7 @@ export async function replaceRegistration(
     const registration = registrationOf(client.metadata.registration, merged, statement, newAccessToken(deps, now), 'open');
     const { client: updated, clientSecret } = updateClient({ ...client, metadata: { ...client.metadata, registration } },
       registrationFromDocument(merged), { naming: 'wire', replace: true, sealer: deps.sealer });
+    checkImplicit(updated, deps);
     await checkSector(updated, deps);
     return await answerWithNewToken(updated, clientSecret, deps, now);
   } catch (error) {

@@ -26,7 +26,7 @@ function registrationDeps(deps: ServerDeps): RegistrationDeps {
     connectTimeoutMs: timeoutMs, timeoutMs, maxResponseBytes: sectorIdentifierMaxBytes,
   });
   return {
-    storage: deps.storage, clock: deps.clock, issuer: deps.config.issuer, policy: registration,
+    storage: deps.storage, clock: deps.clock, issuer: deps.config.issuer, policy: registration, implicitFlow: deps.config.implicitFlow,
     verifySoftwareStatement: softwareStatementVerifier(registration.softwareStatementIssuers),
     sealer: deps.secretSealer ? () => deps.secretSealer! : undefined,
     sectorIdentifierProblem: (client) => sectorIdentifierProblem(client.metadata.sectorIdentifierUri!, client.redirectUris, sectorFetch),

@@ -33,6 +33,27 @@ function dataDir(): string {
 describe('demo first run', () => {
   after(() => { for (const dir of dirs) rmSync(dir, { recursive: true, force: true }); });
 
+  it('registers no implicit client by default; with the implicit flow on, a public one with response type "id_token token" and grant type implicit, once (RFC 7591 §2.1, OIDC Core §3.2)', async () => {
+    const dir = dataDir();
+    const plain = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri });
+    assert.equal(plain.implicit_client, undefined);
+    assert.equal((await listClients(dir)).length, 2);
+    const credentials = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri, implicitFlow: true });
+    assert.equal(credentials.client.client_id, plain.client.client_id, 'the code-flow client stays');
+    const clientId = credentials.implicit_client?.client_id;
+    assert.ok(clientId);
+    const shown = JSON.parse(await gatehouse(dir, ['client', 'show', clientId, '--json'])) as Record<string, unknown>;
+    assert.equal(shown.client_name, 'Demo app (implicit, legacy)');
+    assert.equal(shown.token_endpoint_auth_method, 'none');
+    assert.deepEqual(shown.response_types, ['id_token token']);
+    assert.deepEqual(shown.grant_types, ['implicit']);
+    assert.deepEqual(shown.redirect_uris, ['http://localhost:4999/implicit-callback']);
+    assert.equal(shown.scope, 'openid profile');
+    const again = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri, implicitFlow: true });
+    assert.equal(again.implicit_client?.client_id, clientId, 'a second run keeps it');
+    assert.equal((await listClients(dir)).length, 3);
+  });
+
   it('registers the demo client with its post-logout redirect URI and back-channel logout URI, session required (Back-Channel Logout 1.0 §2.2)', async () => {
     const dir = dataDir();
     const credentials = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri });

@@ -253,6 +253,10 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
     const { context, page, seen } = await openContext(390);
     await page.goto(`${demo.appUrl}/playground`);
     await signInFromPlayground(page, true);
+    // This demo runs without the implicit flow: its section says how to turn it on and offers no link.
+    const implicit = page.locator('section[aria-labelledby="implicit"]');
+    assert.match((await implicit.textContent()) ?? '', /start it with GATEHOUSE_IMPLICIT_FLOW=true npm run demo/);
+    assert.equal(await implicit.getByRole('link', { name: 'Try the implicit flow' }).count(), 0);
     // A string expression: this file is compiled without the DOM lib.
     const wider = await page.evaluate<string[]>(`[...document.querySelectorAll('main *')]
       .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)

@@ -99,6 +99,18 @@ describe('authorization endpoint', () => {
       assert.equal(query.get('error_description'), 'response_type must be code (the implicit flow is not enabled)');
     });
 
+    it('refuses the implicit flow to a client registered for it while the switch is off: unsupported_response_type (RFC 9700 §2.1.2, OIDC Core §3.2)', async () => {
+      const implicitClient = await server.createClient({
+        public: true, grantTypes: ['implicit'], responseTypes: ['id_token token'], redirectUris: ['https://spa.example.com/implicit-callback'],
+      });
+      const page = await get(authorizeUrl(server, implicitClient, { response_type: 'id_token token', nonce: 'n-1' }));
+      assert.equal(page.status, 303);
+      const location = new URL(page.headers.get('location')!);
+      const answer = location.hash ? new URLSearchParams(location.hash.slice(1)) : location.searchParams;
+      assert.equal(answer.get('error'), 'unsupported_response_type');
+      assert.equal(answer.get('access_token'), null);
+    });
+
     it('requires PKCE from public clients even with a nonce (RFC 7636, OAuth 2.1 §4.1.1)', async () => {
       const publicClient = await server.createClient({ public: true, redirectUris: ['https://spa.example.com/cb'] });
       const page = await get(authorizeUrl(server, publicClient, {}));

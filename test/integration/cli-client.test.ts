@@ -69,6 +69,30 @@ describe('gatehouse client', () => {
       assert.match(result.stdout, /shown only this once/);
     });
 
+    it('registers a public implicit client with --response-type "id_token token", the grant type implicit following (RFC 7591 §2.1, OIDC Core §3.2)', async () => {
+      const created = parseJson<ClientJson>(await create('--name', 'Legacy SPA', '--public', '--response-type', 'id_token token',
+        '--redirect-uri', 'http://localhost:3000/implicit-callback', '--json'));
+      assert.deepEqual(created.grant_types, ['implicit']);
+      const shown = parseJson<ClientJson & { response_types: string[] }>(await runCli(['client', 'show', '--database', db.database, created.client_id, '--json']));
+      assert.deepEqual(shown.response_types, ['id_token token']);
+      const text = await runCli(['client', 'show', '--database', db.database, created.client_id]);
+      assert.match(text.stdout, /response_types: +id_token token/);
+    });
+
+    it('update --response-type adds an implicit response type with its grant, and --response-type code takes it away (RFC 7591 §2.1)', async () => {
+      const created = parseJson<ClientJson>(await create('--name', 'Both', '--redirect-uri', 'https://both.example/cb', '--json'));
+      const update = (...args: string[]) => runCli(['client', 'update', '--database', db.database, created.client_id, ...args]);
+      const show = async () => parseJson<ClientJson & { response_types: string[] }>(await runCli(['client', 'show', '--database', db.database, created.client_id, '--json']));
+      assert.equal((await update('--response-type', 'code', '--response-type', 'id_token')).code, 0);
+      assert.deepEqual((await show()).response_types, ['code', 'id_token']);
+      assert.deepEqual((await show()).grant_types, ['authorization_code', 'refresh_token', 'implicit']);
+      assert.equal((await update('--response-type', 'code')).code, 0);
+      assert.deepEqual((await show()).response_types, ['code']);
+      assert.deepEqual((await show()).grant_types, ['authorization_code', 'refresh_token']);
+      assertOneLineError(await update('--grant-type', 'authorization_code', '--response-type', 'code', '--response-type', 'id_token token'), 2,
+        /response type id_token token needs the implicit grant type \(RFC 7591 §2\.1\)/);
+    });
+
     const refused: Array<{ name: string; args: string[]; message: RegExp }> = [
       { name: 'a malformed redirect URI', args: ['--redirect-uri', 'not a uri'], message: /'not a uri' is not an absolute URI/ },
       { name: 'a relative redirect URI', args: ['--redirect-uri', '/cb'], message: /not an absolute URI/ },
@@ -79,6 +103,9 @@ describe('gatehouse client', () => {
       { name: 'client_credentials for a public client', args: ['--public', '--grant-type', 'client_credentials'], message: /public client cannot use client_credentials/ },
       { name: 'an unknown grant type', args: ['--redirect-uri', 'https://a.example/cb', '--grant-type', 'password'], message: /unsupported grant type 'password'/ },
       { name: 'authorization_code without a redirect URI', args: [], message: /at least one --redirect-uri/ },
+      { name: 'an implicit response type without the implicit grant (RFC 7591 §2.1)', args: ['--redirect-uri', 'https://a.example/cb', '--grant-type', 'authorization_code', '--response-type', 'code', '--response-type', 'id_token'], message: /response type id_token needs the implicit grant type/ },
+      { name: 'the implicit grant without an id_token response type (RFC 7591 §2.1)', args: ['--redirect-uri', 'https://a.example/cb', '--grant-type', 'implicit', '--response-type', 'code'], message: /response type code needs the authorization_code grant/ },
+      { name: 'response type token alone (OIDC Core §3.2)', args: ['--redirect-uri', 'https://a.example/cb', '--response-type', 'token'], message: /unsupported response type 'token'/ },
       { name: 'a scope with a forbidden character (RFC 6749 §3.3)', args: ['--redirect-uri', 'https://a.example/cb', '--scope', 'openid "x"'], message: /invalid scope/ },
     ];
     for (const { name, args, message } of refused) {

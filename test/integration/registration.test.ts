@@ -247,6 +247,59 @@ describe('open dynamic client registration (RFC 7591, RFC 7592)', () => {
   });
 });
 
+const implicitClient = {
+  client_name: 'Legacy SPA', redirect_uris: ['http://localhost:8765/implicit-callback'], token_endpoint_auth_method: 'none',
+  grant_types: ['implicit'], response_types: ['id_token token'],
+};
+
+describe('implicit clients at registration, with the implicit flow off (the default)', () => {
+  withServer({ registration: { policy: 'open', maxPerAddress: 1000 } }, (server) => {
+    it('refuses response types id_token and id_token token, and the implicit grant, with invalid_client_metadata (RFC 7591 §2.1, §3.2.2; OIDC Core §3.2)', async () => {
+      for (const document of [implicitClient, { ...implicitClient, response_types: ['id_token'] }]) {
+        const refused = await register(server(), document);
+        assert.equal(refused.status, 400);
+        assert.equal(refused.body.error, 'invalid_client_metadata');
+        assert.match(refused.body.error_description as string, /the implicit flow is off on this server/);
+      }
+      assert.equal((await server().storage.clients.list()).length, 0);
+    });
+
+    it('refuses a PUT that turns a code client into an implicit one (RFC 7592 §2.2, RFC 7591 §2.1)', async () => {
+      const registered = await register(server(), webClient);
+      assert.equal(registered.status, 201);
+      const uri = registered.body.registration_client_uri as string;
+      const { registration_access_token: token, client_id } = registered.body;
+      const refused = await manage(uri, 'PUT', token as string, {
+        client_id, client_name: 'Now implicit', redirect_uris: webClient.redirect_uris,
+        grant_types: ['authorization_code', 'implicit'], response_types: ['code', 'id_token'],
+      });
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error, 'invalid_client_metadata');
+      const record = await server().storage.clients.find(client_id as string);
+      assert.deepEqual(record?.responseTypes, ['code']);
+    });
+  });
+});
+
+describe('implicit clients at registration, with the implicit flow on', () => {
+  withServer({ implicitFlow: true, registration: { policy: 'open', maxPerAddress: 1000 } }, (server) => {
+    it('registers a public client with grant implicit and response type id_token token (RFC 7591 §2.1, OIDC Core §3.2)', async () => {
+      const registered = await register(server(), implicitClient);
+      assert.equal(registered.status, 201, JSON.stringify(registered.body));
+      assert.deepEqual(registered.body.response_types, ['id_token token']);
+      assert.deepEqual(registered.body.grant_types, ['implicit']);
+      assert.equal(registered.body.client_secret, undefined);
+    });
+
+    it('still refuses an inconsistent pair: id_token token without the implicit grant (RFC 7591 §2.1)', async () => {
+      const refused = await register(server(), { ...implicitClient, grant_types: ['authorization_code'], response_types: ['code', 'id_token token'] });
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error, 'invalid_client_metadata');
+      assert.match(refused.body.error_description as string, /needs the implicit grant type/);
+    });
+  });
+});
+
 describe('registration limits: rate limit, cap and expiry of unused registrations', () => {
   withServer({ registration: { policy: 'open', maxPerAddress: 2, addressWindow: 600 } }, (server) => {
     it('refuses the registrations of one address beyond its budget with 429 and Retry-After', async () => {

@@ -25,6 +25,8 @@ export interface PlaygroundOptions {
   csrfMatches(session: Session, sent: unknown): boolean;
   html(reply: FastifyReply, status: number, body: string): FastifyReply;
   refused(reply: FastifyReply): FastifyReply;
+  /** The implicit flow can be tried here: Gatehouse advertises it and the demo's implicit client is registered. */
+  implicitAvailable(): Promise<boolean>;
   /** The decoded logout token Gatehouse sent to the back-channel endpoint for `sid`, once it arrived. */
   logoutTokenFor(sid: string): DecodedLogoutToken | undefined;
 }
@@ -227,6 +229,7 @@ export function registerPlayground(app: FastifyInstance, options: PlaygroundOpti
       logoutToken: (() => { const sid = state?.experiments.get('sign-out')?.sid; return sid ? options.logoutTokenFor(sid) : undefined; })(),
       issuer: relyingParty.issuer, clientId: relyingParty.clientId,
       implicitFlow: metadata?.response_types_supported?.includes('id_token token') ?? false,
+      implicitDemo: await options.implicitAvailable(),
     }));
   });
 

@@ -196,7 +196,10 @@ export interface PlaygroundPageInput {
   experiments: Map<ExperimentKind, ExperimentRecord>;
   issuer: string;
   clientId: string;
+  /** Gatehouse advertises response_type "id_token token" (OIDC Discovery 1.0 §3). */
   implicitFlow: boolean;
+  /** …and first-run registered the demo's implicit client: /implicit can run it. */
+  implicitDemo: boolean;
   /** After a playground sign-out: the logout token Gatehouse POSTed for that session's sid, decoded, once it arrived. */
   logoutToken?: DecodedLogoutToken;
 }

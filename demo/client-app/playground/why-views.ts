@@ -120,8 +120,19 @@ function implicitSection(input: PlaygroundPageInput): string {
 <tr><th scope="row">Who can read the token</th><td>only the Client-Server</td><td>the browser, its history, every script on the page, extensions</td></tr>
 <tr><th scope="row">Refresh tokens</th><td>yes, rotated</td><td>never; short-lived access tokens only, limited scopes</td></tr>
 </table>
-<p class="note">${input.implicitFlow
-    ? 'Gatehouse was started with GATEHOUSE_IMPLICIT_FLOW=true: it advertises response_type "id_token token".'
-    : 'Gatehouse runs without the implicit flow (the default). Start it with GATEHOUSE_IMPLICIT_FLOW=true to enable the legacy mode.'} This is the seed\'s reason for the code: in the implicit flow, the token is in the URL fragment, visible to the browser.</p>
+${implicitTry(input)}
+<p class="note">This is the seed\'s reason for the code: in the implicit flow, the token is in the URL fragment, visible to the browser.</p>
 </section>`;
+}
+
+/** A real run of the implicit flow when it is on; otherwise how to turn it on. */
+function implicitTry(input: PlaygroundPageInput): string {
+  if (input.implicitDemo) {
+    return `<p>Gatehouse was started with <code>GATEHOUSE_IMPLICIT_FLOW=true</code>: it advertises response_type <code>id_token token</code>, and the demo registered a public client for it, "Demo app (implicit, legacy)". Try it: the tokens come back in the address bar, and this app's server never sees them.</p>
+<div class="actions"><a class="button primary" href="/implicit">Try the implicit flow</a></div>`;
+  }
+  if (input.implicitFlow) {
+    return `<p>Gatehouse advertises the implicit flow, but the demo's implicit client is not registered. Stop the demo and start it again with <code>GATEHOUSE_IMPLICIT_FLOW=true npm run demo</code>: the first run registers it.</p>`;
+  }
+  return `<p>Gatehouse runs without the implicit flow (the default), so there is nothing to try. To see it side by side, stop the demo and start it with <code>GATEHOUSE_IMPLICIT_FLOW=true npm run demo</code>: Gatehouse then advertises response_type <code>id_token token</code>, the first run registers a public implicit client, and a "Try the implicit flow" link appears here.</p>`;
 }
