@@ -33,7 +33,13 @@ if (files.length === 0) {
 // may be busy. Waits inside tests are event-driven with their own generous deadlines.
 const child = spawn(
   process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files],
+  [
+    '--test', '--test-concurrency=2', '--test-timeout=600000',
+    // TAP as before, and at the very end a list of what failed (the tail of a CI log names it).
+    '--test-reporter=tap', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts', 'failures-reporter.mjs')}`, '--test-reporter-destination=stdout',
+    ...files,
+  ],
   { stdio: 'inherit', cwd: root },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
