@@ -5,7 +5,10 @@ export default async function* failuresReporter(source) {
   const failures = [];
   for await (const event of source) {
     if (event.type !== 'test:fail') continue;
-    const { name, file, details, nesting } = event.data;
+    const { name, file, details, nesting, todo, skip } = event.data;
+    // A failing `todo` test is expected to fail and does not fail the run.
+    if (todo !== undefined && todo !== false) continue;
+    if (skip !== undefined && skip !== false) continue;
     // A suite fails when one of its tests does; report the tests, and a file-level failure
     // (a crash or a hook error) only when nothing inside it was reported.
     if (details?.type === 'suite') continue;
@@ -17,6 +20,6 @@ export default async function* failuresReporter(source) {
   yield `\n# ${failures.length} failed test(s):\n`;
   for (const f of failures) {
     yield `#  ✖ ${f.name}${f.file ? `  (${f.file})` : ''}\n`;
-    for (const line of f.message.split('\n').slice(0, 30)) yield `#      ${line}\n`;
+    for (const line of f.message.split('\n').slice(0, 200)) yield `#      ${line}\n`;
   }
 }

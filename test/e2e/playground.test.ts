@@ -21,7 +21,7 @@ let credentials: { client: { client_id: string; client_secret: string }; api: { 
 before(async () => {
   assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: apt-get install -y chromium`);
   mkdirSync(screenshotsDir, { recursive: true });
-  demo = await startDemo();
+  demo = await startDemo({ DEMO_LOG_LEVEL: 'info' });
   credentials = JSON.parse(readFileSync(join(demo.dataDir, 'demo-client.json'), 'utf8')) as typeof credentials;
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -228,7 +228,10 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
     // The back-channel logout token comes from Gatehouse's outbox, asynchronously: reload until it is there.
     const deadline = Date.now() + 120_000;
     while (await page.locator('#logout-token').count() === 0) {
-      assert.ok(Date.now() < deadline, 'the logout token arrived within 120 s');
+      if (Date.now() >= deadline) {
+        const received = await (await fetch(`${demo.appUrl}/backchannel-logouts`)).text();
+        assert.fail(`the logout token for sid ${sid} did not arrive within 120 s.\nThe demo's log of received logout tokens:\n${received.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 4000)}\nThe demo's output:\n${demo.output().slice(-8000)}`);
+      }
       assert.equal(await page.locator('#logout-token-pending').count(), 1, 'the page says it has not arrived yet');
       await new Promise((done) => setTimeout(done, 500));
       await page.getByRole('link', { name: 'Refresh' }).click();
