@@ -234,7 +234,13 @@ describe('the playground in a real browser, JavaScript off (issue 11)', () => {
       }
       assert.equal(await page.locator('#logout-token-pending').count(), 1, 'the page says it has not arrived yet');
       await new Promise((done) => setTimeout(done, 500));
+      // The link must load the page again: one differing from this URL only in its fragment would be
+      // a same-document navigation (HTML §7.4.2.2) that never shows a token arriving after the first load.
+      const refresh = new URL(await page.getByRole('link', { name: 'Refresh' }).getAttribute('href') ?? '', page.url());
+      const here = new URL(page.url());
+      assert.notEqual(`${refresh.pathname}${refresh.search}`, `${here.pathname}${here.search}`, 'Refresh loads the page again');
       await page.getByRole('link', { name: 'Refresh' }).click();
+      await page.waitForURL((url) => url.search === refresh.search);
       await page.waitForLoadState();
     }
     const logoutToken = await text(page, '#logout-token');

@@ -230,6 +230,7 @@ export function registerPlayground(app: FastifyInstance, options: PlaygroundOpti
       issuer: relyingParty.issuer, clientId: relyingParty.clientId,
       implicitFlow: metadata?.response_types_supported?.includes('id_token token') ?? false,
       implicitDemo: await options.implicitAvailable(),
+      renderedAt: Date.now(),
     }));
   });
 

@@ -202,6 +202,8 @@ export interface PlaygroundPageInput {
   implicitDemo: boolean;
   /** After a playground sign-out: the logout token Gatehouse POSTed for that session's sid, decoded, once it arrived. */
   logoutToken?: DecodedLogoutToken;
+  /** When this page was rendered (epoch ms): makes each Refresh link a new URL. */
+  renderedAt: number;
 }
 
 export function playgroundPage(input: PlaygroundPageInput): string {

@@ -50,10 +50,19 @@ const rules: Rule[] = [
   },
 ];
 
-function logoutTokenView(record: ExperimentRecord, token: DecodedLogoutToken | undefined): string {
+/**
+ * The Refresh link of a pending logout token: a URL that differs from the page's own in more than
+ * its fragment, so following it loads the page again (a link to `/playground#why-sign-out` from
+ * that very URL is a same-document fragment navigation, HTML §7.4.2.2, and shows nothing new).
+ */
+export function refreshHref(renderedAt: number): string {
+  return `/playground?refreshed=${renderedAt}#why-sign-out`;
+}
+
+function logoutTokenView(record: ExperimentRecord, token: DecodedLogoutToken | undefined, renderedAt: number): string {
   if (!record.sid) return '<p class="note">The ID token of this sign-in had no <code>sid</code>, so no logout token can be matched to it.</p>';
   if (!token) return `<div id="logout-token-pending"><p class="note">The back-channel logout token for sid <code>${escapeHtml(record.sid)}</code> has not arrived yet: Gatehouse sends it from its outbox, a moment after the sign-out.</p>
-<div class="actions"><a class="button secondary" href="/playground#why-sign-out">Refresh</a></div></div>`;
+<div class="actions"><a class="button secondary" href="${refreshHref(renderedAt)}">Refresh</a></div></div>`;
   return `<div id="logout-token">
 <h4>RP-initiated logout, the back-channel logout token decoded</h4>
 <p class="note">Gatehouse POSTed a logout token (${escapeHtml(token.masked)}) to this app's back-channel endpoint at ${escapeHtml(new Date(token.receivedAt * 1000).toISOString())} (Back-Channel Logout 1.0 §2.4). Header and payload decoded; the token itself is not shown.</p>
@@ -81,7 +90,7 @@ function result(record: ExperimentRecord, input: PlaygroundPageInput): string {
 ${verdict}
 ${record.facts.length ? `<table>${record.facts.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('\n')}</table>` : ''}
 ${record.exchanges.map((exchange, i) => exchangeView(exchange, `Request ${i + 1} of ${record.exchanges.length}`)).join('\n')}
-${record.kind === 'sign-out' ? logoutTokenView(record, input.logoutToken) : ''}
+${record.kind === 'sign-out' ? logoutTokenView(record, input.logoutToken, input.renderedAt) : ''}
 </div>`;
 }
 
