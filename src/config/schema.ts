@@ -57,6 +57,15 @@ export const configSchema = z.object({
   /** The only scopes the implicit flow may grant. */
   implicitScopes: z.array(z.string()).default(['openid', 'profile', 'email']),
 
+  /**
+   * The authentication context classes (OIDC Core §2 `acr`) Gatehouse's password sign-in meets, in
+   * the operator's judgement; advertised as acr_values_supported. An ID token claims the first of
+   * them a request asks for (acr_values, the client's default_acr_values, or the claims parameter),
+   * never one it does not list; an essential acr outside the list is refused (OIDC Core §5.5.1.1).
+   * Default none: no acr is ever claimed.
+   */
+  acrValuesSupported: z.array(z.string().min(1).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'an acr value has no spaces, quotes or backslashes')).default([]),
+
   /** argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
   argon2: z.object({
     memoryCost: z.coerce.number().int().min(1024).default(19456),
