@@ -190,6 +190,11 @@ export const configSchema = z.object({
     })).default([]),
     /** Refuse registrations without a software statement from a trusted issuer. */
     requireSoftwareStatement: flag.default(false),
+    /**
+     * false: confidential clients that register themselves may omit PKCE, as the OpenID
+     * Foundation's Dynamic OP plan does (public clients always need it; RFC 9700 §2.1.1).
+     */
+    requirePkce: flag.default(true),
   }).default({}),
   /** Seconds a client assertion's exp may lie ahead (private_key_jwt, client_secret_jwt; RFC 7523 §3): longer-lived assertions are refused. */
   clientAssertionMaxLifetime: seconds.default(300),
