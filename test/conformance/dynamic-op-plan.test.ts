@@ -616,6 +616,25 @@ describe('oidcc-dynamic-certification-test-plan (OpenID Connect Dynamic Client R
   });
 });
 
+describe('oidcc-dynamic-certification-test-plan, the https parts', () => {
+  it('with an https issuer, registration_endpoint and the registration_client_uri of a registration are https (VerifyClientManagementCredentials, CheckDiscEndpointRegistrationEndpoint; RFC 7591 §3, RFC 7592 §3)', async () => {
+    // These need an https issuer (Gatehouse behind TLS); what it answers is read over the loopback.
+    const behindTls = await startGatehouse({ issuer: 'https://login.example.com', registration: { policy: 'open', maxPerAddress: 1000, requirePkce: false } });
+    try {
+      const local = `http://127.0.0.1:${behindTls.config.port}`;
+      const metadata = await (await fetch(`${local}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+      assert.equal(new URL(metadata.registration_endpoint as string).protocol, 'https:', 'CheckDiscEndpointRegistrationEndpoint');
+      const { request } = await createDynamicClientRegistrationRequest();
+      const response = await fetch(`${local}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const body = await response.json() as Record<string, unknown>;
+      assert.equal(response.status, 201, JSON.stringify(body));
+      assert.equal(new URL(body.registration_client_uri as string).protocol, 'https:', 'VerifyClientManagementCredentials: the https scheme');
+    } finally {
+      await behindTls.close();
+    }
+  });
+});
+
 describe('oidcc-dynamic-certification-test-plan with unsigned request objects allowed (allowUnsignedRequestObjects)', () => {
   const host = new SuiteHost();
   let server: TestServer;
