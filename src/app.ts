@@ -92,7 +92,9 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
       accessTokenFormat: config.accessTokenFormat,
     },
     subjects,
-    mintIdToken: idTokenMinter({ issuer: config.issuer, ttl: config.idTokenTtl, keys, subjects, accounts: storage.accounts }),
+    mintIdToken: idTokenMinter({
+      issuer: config.issuer, ttl: config.idTokenTtl, keys, subjects, accounts: storage.accounts, acrValuesSupported: config.acrValuesSupported,
+    }),
     verifyIdTokenHint: idTokenHintVerifier(config.issuer, keys),
     verifyLogoutHint: logoutHintVerifier(config.issuer, keys),
     logoutNotifier: logoutNotifier ?? noLogoutNotifier,

@@ -328,6 +328,7 @@ async function checkSectorIdentifier(client: ClientRecord, config: Config): Prom
   const fetch = createOutboundFetch({
     allowPrivateNetwork: config.allowPrivateNetworkFetch, allowLoopback: config.allowLoopbackFetch,
     connectTimeoutMs: timeoutMs, timeoutMs, maxResponseBytes: sectorIdentifierMaxBytes,
+    extraCaCertificates: config.outboundCaFile ? [readFileSync(config.outboundCaFile, 'utf8')] : undefined,
   });
   const problem = await sectorIdentifierProblem(uri, client.redirectUris, fetch);
   if (problem) throw new CommandError(problem);

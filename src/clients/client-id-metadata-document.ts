@@ -1,9 +1,11 @@
 // Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document-03): which client_ids
 // are document URLs (§3), which hosts the operator accepts (§6.8), and the client a fetched
-// document describes (§4.1, §4.5, §6.2). Pure: fetching and caching are in
-// client-metadata-document-resolver.ts.
-import type { ClientRecord } from '../storage/records.js';
+// document describes (§4.1, §4.5, §6.2): public (`none`) or authenticating with private_key_jwt
+// and the keys the document publishes (§4.1, RFC 7523 §2.2), never with a shared secret. Pure:
+// fetching and caching are in client-metadata-document-resolver.ts.
+import type { ClientMetadata, ClientRecord } from '../storage/records.js';
 import { absoluteUrl, redirectUriProblem, type ApplicationType } from './uris.js';
+import { crossFieldProblem, FieldProblem, metadataFields } from './metadata-fields.js';
 
 export interface DocumentClientPolicy {
   /** Hosts (and their subdomains) accepted; absent: every host not denied. */
@@ -58,6 +60,9 @@ export function hostAccepted(host: string, policy: Pick<DocumentClientPolicy, 'a
 
 // §4.1: there is no way to share a secret with a client that describes itself.
 const sharedSecretMethods = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
+const documentAuthMethods = new Set(['none', 'private_key_jwt']);
+/** The key fields a private_key_jwt document may carry, checked by the registration rules (metadata-fields.ts). */
+const keyFields = ['jwks', 'jwks_uri', 'token_endpoint_auth_signing_alg'];
 const documentGrantTypes = new Set(['authorization_code', 'refresh_token']);
 
 function optionalStrings(document: Record<string, unknown>, field: string): string[] | undefined {
@@ -103,10 +108,10 @@ export function clientFromMetadataDocument(
   }
   const authMethod = optionalString(fields, 'token_endpoint_auth_method') ?? 'none';
   if (sharedSecretMethods.has(authMethod)) {
-    throw new MetadataDocumentError(`token_endpoint_auth_method ${authMethod} needs a shared secret, which a metadata document cannot establish`);
+    throw new MetadataDocumentError(`token_endpoint_auth_method ${authMethod} needs a shared secret, which a metadata document cannot establish (use private_key_jwt with jwks or jwks_uri, or none)`);
   }
-  if (authMethod !== 'none') {
-    throw new MetadataDocumentError(`token_endpoint_auth_method ${authMethod} is not supported for metadata documents (use none)`);
+  if (!documentAuthMethods.has(authMethod)) {
+    throw new MetadataDocumentError(`token_endpoint_auth_method ${authMethod} is not supported for metadata documents (use none or private_key_jwt)`);
   }
 
   // OIDC Registration §2: a native client's loopback redirect URIs match on any port (RFC 8252 §7.3).
@@ -131,6 +136,7 @@ export function clientFromMetadataDocument(
   const wanted = scope === undefined ? null : new Set(scope.split(' '));
   const scopes = policy.scopes.filter((s) => wanted === null || wanted.has(s));
   const name = optionalString(fields, 'client_name')?.trim();
+  const keys = authMethod === 'private_key_jwt' ? documentKeys(fields, applicationType ?? 'web') : {};
 
   return {
     clientId,
@@ -141,13 +147,35 @@ export function clientFromMetadataDocument(
     responseTypes,
     scopes,
     skipConsent: false,
-    tokenEndpointAuthMethod: 'none',
+    tokenEndpointAuthMethod: authMethod as 'none' | 'private_key_jwt',
     backchannelLogoutUri: null,
     backchannelLogoutSessionRequired: false,
     frontchannelLogoutUri: null,
     frontchannelLogoutSessionRequired: false,
     postLogoutRedirectUris,
-    metadata: { metadataDocument: times, ...(applicationType ? { applicationType } : {}) },
+    metadata: { metadataDocument: times, ...(applicationType ? { applicationType } : {}), ...keys },
     createdAt: times.fetchedAt,
   };
+}
+
+/**
+ * A private_key_jwt document's public keys: jwks or jwks_uri (one of them) and an optional
+ * token_endpoint_auth_signing_alg, under the same rules as a registration (RFC 7591 §2).
+ */
+function documentKeys(fields: Record<string, unknown>, applicationType: ApplicationType): Partial<ClientMetadata> {
+  const context = { applicationType, publicClient: false, tokenEndpointAuthMethod: 'private_key_jwt' };
+  const metadata: Partial<ClientMetadata> = {};
+  for (const field of metadataFields.filter((f) => keyFields.includes(f.wire))) {
+    const value = fields[field.wire];
+    if (value === undefined || value === null) continue;
+    try {
+      (metadata as Record<string, unknown>)[field.key] = field.parse(value, context);
+    } catch (error) {
+      if (error instanceof FieldProblem) throw new MetadataDocumentError(`${field.wire} ${error.message}`);
+      throw error;
+    }
+  }
+  const problem = crossFieldProblem(metadata as ClientMetadata, context);
+  if (problem) throw new MetadataDocumentError(problem);
+  return metadata;
 }

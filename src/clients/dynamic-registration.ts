@@ -26,6 +26,19 @@ export interface RegistrationPolicy {
   unusedClientTtl: number;
   accessTokenTtl?: number | undefined;
   requireSoftwareStatement: boolean;
+  /** false: confidential clients that register themselves may omit PKCE (public ones never may). */
+  requirePkce?: boolean | undefined;
+}
+
+/**
+ * The registration with the operator's PKCE rule applied: with `registration.requirePkce: false`
+ * a confidential client (any method but `none`) may omit PKCE, as a client made with
+ * `gatehouse client create --no-require-pkce` may (RFC 9700 §2.1.1 makes PKCE a SHOULD for
+ * confidential clients; the OpenID Foundation's Dynamic OP plan sends none).
+ */
+function withPkceRule(registration: ReturnType<typeof registrationFromDocument>, policy: RegistrationPolicy) {
+  if (policy.requirePkce !== false || registration.authMethod === 'none') return registration;
+  return { ...registration, browser: { ...registration.browser, requirePkce: false } };
 }
 
 export interface RegistrationDeps {
@@ -174,7 +187,7 @@ export async function registerDynamicClient(
     const { merged, statement } = await withSoftwareStatement(metadataObject(request.body), deps, now);
     const accessToken = newAccessToken(deps, now);
     const registration = registrationOf(undefined, merged, statement, accessToken, initialToken ? 'initial_access_token' : 'open');
-    const { client, clientSecret } = registerClient(registrationFromDocument(merged), now, { naming: 'wire', metadata: { registration }, sealer: deps.sealer });
+    const { client, clientSecret } = registerClient(withPkceRule(registrationFromDocument(merged), deps.policy), now, { naming: 'wire', metadata: { registration }, sealer: deps.sealer });
     checkImplicit(client, deps);
     await checkSector(client, deps);
     const record: ClientRecord = { ...client, registrationExpiresAt: now + deps.policy.unusedClientTtl };
@@ -257,7 +270,7 @@ export async function replaceRegistration(
     const { merged, statement } = await withSoftwareStatement(fields, deps, now);
     const registration = registrationOf(client.metadata.registration, merged, statement, newAccessToken(deps, now), 'open');
     const { client: updated, clientSecret } = updateClient({ ...client, metadata: { ...client.metadata, registration } },
-      registrationFromDocument(merged), { naming: 'wire', replace: true, sealer: deps.sealer });
+      withPkceRule(registrationFromDocument(merged), deps.policy), { naming: 'wire', replace: true, sealer: deps.sealer });
     checkImplicit(updated, deps);
     await checkSector(updated, deps);
     return await answerWithNewToken(updated, clientSecret, deps, now);

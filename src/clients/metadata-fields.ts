@@ -136,12 +136,14 @@ export const metadataFields: readonly MetadataField[] = [
     },
     flag: uriFlag('jwks-uri', "where the client publishes its public keys (https); not with --jwks") },
   {
-    // OIDC Core §6.2: request_uri values the client may send; enforced when registered.
+    // OIDC Core §6.2: request_uri values the client may send; enforced when registered. Unlike
+    // the other URIs these may carry a fragment, the SHA-256 of the file's contents (OIDC
+    // Registration §2 request_uris); request_uri matching ignores it (oauth/request-object.ts).
     wire: 'request_uris', key: 'requestUris',
     parse(value) {
       const uris = stringList(value);
       for (const uri of uris) {
-        const problem = httpsUriProblem(uri);
+        const problem = httpsUriProblem(uri.replace(/#.*$/s, ''));
         if (problem) throw new FieldProblem(`'${uri}' ${problem}`);
       }
       return uris;

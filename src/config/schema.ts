@@ -57,6 +57,15 @@ export const configSchema = z.object({
   /** The only scopes the implicit flow may grant. */
   implicitScopes: z.array(z.string()).default(['openid', 'profile', 'email']),
 
+  /**
+   * The authentication context classes (OIDC Core §2 `acr`) Gatehouse's password sign-in meets, in
+   * the operator's judgement; advertised as acr_values_supported. An ID token claims the first of
+   * them a request asks for (acr_values, the client's default_acr_values, or the claims parameter),
+   * never one it does not list; an essential acr outside the list is refused (OIDC Core §5.5.1.1).
+   * Default none: no acr is ever claimed.
+   */
+  acrValuesSupported: z.array(z.string().min(1).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'an acr value has no spaces, quotes or backslashes')).default([]),
+
   /** argon2id parameters (OWASP: m=19 MiB, t=2, p=1). */
   argon2: z.object({
     memoryCost: z.coerce.number().int().min(1024).default(19456),
@@ -181,6 +190,11 @@ export const configSchema = z.object({
     })).default([]),
     /** Refuse registrations without a software statement from a trusted issuer. */
     requireSoftwareStatement: flag.default(false),
+    /**
+     * false: confidential clients that register themselves may omit PKCE, as the OpenID
+     * Foundation's Dynamic OP plan does (public clients always need it; RFC 9700 §2.1.1).
+     */
+    requirePkce: flag.default(true),
   }).default({}),
   /** Seconds a client assertion's exp may lie ahead (private_key_jwt, client_secret_jwt; RFC 7523 §3): longer-lived assertions are refused. */
   clientAssertionMaxLifetime: seconds.default(300),

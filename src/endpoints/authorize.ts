@@ -90,7 +90,7 @@ export async function issueAuthorization(
 ): Promise<FastifyReply> {
   const response = await completeAuthorization(request, authentication, {
     storage: deps.storage, keys: deps.keys, subjects: deps.subjects, tokenPolicy: deps.tokenPolicy, codeTtl: deps.config.authorizationCodeTtl,
-    implicitAccessTokenTtl: deps.config.implicitAccessTokenTtl, now: deps.clock(),
+    implicitAccessTokenTtl: deps.config.implicitAccessTokenTtl, acrValuesSupported: deps.config.acrValuesSupported, now: deps.clock(),
   }, session);
   return sendAuthorizationResponse(reply, response);
 }
@@ -105,7 +105,7 @@ function requestObjectDeps(deps: ServerDeps) {
 }
 
 function validationDeps(deps: ServerDeps) {
-  return { policy: deps.config, verifyIdTokenHint: deps.verifyIdTokenHint };
+  return { policy: deps.config, verifyIdTokenHint: deps.verifyIdTokenHint, acrValuesSupported: deps.config.acrValuesSupported };
 }
 
 function sendAuthorizationResponse(reply: FastifyReply, response: AuthorizationResponse): FastifyReply {

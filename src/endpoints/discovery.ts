@@ -11,6 +11,7 @@ export function discoveryEndpoint(deps: ServerDeps) {
     registrationEndpoint: deps.config.registration.policy !== 'off',
     requestObjects: deps.config,
     clientIdMetadataDocuments: deps.config.clientIdMetadataDocuments.enabled,
+    acrValuesSupported: deps.config.acrValuesSupported,
   }));
   return async function discovery(_request: FastifyRequest, reply: FastifyReply) {
     return allowAnyOrigin(reply).header('Cache-Control', 'public, max-age=300').type('application/json').send(body);

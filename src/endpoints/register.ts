@@ -1,6 +1,7 @@
 // POST /register (RFC 7591 §3) and GET|PUT|DELETE /register/:clientId (RFC 7592 §2): JSON in,
 // the core's registration functions (clients/dynamic-registration.ts), JSON out with no-store.
 // Bearer failures (initial or registration access token) answer a challenge (RFC 6750 §3).
+import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../http/server-deps.js';
 import { sendBearerError, sendJsonError, toOAuthError } from '../http/error-response.js';
@@ -24,6 +25,7 @@ function registrationDeps(deps: ServerDeps): RegistrationDeps {
   const sectorFetch = createOutboundFetch({
     allowPrivateNetwork: deps.config.allowPrivateNetworkFetch, allowLoopback: deps.config.allowLoopbackFetch,
     connectTimeoutMs: timeoutMs, timeoutMs, maxResponseBytes: sectorIdentifierMaxBytes,
+    extraCaCertificates: deps.config.outboundCaFile ? [readFileSync(deps.config.outboundCaFile, 'utf8')] : undefined,
   });
   return {
     storage: deps.storage, clock: deps.clock, issuer: deps.config.issuer, policy: registration, implicitFlow: deps.config.implicitFlow,

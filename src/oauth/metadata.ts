@@ -14,6 +14,8 @@ export interface MetadataPolicy {
   requestObjects?: Pick<RequestObjectPolicy, 'requestParameter' | 'requestUriParameter' | 'requireRequestUriRegistration' | 'allowUnsignedRequestObjects'> | undefined;
   /** client_ids that are https URLs are resolved to their metadata documents (CIMD draft §5). */
   clientIdMetadataDocuments?: boolean;
+  /** The acr values the sign-in meets (OIDC Discovery §3 acr_values_supported); none: not advertised. */
+  acrValuesSupported?: readonly string[] | undefined;
 }
 
 export function authorizationServerMetadata(

@@ -1,5 +1,6 @@
 // OpenID Connect additions to the authorization request (OIDC Core §3.1.2.1): nonce, prompt,
-// max_age, login_hint, id_token_hint. Runs after oauth/authorization-request.ts has trusted the
+// max_age, acr_values, login_hint, id_token_hint; the client's default_max_age and
+// default_acr_values (OIDC Registration §2) stand in for an absent max_age and acr_values. Runs after oauth/authorization-request.ts has trusted the
 // redirect URI, so every error here redirects.
 import {
   validateAuthorizationRequest, type AuthorizationPolicy, type AuthorizationRequest, type TrustedRedirect,
@@ -7,6 +8,7 @@ import {
 import { OAuthError } from '../oauth/errors.js';
 import { parseClaimsRequest, serializeClaimsRequest, type ClaimsRequest } from './claims-request.js';
 import { consentItems } from './claims.js';
+import { checkEssentialAcr, requestedAcrValues, withAcrRequest } from './acr.js';
 
 export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
 
@@ -15,7 +17,10 @@ export interface AuthenticationRequest extends AuthorizationRequest {
   openid: boolean;
   nonce: string | null;
   prompt: ReadonlySet<Prompt>;
+  /** max_age, else the client's default_max_age (OIDC Registration §2); null when neither. */
   maxAge: number | null;
+  /** acr_values, else the client's default_acr_values, in order of preference; null when neither. */
+  acrValues: string[] | null;
   loginHint: string | null;
   /** The `sub` of a valid id_token_hint, when one was sent. */
   idTokenHintSubject: string | null;
@@ -39,9 +44,11 @@ export async function validateAuthenticationRequest(
   params: Record<string, string>,
   duplicated: readonly string[],
   trusted: TrustedRedirect,
-  deps: { policy: AuthorizationPolicy; verifyIdTokenHint: IdTokenHintVerifier },
+  deps: { policy: AuthorizationPolicy; verifyIdTokenHint: IdTokenHintVerifier; acrValuesSupported?: readonly string[] },
 ): Promise<AuthenticationRequest> {
-  return parseAuthenticationRequest(validateAuthorizationRequest(params, duplicated, trusted, deps.policy), deps.verifyIdTokenHint);
+  return parseAuthenticationRequest(
+    validateAuthorizationRequest(params, duplicated, trusted, deps.policy), deps.verifyIdTokenHint, deps.acrValuesSupported,
+  );
 }
 
 const knownPrompts: readonly Prompt[] = ['none', 'login', 'consent', 'select_account'];
@@ -49,6 +56,7 @@ const knownPrompts: readonly Prompt[] = ['none', 'login', 'consent', 'select_acc
 export async function parseAuthenticationRequest(
   request: AuthorizationRequest,
   verifyIdTokenHint: IdTokenHintVerifier,
+  acrValuesSupported: readonly string[] = [],
 ): Promise<AuthenticationRequest> {
   const { params } = request;
   const openid = request.scopes.includes('openid');
@@ -66,6 +74,9 @@ export async function parseAuthenticationRequest(
   if (params.max_age !== undefined) {
     if (!/^\d{1,10}$/.test(params.max_age)) throw new OAuthError('invalid_request', 'max_age must be a non-negative integer');
     maxAge = Number(params.max_age);
+  } else if (request.client.metadata.defaultMaxAge !== undefined) {
+    // OIDC Registration §2: default_max_age applies when the request has no max_age of its own.
+    maxAge = request.client.metadata.defaultMaxAge;
   }
 
   const nonce = params.nonce ?? null;
@@ -81,7 +92,9 @@ export async function parseAuthenticationRequest(
 
   // OIDC Core §5.5: an OpenID Connect parameter; invalid JSON is invalid_request (§3.1.2.6).
   const claimsRequest = parseClaimsRequest(params.claims);
-  const claims = openid ? claimsRequest : null;
+  const acrValues = requestedAcrValues(params.acr_values, request.client);
+  const claims = openid ? withAcrRequest(claimsRequest, acrValues) : null;
+  checkEssentialAcr(claims, acrValuesSupported);
 
   return {
     ...request,
@@ -92,6 +105,7 @@ export async function parseAuthenticationRequest(
     nonce,
     prompt,
     maxAge,
+    acrValues,
     loginHint: params.login_hint ?? null,
     idTokenHintSubject,
   };

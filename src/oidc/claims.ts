@@ -3,6 +3,7 @@
 // granted scope covers is a consent item of its own (`claim:<name>`), shown on the consent page.
 import type { AccountStore } from '../storage/ports.js';
 import type { AccountRecord } from '../storage/records.js';
+import { achievedAcr } from './acr.js';
 import { matchesRequestedValue, requestedClaimNames, type ClaimsRequest, type ClaimsTarget } from './claims-request.js';
 
 export const claimsByScope: Record<string, readonly string[]> = {
@@ -98,12 +99,18 @@ export function claimsForScopes(account: AccountRecord, scopes: readonly string[
   return releasedClaims(account, scopes, null, 'userinfo');
 }
 
-/** The claims an ID token carries besides `sub`, which the token sets itself. */
+/**
+ * The claims an ID token carries besides `sub`, which the token sets itself: the released claims,
+ * and `acr` when one was asked for (acr_values, default_acr_values or the claims parameter) and is
+ * among the classes Gatehouse meets (oidc/acr.ts).
+ */
 export async function idTokenClaims(
   accounts: AccountStore, accountId: string, scopes: readonly string[], claims: ClaimsRequest | null = null,
+  acrValuesSupported: readonly string[] = [],
 ): Promise<Record<string, unknown>> {
   const account = await accounts.findById(accountId);
   if (!account) return {};
   const { sub: _sub, ...released } = releasedClaims(account, scopes, claims, 'id_token');
-  return released;
+  const acr = achievedAcr(claims, acrValuesSupported);
+  return acr === undefined ? released : { ...released, acr };
 }

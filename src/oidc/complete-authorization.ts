@@ -20,6 +20,8 @@ export interface CompletionDeps {
   tokenPolicy: TokenPolicy;
   codeTtl: number;
   implicitAccessTokenTtl: number;
+  /** The acr values Gatehouse's sign-in meets (oidc/acr.ts). */
+  acrValuesSupported?: readonly string[];
   now: number;
 }
 
@@ -57,7 +59,7 @@ export async function completeAuthorization(
   const clientId = request.client.clientId;
   await storage.grants.insert({ grantId, accountId: authentication.accountId, clientId, scopes: request.scopes, sid, createdAt: now, revokedAt: null });
   if (request.responseType === 'id_token') {
-    const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes, request.claimsRequest);
+    const claims = await idTokenClaims(storage.accounts, authentication.accountId, request.scopes, request.claimsRequest, deps.acrValuesSupported);
     const idToken = await signIdToken({
       issuer, client: request.client, accountId: authentication.accountId, authTime: authentication.authTime,
       nonce: request.nonce, sid, claims, now, ttl: tokenPolicy.idTokenTtl,
@@ -70,7 +72,7 @@ export async function completeAuthorization(
     accessTokenTtl: deps.implicitAccessTokenTtl,
   }, {
     policy: tokenPolicy, keys: deps.keys, subjects: deps.subjects,
-    mintIdToken: idTokenMinter({ issuer, ttl: tokenPolicy.idTokenTtl, keys: deps.keys, subjects: deps.subjects, accounts: storage.accounts }),
+    mintIdToken: idTokenMinter({ issuer, ttl: tokenPolicy.idTokenTtl, keys: deps.keys, subjects: deps.subjects, accounts: storage.accounts, acrValuesSupported: deps.acrValuesSupported }),
   });
   await storage.tokens.insert(minted.records);
   const { access_token, token_type, expires_in, id_token, scope } = minted.response;

@@ -57,6 +57,8 @@ export async function signIdToken(input: IdTokenInput, { keys, subjects }: IdTok
     iss: input.issuer, sub: subjects.subjectFor(input.client, input.accountId), aud: input.client.clientId,
     iat: input.now, exp: input.now + input.ttl,
   };
+  // Every ID token of a sign-in carries auth_time, so max_age, default_max_age and
+  // require_auth_time (OIDC Core §2, OIDC Registration §2) are always met.
   if (input.authTime !== null) payload.auth_time = input.authTime;
   if (input.nonce !== null) payload.nonce = input.nonce;
   if (input.sid) payload.sid = input.sid;
@@ -71,15 +73,17 @@ export interface IdTokenMinterDeps {
   keys: SigningKeySet;
   subjects: SubjectIdentifiers;
   accounts: AccountStore;
+  /** The acr values Gatehouse's sign-in meets (oidc/acr.ts); default none. */
+  acrValuesSupported?: readonly string[] | undefined;
 }
 
 /**
  * The ID token of a token response, injected into `oauth/issue-tokens.ts`: the scope's claims
  * (OIDC Core §5.4) for flows where no UserInfo call follows, `amr` (§2) and at_hash.
  */
-export function idTokenMinter({ issuer, ttl, keys, subjects, accounts }: IdTokenMinterDeps): IdTokenMinter {
+export function idTokenMinter({ issuer, ttl, keys, subjects, accounts, acrValuesSupported }: IdTokenMinterDeps): IdTokenMinter {
   return async (request) => {
-    const claims = await idTokenClaims(accounts, request.accountId, request.scopes, storedClaimsRequest(request.claims));
+    const claims = await idTokenClaims(accounts, request.accountId, request.scopes, storedClaimsRequest(request.claims), acrValuesSupported);
     return signIdToken({
       issuer, client: request.client, accountId: request.accountId, authTime: request.authTime, nonce: request.nonce,
       sid: request.sid, accessToken: request.accessToken, claims: { ...claims, amr: ['pwd'] }, now: request.now, ttl,

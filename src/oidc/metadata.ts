@@ -18,6 +18,8 @@ export function openIdProviderMetadata(policy: MetadataPolicy): Record<string, u
     claims_supported: supportedClaims,
     // OIDC Core §5.5: userinfo and id_token members, essential, value and values.
     claims_parameter_supported: true,
+    // OIDC Discovery §3; only what the operator says the password sign-in meets (oidc/acr.ts).
+    ...(policy.acrValuesSupported?.length ? { acr_values_supported: [...policy.acrValuesSupported] } : {}),
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     // Back-Channel Logout 1.0 §2.1: logout tokens are POSTed, and always carry `sid`.
     backchannel_logout_supported: true,

@@ -15,7 +15,7 @@ function request(overrides: { prompt?: Prompt[]; maxAge?: number | null; hint?: 
       skipConsent: overrides.skipConsent ?? false, tokenEndpointAuthMethod: 'client_secret_basic', postLogoutRedirectUris: [], metadata: {}, createdAt: 0 },
     redirectUri: 'https://a/cb', responseMode: 'query', state: undefined, responseType: 'code', scopes: ['openid', 'email'],
     codeChallenge: null, codeChallengeMethod: null, params: {}, openid: true, nonce: null,
-    prompt: new Set(overrides.prompt ?? []), maxAge: overrides.maxAge ?? null, loginHint: null, idTokenHintSubject: overrides.hint ?? null,
+    prompt: new Set(overrides.prompt ?? []), maxAge: overrides.maxAge ?? null, acrValues: null, loginHint: null, idTokenHintSubject: overrides.hint ?? null,
     claimsRequest: null, claims: null, consentItems: ['openid', 'email'],
   };
 }

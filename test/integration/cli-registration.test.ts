@@ -62,13 +62,15 @@ describe('gatehouse registration token and client show', () => {
     assert.equal(client['client_name#ja-Jpan-JP'], 'ネイティブ');
     assertOneLineError(await cli('client', 'update', client.client_id, '--jwks-uri', 'http://keys.example/jwks'), 2, /--jwks-uri must use https \(http is allowed only for localhost/);
     assertOneLineError(await cli('client', 'update', client.client_id, '--id-token-signed-response-alg', 'none'), 2, /unsupported algorithm 'none'/);
-    const updated = await cli('client', 'update', client.client_id, '--contact', '', '--require-auth-time');
+    const updated = await cli('client', 'update', client.client_id, '--contact', '', '--require-auth-time', '--initiate-login-uri', 'https://app.example/start-login');
     assert.equal(updated.code, 0, updated.stderr);
     const shown = parseJson<Record<string, unknown>>(await cli('client', 'show', client.client_id, '--json'));
     assert.equal(shown.contacts, undefined);
     assert.equal(shown.require_auth_time, true);
+    assert.equal(shown.initiate_login_uri, 'https://app.example/start-login', 'shown (OIDC Core §4, OIDC Registration §2)');
     assert.equal(shown.dynamically_registered, false);
     const text = await cli('client', 'show', client.client_id);
     assert.match(text.stdout, /application_type:\s+native/);
+    assert.match(text.stdout, /initiate_login_uri:\s+https:\/\/app\.example\/start-login/);
   });
 });

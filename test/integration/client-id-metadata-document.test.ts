@@ -13,6 +13,9 @@ import { startGatehouse, type TestServer } from '../support/gatehouse.js';
 import { ScriptedBrowser, type Page } from '../support/browser.js';
 import { pkcePair, tokenRequest } from '../support/flow.js';
 import { selfSignedCertificate } from '../support/tls.js';
+import * as oidc from 'openid-client';
+import { codeFlowLogin } from '../support/openid-flow.js';
+import { clientKey, startKeyServer } from '../support/jwt-client.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -293,6 +296,74 @@ describe('Client ID Metadata Documents: what is refused', () => {
     assert.equal(response.status, 401);
     assert.equal(response.body.error, 'invalid_client');
     assert.equal(fetched('missing-at-token'), 1);
+  });
+});
+
+describe('Client ID Metadata Documents: private_key_jwt (CIMD §4.1, RFC 7523 §2.2)', () => {
+  let keyServer: Awaited<ReturnType<typeof startKeyServer>>;
+  before(async () => { keyServer = await startKeyServer(); });
+  after(async () => { await keyServer.close(); });
+
+  async function privateKeyJwtLogin(clientId: string, key: Awaited<ReturnType<typeof clientKey>>) {
+    const config = await oidc.discovery(new URL(gatehouse.issuer), clientId, undefined,
+      oidc.PrivateKeyJwt({ key: key.privateKey, kid: key.kid }), { execute: [oidc.allowInsecureRequests] });
+    return codeFlowLogin(config, redirectUri, user);
+  }
+
+  it('a document declaring private_key_jwt with jwks completes the code flow and refresh with openid-client, authenticating with its key (CIMD §4.1, RFC 7523 §2.2, OIDC Core §9)', async () => {
+    const key = await clientKey('ES256');
+    const clientId = serveDocument('pkjwt-jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } });
+    const { tokens, config } = await privateKeyJwtLogin(clientId, key);
+    assert.equal(tokens.claims()!.aud, clientId);
+    assert.ok(tokens.refresh_token);
+    assert.ok((await oidc.refreshTokenGrant(config, tokens.refresh_token!)).access_token);
+  });
+
+  it('a document declaring private_key_jwt with jwks_uri completes the code flow; the keys are fetched from the jwks_uri (CIMD §4.1, RFC 7591 §2 jwks_uri)', async () => {
+    const key = await clientKey('RS256');
+    keyServer.setKeys([key.jwk]);
+    const clientId = serveDocument('pkjwt-jwks-uri', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: keyServer.url });
+    const before = keyServer.hits;
+    const { tokens } = await privateKeyJwtLogin(clientId, key);
+    assert.ok(tokens.id_token);
+    assert.ok(keyServer.hits > before, 'the jwks_uri was fetched');
+  });
+
+  it('a private_key_jwt document client must authenticate: no assertion, or one signed with another key, is invalid_client (RFC 6749 §5.2, RFC 7523 §3)', async () => {
+    const key = await clientKey('ES256');
+    const clientId = serveDocument('pkjwt-required', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] } });
+    const pkce = pkcePair();
+    const run = await signIn(authorizeUrl(gatehouse, clientId, { code_challenge: pkce.challenge }));
+    const code = new URL(run.leftTo!).searchParams.get('code')!;
+    const bare = await tokenRequest(gatehouse, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier, client_id: clientId });
+    assert.equal(bare.status, 401);
+    assert.equal(bare.body.error, 'invalid_client');
+    const other = await clientKey('ES256', key.kid);
+    const config = await oidc.discovery(new URL(gatehouse.issuer), clientId, undefined,
+      oidc.PrivateKeyJwt({ key: other.privateKey, kid: other.kid }), { execute: [oidc.allowInsecureRequests] });
+    await assert.rejects(codeFlowLogin(config, redirectUri, user), (error: Error & { error?: string }) => error.error === 'invalid_client');
+  });
+
+  it('refuses a private_key_jwt document without keys, with both jwks and jwks_uri, or with a private key (CIMD §4.1, RFC 7591 §2)', async () => {
+    const key = await clientKey('ES256');
+    serveDocument('pkjwt-no-keys', { token_endpoint_auth_method: 'private_key_jwt' });
+    assertErrorPage(await authorizeOnce(gatehouse, documentUrl('pkjwt-no-keys')), /private_key_jwt needs the client&#39;s public keys|private_key_jwt needs the client's public keys/);
+    serveDocument('pkjwt-both', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] }, jwks_uri: keyServer.url });
+    assertErrorPage(await authorizeOnce(gatehouse, documentUrl('pkjwt-both')), /jwks and jwks_uri must not both be given/);
+    serveDocument('pkjwt-private', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...key.jwk, d: 'c2VjcmV0' }] } });
+    assertErrorPage(await authorizeOnce(gatehouse, documentUrl('pkjwt-private')), /holds private key material/);
+  });
+
+  it('refuses client_secret_basic, client_secret_post and client_secret_jwt documents, saying what to use instead, also at the token endpoint (CIMD §4.1: no shared secret with a document)', async () => {
+    for (const method of ['client_secret_basic', 'client_secret_post', 'client_secret_jwt']) {
+      const name = `shared-${method}`;
+      serveDocument(name, { token_endpoint_auth_method: method });
+      assertErrorPage(await authorizeOnce(gatehouse, documentUrl(name)), new RegExp(`${method} needs a shared secret, which a metadata document cannot establish \\(use private_key_jwt`));
+      const response = await tokenRequest(gatehouse, { grant_type: 'authorization_code', code: 'gh_ac_nothing', redirect_uri: redirectUri },
+        { clientId: documentUrl(name), clientSecret: 'guessed' });
+      assert.equal(response.status, 401);
+      assert.equal(response.body.error, 'invalid_client');
+    }
   });
 });
 
