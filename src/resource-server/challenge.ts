@@ -12,9 +12,13 @@ function quote(value: string): string {
   return `"${value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
 }
 
-/** `Bearer realm="api", error="invalid_token", error_description="…"` (RFC 6750 §3). */
-export function bearerChallenge(realm: string, error?: BearerError): string {
+/**
+ * `Bearer realm="api", error="invalid_token", error_description="…"` (RFC 6750 §3), with
+ * `resource_metadata="…"` when the API publishes protected resource metadata (RFC 9728 §5.1).
+ */
+export function bearerChallenge(realm: string, error?: BearerError, resourceMetadata?: string): string {
   const params = [`realm=${quote(realm)}`];
+  if (resourceMetadata !== undefined) params.push(`resource_metadata=${quote(resourceMetadata)}`);
   if (error?.code) {
     params.push(`error=${quote(error.code)}`, `error_description=${quote(error.message)}`);
     if (error.scope?.length) params.push(`scope=${quote(error.scope.join(' '))}`);
@@ -23,13 +27,13 @@ export function bearerChallenge(realm: string, error?: BearerError): string {
 }
 
 /** The complete answer for a refused request; anything not a BearerError becomes a 503. */
-export function refusalResponse(realm: string, error: unknown): RefusalResponse {
+export function refusalResponse(realm: string, error: unknown, resourceMetadata?: string): RefusalResponse {
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
   };
   if (error instanceof BearerError) {
-    headers['www-authenticate'] = bearerChallenge(realm, error);
+    headers['www-authenticate'] = bearerChallenge(realm, error, resourceMetadata);
     const body = error.code ? { error: error.code, error_description: error.message } : { error_description: error.message };
     return { status: error.status, headers, body: JSON.stringify(body) };
   }

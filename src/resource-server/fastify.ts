@@ -22,7 +22,7 @@ export function fastifyBearerAuth(app: FastifyInstance, verifier: AccessTokenVer
     try {
       request.accessToken = await verifier.authenticate(request.headers.authorization, required);
     } catch (error) {
-      const refusal = refusalResponse(verifier.realm, error);
+      const refusal = refusalResponse(verifier.realm, error, verifier.resourceMetadata);
       if (refusal.status === 503) request.log.warn({ err: error }, 'access token could not be verified');
       return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
     }

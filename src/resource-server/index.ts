@@ -4,6 +4,11 @@ export type { VerifiedAccessToken } from './verified-access-token.js';
 export { BearerError, VerifierUnavailableError, type BearerErrorCode } from './errors.js';
 export { bearerChallenge, refusalResponse, type RefusalResponse } from './challenge.js';
 export { fastifyBearerAuth } from './fastify.js';
+export {
+  protectedResourceMetadata, protectedResourceMetadataUrl, protectedResourceMetadataResponse,
+  fastifyProtectedResourceMetadata, protectedResourceMetadataHandler,
+  type ProtectedResourceMetadata, type ProtectedResourceMetadataOptions,
+} from './protected-resource-metadata.js';
 export { authenticateRequest } from './node-http.js';
 export {
   createLogoutTokenVerifier, createMemoryReplayCache, LogoutTokenError,

@@ -14,7 +14,7 @@ export async function authenticateRequest(
   try {
     return await verifier.authenticate(request.headers.authorization, required);
   } catch (error) {
-    const refusal = refusalResponse(verifier.realm, error);
+    const refusal = refusalResponse(verifier.realm, error, verifier.resourceMetadata);
     response.writeHead(refusal.status, refusal.headers).end(refusal.body);
     return null;
   }

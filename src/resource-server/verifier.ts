@@ -19,6 +19,11 @@ export interface AccessTokenVerifierOptions {
   audience: string | readonly string[];
   /** The realm named in WWW-Authenticate challenges (RFC 6750 §3). Default `api`. */
   realm?: string;
+  /**
+   * The URL of this API's protected resource metadata (RFC 9728 §3, see
+   * protectedResourceMetadataUrl): named as `resource_metadata` in every challenge (§5.1).
+   */
+  resourceMetadata?: string;
   /** Local verification of JWT access tokens; `false` sends every token to introspection. */
   jwt?: false | {
     /** Default: the issuer metadata's jwks_uri. */
@@ -46,6 +51,8 @@ export interface AccessTokenVerifierOptions {
 
 export interface AccessTokenVerifier {
   readonly realm: string;
+  /** RFC 9728 §5.1: the metadata URL the challenges name, when configured. */
+  readonly resourceMetadata?: string;
   /** Verifies a raw token: BearerError (invalid_token) or VerifierUnavailableError when it cannot be checked. */
   verifyToken(token: string): Promise<VerifiedAccessToken>;
   /**
@@ -109,6 +116,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
 
   return {
     realm,
+    ...(options.resourceMetadata !== undefined ? { resourceMetadata: options.resourceMetadata } : {}),
     verifyToken,
     async authenticate(authorization, required = {}) {
       const verified = await verifyToken(bearerTokenFrom(authorization));
