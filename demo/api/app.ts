@@ -2,11 +2,25 @@
 // one route, guarded by Gatehouse's resource-server verifier with scope `profile`. Its answer
 // also shows what it asked Gatehouse to check the token (masked), for the playground's step 7.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { refusalResponse, type AccessTokenVerifier } from '../../src/resource-server/index.js';
+import {
+  fastifyProtectedResourceMetadata, refusalResponse,
+  type AccessTokenVerifier, type ProtectedResourceMetadataOptions,
+} from '../../src/resource-server/index.js';
 import { authenticateLogged } from './verification-log.js';
 
-export function buildDemoApi({ verifier, logLevel }: { verifier: AccessTokenVerifier; logLevel?: string }): FastifyInstance {
+export interface DemoApiOptions {
+  verifier: AccessTokenVerifier;
+  logLevel?: string;
+  /**
+   * When given, the API publishes its protected resource metadata (RFC 9728) and its refusals
+   * name it; the verifier should then be created with `resourceMetadata` set to its URL.
+   */
+  metadata?: ProtectedResourceMetadataOptions;
+}
+
+export function buildDemoApi({ verifier, logLevel, metadata }: DemoApiOptions): FastifyInstance {
   const app = Fastify({ logger: { level: logLevel ?? 'info' } });
+  if (metadata) fastifyProtectedResourceMetadata(app, metadata);
 
   app.get('/api/profile', async (request, reply) => {
     reply.header('Cache-Control', 'no-store');
@@ -14,7 +28,7 @@ export function buildDemoApi({ verifier, logLevel }: { verifier: AccessTokenVeri
     try {
       checked = await authenticateLogged(verifier, request.headers.authorization, { scopes: ['profile'] });
     } catch (error) {
-      const refusal = refusalResponse(verifier.realm, error);
+      const refusal = refusalResponse(verifier.realm, error, verifier.resourceMetadata);
       if (refusal.status === 503) request.log.warn({ err: error }, 'access token could not be verified');
       return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
     }

@@ -1,6 +1,6 @@
 // Process entry of the demo API: verifier configuration from the environment, then listen.
 import { readFileSync } from 'node:fs';
-import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
+import { createAccessTokenVerifier, protectedResourceMetadataUrl } from '../../src/resource-server/index.js';
 import { buildDemoApi } from './app.js';
 import { loggingFetch } from './verification-log.js';
 
@@ -11,8 +11,14 @@ const { client, api } = JSON.parse(readFileSync(credentialsFile, 'utf8')) as {
   api: { client_id: string; client_secret: string };
 };
 
+const issuer = env.DEMO_ISSUER ?? 'http://localhost:3000';
+const port = Number(env.DEMO_API_PORT ?? 4001);
+// The API's resource identifier (RFC 8707 §2, RFC 9728 §1.2): where clients find its metadata.
+const resource = env.DEMO_API_RESOURCE ?? `http://localhost:${port}`;
+
 const verifier = createAccessTokenVerifier({
-  issuer: env.DEMO_ISSUER ?? 'http://localhost:3000',
+  issuer,
+  resourceMetadata: protectedResourceMetadataUrl(resource),
   // Gatehouse has no resource indicators yet: aud is the client the token was issued to.
   audience: client.client_id,
   realm: 'demo-api',
@@ -27,8 +33,12 @@ const verifier = createAccessTokenVerifier({
   fetch: loggingFetch,
 });
 
-const app = buildDemoApi({ verifier, logLevel: env.DEMO_LOG_LEVEL ?? 'warn' });
-await app.listen({ port: Number(env.DEMO_API_PORT ?? 4001), host: env.DEMO_HOST ?? '127.0.0.1' });
+const app = buildDemoApi({
+  verifier,
+  logLevel: env.DEMO_LOG_LEVEL ?? 'warn',
+  metadata: { resource, authorizationServers: [issuer], scopesSupported: ['profile'], resourceName: 'Gatehouse demo API' },
+});
+await app.listen({ port, host: env.DEMO_HOST ?? '127.0.0.1' });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => { void app.close().then(() => process.exit(0)); });

@@ -97,10 +97,23 @@ export function protectedResourceMetadataResponse(options: ProtectedResourceMeta
   };
 }
 
-/** Serves the document on `app` at its §3.1 path (GET and HEAD). */
+/**
+ * The answer to a CORS preflight for the document: browser-based MCP clients send an
+ * `MCP-Protocol-Version` header, which makes their GET a non-simple request. No credentials are
+ * involved, so any origin and any header may be allowed.
+ */
+const preflightHeaders: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD',
+  'access-control-allow-headers': '*',
+  'access-control-max-age': '600',
+};
+
+/** Serves the document on `app` at its §3.1 path (GET and HEAD, and the CORS preflight). */
 export function fastifyProtectedResourceMetadata(app: FastifyInstance, options: ProtectedResourceMetadataOptions): void {
   const answer = protectedResourceMetadataResponse(options);
   app.get(answer.path, async (_request, reply) => reply.code(answer.status).headers(answer.headers).send(answer.body));
+  app.options(answer.path, async (_request, reply) => reply.code(204).headers(preflightHeaders).send());
 }
 
 /**
@@ -111,7 +124,12 @@ export function protectedResourceMetadataHandler(options: ProtectedResourceMetad
   const answer = protectedResourceMetadataResponse(options);
   return (request: IncomingMessage, response: ServerResponse): boolean => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== answer.path || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+    if (path !== answer.path) return false;
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, preflightHeaders).end();
+      return true;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     response.writeHead(answer.status, answer.headers).end(request.method === 'HEAD' ? undefined : answer.body);
     return true;
   };
