@@ -97,6 +97,8 @@ export interface ClientMetadata {
   defaultScope?: string[];
   /** PKCE for a confidential client; default true. Public clients always need PKCE. */
   requirePkce?: boolean;
+  /** The resource (RFC 8707) its tokens are for when a request names none; absent: the client itself is the audience. */
+  defaultResource?: string;
   /** Browser origins (`scheme://host[:port]`) allowed by CORS beyond those of the redirect URIs (oauth/cors.ts). */
   allowedOrigins?: string[];
   /**
