@@ -1,5 +1,6 @@
 // First-run setup of the demo, through the `gatehouse` CLI like a person would: registers the
-// demo client (with its logout addresses), the API's own client (for introspection), the demo
+// demo client (with its logout addresses), the API as a resource (RFC 8707: the client's default
+// resource, so its access tokens are for the API, which introspects them with its own secret), the demo
 // user and, when Gatehouse runs the legacy implicit flow, a public implicit client for the
 // playground's side by side; remembers them in <data>/demo-client.json. Demo mode only: that file holds secrets
 // and the demo password.
@@ -14,6 +15,10 @@ const run = promisify(execFile);
 export interface DemoCredentials {
   redirect_uri: string;
   client: { client_id: string; client_secret: string };
+  /**
+   * The API's introspection credentials (RFC 7662 §2.1): its resource identifier and
+   * introspection secret, presented like client credentials (HTTP Basic).
+   */
   api: { client_id: string; client_secret: string };
   user: { username: string; password: string };
   /** The public "Demo app (implicit, legacy)" client; only when Gatehouse runs with GATEHOUSE_IMPLICIT_FLOW=true. */
@@ -31,8 +36,10 @@ async function gatehouse(cli: string, database: string, args: string[], stdin?: 
 }
 
 /** Registers whatever is missing from the database or the credentials file, and returns the credentials. */
-export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implicitFlow = false }: {
+export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implicitFlow = false, apiIdentifier = 'http://localhost:4001' }: {
   cli: string; dataDir: string; redirectUri: string;
+  /** The API's resource identifier (RFC 8707): its origin. */
+  apiIdentifier?: string;
   /** Gatehouse runs the legacy implicit flow: register the implicit client too. */
   implicitFlow?: boolean;
 }): Promise<DemoCredentials> {
@@ -40,12 +47,15 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implic
   const file = join(dataDir, 'demo-client.json');
   const saved = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoCredentials> : {};
   const clients = JSON.parse(await gatehouse(cli, database, ['client', 'list', '--json'])) as
-    { client_id: string; redirect_uris: string[]; post_logout_redirect_uris?: string[]; backchannel_logout_uri?: string; backchannel_logout_session_required?: boolean }[];
+    { client_id: string; redirect_uris: string[]; post_logout_redirect_uris?: string[]; backchannel_logout_uri?: string; backchannel_logout_session_required?: boolean; default_resource?: string }[];
+  const resources = JSON.parse(await gatehouse(cli, database, ['resource', 'list', '--json'])) as { identifier: string }[];
   // Where Gatehouse sends the browser back after RP-initiated logout (the demo app's home page).
   const postLogoutRedirectUri = new URL('/?logged_out=1', redirectUri).toString();
   // Where Gatehouse POSTs a logout token when a session the app signed in from ends (Back-Channel Logout 1.0).
   const backchannelLogoutUri = new URL('/backchannel-logout', redirectUri).toString();
   const backchannelLogout = ['--backchannel-logout-uri', backchannelLogoutUri, '--backchannel-logout-session-required'];
+  // The app's access tokens are for the API (RFC 8707 §2), whose identifier is its origin.
+  const defaultResource = ['--default-resource', apiIdentifier];
   const users = JSON.parse(await gatehouse(cli, database, ['user', 'list', '--json'])) as { username: string }[];
   const known = (id: string | undefined) => clients.find((c) => c.client_id === id);
 
@@ -53,7 +63,7 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implic
   if (!client || !known(client.client_id)?.redirect_uris.includes(redirectUri)) {
     client = JSON.parse(await gatehouse(cli, database, [
       'client', 'create', '--name', 'Demo app', '--redirect-uri', redirectUri,
-      '--post-logout-redirect-uri', postLogoutRedirectUri, ...backchannelLogout,
+      '--post-logout-redirect-uri', postLogoutRedirectUri, ...backchannelLogout, ...defaultResource,
       '--scope', 'openid profile email offline_access', '--json',
     ])) as DemoCredentials['client'];
   } else {
@@ -62,15 +72,22 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implic
     const missing = [
       ...(registered.post_logout_redirect_uris?.includes(postLogoutRedirectUri) ? [] : ['--post-logout-redirect-uri', postLogoutRedirectUri]),
       ...(registered.backchannel_logout_uri === backchannelLogoutUri && registered.backchannel_logout_session_required ? [] : backchannelLogout),
+      ...(registered.default_resource === apiIdentifier ? [] : defaultResource),
     ];
     if (missing.length > 0) await gatehouse(cli, database, ['client', 'update', ...missing, '--', client.client_id]);
   }
   let api = saved.api;
-  if (!api || !known(api.client_id)) {
-    // The API never asks for tokens; it needs credentials only to call the introspection endpoint.
-    api = JSON.parse(await gatehouse(cli, database, [
-      'client', 'create', '--name', 'Demo API', '--grant-type', 'client_credentials', '--scope', 'openid', '--json',
-    ])) as DemoCredentials['api'];
+  const registeredApi = resources.some((r) => r.identifier === apiIdentifier);
+  if (!api || api.client_id !== apiIdentifier || !registeredApi) {
+    // The API never asks for tokens; its identifier and secret only call the introspection
+    // endpoint, which answers it about the tokens for it (RFC 7662 §2.1). An older demo's API
+    // client cannot: it is left alone. The scopes include the OpenID ones, so the app's access
+    // token still works at UserInfo.
+    const answer = JSON.parse(await gatehouse(cli, database, registeredApi
+      ? ['resource', 'update', '--rotate-introspect-secret', '--json', '--', apiIdentifier]
+      : ['resource', 'create', '--identifier', apiIdentifier, '--name', 'Demo API', '--scope', 'openid profile email', '--token-format', 'opaque', '--json'],
+    )) as { identifier: string; introspection_secret: string };
+    api = { client_id: answer.identifier, client_secret: answer.introspection_secret };
   }
   let implicitClient = saved.implicit_client && known(saved.implicit_client.client_id) ? saved.implicit_client : undefined;
   const implicitRedirectUri = new URL('/implicit-callback', redirectUri).toString();

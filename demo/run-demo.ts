@@ -72,7 +72,7 @@ process.once('SIGTERM', () => void stop(0));
 process.on('exit', () => { for (const child of children.values()) if (child.pid) try { process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ } });
 
 mkdirSync(dataDir, { recursive: true });
-const credentials = await ensureDemoRegistration({ cli, dataDir, redirectUri: `${appUrl}/callback`, implicitFlow });
+const credentials = await ensureDemoRegistration({ cli, dataDir, redirectUri: `${appUrl}/callback`, implicitFlow, apiIdentifier: new URL(apiUrl).origin });
 const demoEnv = {
   DEMO_ISSUER: issuer, DEMO_CLIENT_FILE: resolve(dataDir, 'demo-client.json'), DEMO_LOG_LEVEL: logLevel,
   DEMO_APP_PORT: String(appPort), DEMO_API_PORT: String(apiPort), DEMO_API_URL: apiUrl,

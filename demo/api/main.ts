@@ -6,25 +6,26 @@ import { loggingFetch } from './verification-log.js';
 
 const env = process.env;
 const credentialsFile = env.DEMO_CLIENT_FILE ?? 'data/demo-client.json';
-const { client, api } = JSON.parse(readFileSync(credentialsFile, 'utf8')) as {
-  client: { client_id: string };
+const { api } = JSON.parse(readFileSync(credentialsFile, 'utf8')) as {
   api: { client_id: string; client_secret: string };
 };
 
 const issuer = env.DEMO_ISSUER ?? 'http://localhost:3000';
 const port = Number(env.DEMO_API_PORT ?? 4001);
-// The API's resource identifier (RFC 8707 §2, RFC 9728 §1.2): where clients find its metadata.
-const resource = env.DEMO_API_RESOURCE ?? `http://localhost:${port}`;
+// The API's resource identifier (RFC 8707 §2, RFC 9728 §1.2), registered by the first run: the
+// audience of its tokens, and where clients find its metadata.
+const resource = api.client_id;
 
 const verifier = createAccessTokenVerifier({
   issuer,
+  // The API is a registered resource (RFC 8707): the app's tokens name it as their audience.
+  audience: resource,
   resourceMetadata: protectedResourceMetadataUrl(resource),
-  // Gatehouse has no resource indicators yet: aud is the client the token was issued to.
-  audience: client.client_id,
   realm: 'demo-api',
   introspection: {
-    clientId: api.client_id,
-    clientSecret: api.client_secret,
+    // Its resource identifier and introspection secret (RFC 7662 §2.1).
+    resource: api.client_id,
+    resourceSecret: api.client_secret,
     // 0: every call asks Gatehouse, so a token revoked at logout (here or by a back-channel
     // logout in the app) is refused on the very next call. The API keeps no session of its own.
     cacheMaxTtlSeconds: Number(env.DEMO_API_CACHE_SECONDS ?? 0),

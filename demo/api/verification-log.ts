@@ -25,7 +25,7 @@ function maskedAuthorization(value: string): string {
   if (scheme !== 'Basic') return `${scheme} •••••`;
   const decoded = Buffer.from(credentials, 'base64').toString('utf8');
   const clientId = decodeURIComponent(decoded.slice(0, decoded.indexOf(':')));
-  return `Basic base64(${clientId}:•••••) — the API's own client_id ${clientId}, secret never shown`;
+  return `Basic base64(${clientId}:•••••) — the API's resource identifier ${clientId} and its introspection secret, never shown`;
 }
 
 /** The verifier's `fetch`: a plain fetch that also writes the exchange into the active log, if any. */

@@ -10,6 +10,7 @@ const mainHelp = `Usage: gatehouse <command> [options]
 Commands:
   start     serve the authorization server
   client    manage OAuth clients: create, list, show, update, rotate-secret, delete
+  resource  manage APIs as resources (RFC 8707): create, list, show, update, delete
   registration  initial access tokens for dynamic client registration: token create, list, revoke
   user      manage accounts: create, update, list, delete, set-password, unlock, sessions-revoke
   session   manage browser sessions: list, revoke
@@ -34,6 +35,7 @@ interface Group { commands: Record<string, Command>; help: string }
 // Loaded on demand so that, say, `user list` never loads the HTTP server.
 const groups: Record<string, () => Promise<Group>> = {
   client: async () => { const m = await import('./client.js'); return { commands: m.clientCommands, help: m.clientHelp }; },
+  resource: async () => { const m = await import('./resource.js'); return { commands: m.resourceCommands, help: m.resourceHelp }; },
   user: async () => { const m = await import('./user.js'); return { commands: m.userCommands, help: m.userHelp }; },
   session: async () => { const m = await import('./session.js'); return { commands: m.sessionCommands, help: m.sessionHelp }; },
   registration: async () => { const m = await import('./registration.js'); return { commands: m.registrationCommands, help: m.registrationHelp }; },

@@ -6,6 +6,7 @@ import type { ClientMetadata } from '../storage/records.js';
 import { signingAlgorithms } from '../keys/signing-algorithms.js';
 import { httpsUriProblem, type ApplicationType } from './uris.js';
 import { jwksProblem, jwksUriProblem } from './client-keys.js';
+import { normalizeResourceIdentifier, resourceIdentifierProblem } from '../oauth/resource-indicator.js';
 
 /** What a rule may look at besides its own value. */
 export interface FieldContext {
@@ -188,6 +189,17 @@ export const metadataFields: readonly MetadataField[] = [
   {
     wire: 'default_acr_values', key: 'defaultAcrValues', parse: stringList,
     flag: listFlag('default-acr-value', 'an acr value requested when the request names none; repeat for several'),
+  },
+  {
+    // RFC 8707: the resource a request without `resource` is for (Gatehouse's own field).
+    wire: 'default_resource', key: 'defaultResource',
+    parse(value) {
+      if (typeof value !== 'string') throw new FieldProblem('must be a string');
+      const problem = resourceIdentifierProblem(value);
+      if (problem) throw new FieldProblem(problem);
+      return normalizeResourceIdentifier(value);
+    },
+    flag: uriFlag('default-resource', 'the registered resource (RFC 8707) its access tokens are for when a request names none'),
   },
   {
     wire: 'initiate_login_uri', key: 'initiateLoginUri', parse: httpsUri,

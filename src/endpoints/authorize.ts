@@ -105,7 +105,7 @@ function requestObjectDeps(deps: ServerDeps) {
 }
 
 function validationDeps(deps: ServerDeps) {
-  return { policy: deps.config, verifyIdTokenHint: deps.verifyIdTokenHint, acrValuesSupported: deps.config.acrValuesSupported };
+  return { policy: deps.config, verifyIdTokenHint: deps.verifyIdTokenHint, acrValuesSupported: deps.config.acrValuesSupported, resources: deps.storage.resources };
 }
 
 function sendAuthorizationResponse(reply: FastifyReply, response: AuthorizationResponse): FastifyReply {

@@ -13,6 +13,11 @@ export function parseWireParameters(text: string): WireParameters {
   const seen = new Set<string>();
   const duplicated = new Set<string>();
   for (const [key, value] of new URLSearchParams(text)) {
+    // RFC 8707 §2: `resource` may be repeated; its values are joined with a space (no URI has one).
+    if (key === 'resource') {
+      if (value !== '') params[key] = params[key] === undefined ? value : `${params[key]} ${value}`;
+      continue;
+    }
     if (seen.has(key)) duplicated.add(key);
     seen.add(key);
     if (value !== '' && params[key] === undefined) params[key] = value;

@@ -15,6 +15,8 @@ export interface CodeIssuance {
     nonce: string | null;
     /** OpenID Connect's `claims` request, opaque here (oidc/claims-request.ts). */
     claims?: string | null;
+    /** RFC 8707 §2.1: the resources the authorization is for. */
+    resources?: string[];
   };
   accountId: string;
   authTime: number;
@@ -42,6 +44,7 @@ export async function issueAuthorizationCode(
     codeChallengeMethod: request.codeChallengeMethod,
     nonce: request.nonce,
     claims: request.claims ?? null,
+    resources: request.resources ?? [],
     authTime,
     sid: input.sid,
     createdAt: now,

@@ -25,6 +25,8 @@ export interface AuthorizationRequest extends TrustedRedirect {
   scopes: string[];
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | null;
+  /** The registered resources (RFC 8707 §2.1) it is for, normalised; set once they are looked up (oidc/authentication-request.ts). */
+  resources?: string[];
   /** The single-valued wire parameters, kept to resume the request after login/consent. */
   params: Record<string, string>;
 }

@@ -24,6 +24,8 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'registration_not_supported'
+  // RFC 8707 §2 (Resource Indicators).
+  | 'invalid_target'
   // RFC 7591 §3.2.2 (Dynamic Client Registration).
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'

@@ -5,7 +5,7 @@
 // nothing from oidc/.
 import { randomToken } from '../lib/random.js';
 import type { SigningKeySet } from '../keys/signing-keys.js';
-import type { ClientRecord, TokenRecord } from '../storage/records.js';
+import type { ClientRecord, ResourceRecord, TokenRecord } from '../storage/records.js';
 import { digestOf, newOpaqueValue, tokenPrefix } from './opaque-token.js';
 import { formatScope } from './scope.js';
 import type { SubjectIdentifiers } from './subject-identifier.js';
@@ -69,6 +69,15 @@ export interface TokenGrantInput {
   now: number;
   /** Overrides the access token life (the implicit flow's short tokens). */
   accessTokenTtl?: number;
+  /**
+   * The resource the access token is for (RFC 8707): its `aud`, format and life come from it.
+   * Absent or null: the client is the audience and the server's format and life apply.
+   */
+  resource?: ResourceRecord | null;
+  /** The access token's scope when it differs from `scopes` (cut down to the resource's, RFC 8707 §2.2). */
+  accessTokenScopes?: string[];
+  /** The resources of the grant, carried by the refresh token (RFC 8707 §2.2). */
+  grantResources?: string[];
 }
 
 export interface TokenResponse {
@@ -88,25 +97,31 @@ export interface MintedTokens {
 export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps): Promise<MintedTokens> {
   const { policy } = deps;
   const { client, now } = input;
-  const accessTtl = input.accessTokenTtl ?? policy.accessTokenTtl;
-  const accessToken = policy.accessTokenFormat === 'jwt'
-    ? await signAccessTokenJwt(input, accessTtl, deps)
+  const resource = input.resource ?? null;
+  const accessTtl = input.accessTokenTtl ?? resource?.accessTokenTtl ?? policy.accessTokenTtl;
+  const accessScopes = input.accessTokenScopes ?? input.scopes;
+  const audience = resource?.identifier ?? client.clientId;
+  const accessToken = (resource?.tokenFormat ?? policy.accessTokenFormat) === 'jwt'
+    ? await signAccessTokenJwt(input, audience, accessScopes, accessTtl, deps)
     : newOpaqueValue(tokenPrefix.accessToken).value;
   const base = {
     grantId: input.grantId, clientId: client.clientId, accountId: input.accountId, scopes: input.scopes,
     authTime: input.authTime, sid: input.sid, claims: input.claims ?? null, createdAt: now, revokedAt: null, rotatedAt: null,
   };
   const records: TokenRecord[] = [
-    { ...base, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null, expiresAt: now + accessTtl },
+    {
+      ...base, scopes: accessScopes, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null,
+      resources: resource ? [resource.identifier] : [], expiresAt: now + accessTtl,
+    },
   ];
   const response: TokenResponse = {
-    access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl, scope: formatScope(input.scopes),
+    access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl, scope: formatScope(accessScopes),
   };
   if (input.refreshToken) {
     const refresh = newOpaqueValue(tokenPrefix.refreshToken);
     records.push({
       ...base, scopes: input.refreshTokenScopes ?? input.scopes, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce,
-      expiresAt: now + policy.refreshTokenTtl,
+      resources: input.grantResources ?? [], expiresAt: now + policy.refreshTokenTtl,
     });
     response.refresh_token = refresh.value;
   }
@@ -122,15 +137,18 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
 /**
  * RFC 9068 JWT access token, RS256 (§2.1's default, whatever the client's ID token algorithm);
  * still stored by digest so it can be revoked and introspected. Its `sub` is the client's
- * (pairwise) subject, the same as introspection answers.
+ * (pairwise) subject, the same as introspection answers; `aud` is the resource (RFC 9068 §3,
+ * RFC 8707), or the client when none was targeted.
  */
-async function signAccessTokenJwt(input: TokenGrantInput, ttl: number, deps: TokenIssuanceDeps): Promise<string> {
+async function signAccessTokenJwt(
+  input: TokenGrantInput, audience: string, scopes: readonly string[], ttl: number, deps: TokenIssuanceDeps,
+): Promise<string> {
   const signer = await deps.keys.signingKey();
   const sub = input.accountId === null ? input.client.clientId : deps.subjects.subjectFor(input.client, input.accountId);
   const claims: Record<string, unknown> = {
-    iss: deps.policy.issuer, sub, aud: input.client.clientId,
+    iss: deps.policy.issuer, sub, aud: audience,
     iat: input.now, exp: input.now + ttl, jti: randomToken(16),
-    client_id: input.client.clientId, scope: formatScope(input.scopes),
+    client_id: input.client.clientId, scope: formatScope(scopes),
   };
   if (input.authTime !== null) claims.auth_time = input.authTime;
   return signer.sign({ typ: 'at+jwt' }, claims);

@@ -6,6 +6,8 @@ import {
   validateAuthorizationRequest, type AuthorizationPolicy, type AuthorizationRequest, type TrustedRedirect,
 } from '../oauth/authorization-request.js';
 import { OAuthError } from '../oauth/errors.js';
+import { authorizationResources } from '../oauth/resource-indicator.js';
+import type { ResourceStore } from '../storage/ports.js';
 import { parseClaimsRequest, serializeClaimsRequest, type ClaimsRequest } from './claims-request.js';
 import { consentItems } from './claims.js';
 import { checkEssentialAcr, requestedAcrValues, withAcrRequest } from './acr.js';
@@ -44,11 +46,14 @@ export async function validateAuthenticationRequest(
   params: Record<string, string>,
   duplicated: readonly string[],
   trusted: TrustedRedirect,
-  deps: { policy: AuthorizationPolicy; verifyIdTokenHint: IdTokenHintVerifier; acrValuesSupported?: readonly string[] },
+  deps: { policy: AuthorizationPolicy; verifyIdTokenHint: IdTokenHintVerifier; acrValuesSupported?: readonly string[]; resources?: ResourceStore },
 ): Promise<AuthenticationRequest> {
-  return parseAuthenticationRequest(
+  const request = await parseAuthenticationRequest(
     validateAuthorizationRequest(params, duplicated, trusted, deps.policy), deps.verifyIdTokenHint, deps.acrValuesSupported,
   );
+  // RFC 8707 §2.1: each resource registered, else invalid_target (redirected like any error here).
+  if (deps.resources) request.resources = await authorizationResources(params.resource, trusted.client, deps.resources);
+  return request;
 }
 
 const knownPrompts: readonly Prompt[] = ['none', 'login', 'consent', 'select_account'];

@@ -1,5 +1,5 @@
 // Asks the authorization server about an opaque token (RFC 7662 §2), authenticating as the
-// resource server's own client, and turns the answer into a VerifiedAccessToken or a refusal.
+// resource server's registered resource (or a client), and turns the answer into a VerifiedAccessToken or a refusal.
 import { BearerError, VerifierUnavailableError } from './errors.js';
 import type { FetchLike } from './server-metadata.js';
 import { parseScope, type VerifiedAccessToken } from './verified-access-token.js';

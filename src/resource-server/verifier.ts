@@ -13,8 +13,9 @@ export interface AccessTokenVerifierOptions {
   /** The authorization server's issuer identifier, exactly as in its metadata. */
   issuer: string;
   /**
-   * The `aud` values this API accepts. Gatehouse does not support resource indicators yet and
-   * sets `aud` to the client_id, so list the ids of the clients that call this API.
+   * The `aud` values this API accepts: its resource identifier as registered at Gatehouse
+   * (`gatehouse resource create`, RFC 8707), exactly. Tokens requested without a resource carry
+   * the client_id instead; list client ids only for such legacy callers.
    */
   audience: string | readonly string[];
   /** The realm named in WWW-Authenticate challenges (RFC 6750 §3). Default `api`. */
@@ -31,8 +32,16 @@ export interface AccessTokenVerifierOptions {
     /** Default RS256, PS256, ES256, EdDSA. */
     algorithms?: readonly string[];
   };
-  /** Introspection of opaque tokens with the resource server's own client credentials. */
-  introspection?: Partial<Pick<IntrospectionCredentials, 'authMethod'>> & Omit<IntrospectionCredentials, 'authMethod'> & {
+  /**
+   * Introspection of opaque tokens: with the API's resource credentials (`resource` and
+   * `resourceSecret`: its identifier and introspection secret, sent as HTTP Basic), or with a
+   * client's credentials. Gatehouse answers a resource only about tokens whose `aud` it is, and a
+   * client only about tokens issued to it (RFC 7662 §2.1, docs/security.md).
+   */
+  introspection?: (
+    | (Partial<Pick<IntrospectionCredentials, 'authMethod'>> & Omit<IntrospectionCredentials, 'authMethod'>)
+    | { resource: string; resourceSecret: string }
+  ) & {
     /** Default: the issuer metadata's introspection_endpoint. */
     endpoint?: string;
     /** An active answer is trusted until min(token exp, now + this). Default 60 s; 0 asks every time. */
@@ -103,7 +112,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       });
     }
     if (!introspection) throw new BearerError('invalid_token', 'the access token is invalid');
-    const credentials = { clientId: introspection.clientId, clientSecret: introspection.clientSecret, authMethod: introspection.authMethod ?? 'client_secret_basic' };
+    const credentials: IntrospectionCredentials = 'resource' in introspection
+      ? { clientId: introspection.resource, clientSecret: introspection.resourceSecret, authMethod: 'client_secret_basic' }
+      : { clientId: introspection.clientId, clientSecret: introspection.clientSecret, authMethod: introspection.authMethod ?? 'client_secret_basic' };
     const policy = { issuer: options.issuer, audience, clockToleranceSeconds, now };
     const verified = await cache.get(token, async () => {
       const answer = await introspect(token, await introspectionEndpoint(), credentials, { fetchImpl, timeoutMs });

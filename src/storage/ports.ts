@@ -7,7 +7,7 @@
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
   AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
-  InteractionRecord, InitialAccessTokenRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
+  InteractionRecord, InitialAccessTokenRecord, ResourceRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
 
 export interface ClientStore {
@@ -279,8 +279,22 @@ export interface ReplayCacheStore {
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
+/** Registered resources (RFC 8707), keyed by their normalised identifier. */
+export interface ResourceStore {
+  /** Rejects with DuplicateError when the identifier is taken. */
+  insert(resource: ResourceRecord): Promise<void>;
+  find(identifier: string): Promise<ResourceRecord | null>;
+  /** Ordered by identifier. */
+  list(): Promise<ResourceRecord[]>;
+  /** Replaces every field but `identifier` and `createdAt`; false when it does not exist. */
+  update(resource: ResourceRecord): Promise<boolean>;
+  /** False when it did not exist. Tokens already issued for it stay until they expire. */
+  delete(identifier: string): Promise<boolean>;
+}
+
 export interface Storage {
   clients: ClientStore;
+  resources: ResourceStore;
   accounts: AccountStore;
   sessions: SessionStore;
   interactions: InteractionStore;

@@ -97,6 +97,8 @@ export interface ClientMetadata {
   defaultScope?: string[];
   /** PKCE for a confidential client; default true. Public clients always need PKCE. */
   requirePkce?: boolean;
+  /** The resource (RFC 8707) its tokens are for when a request names none; absent: the client itself is the audience. */
+  defaultResource?: string;
   /** Browser origins (`scheme://host[:port]`) allowed by CORS beyond those of the redirect URIs (oauth/cors.ts). */
   allowedOrigins?: string[];
   /**
@@ -263,6 +265,8 @@ export interface AuthorizationCodeRecord {
   authTime: number;
   /** The browser session the code was issued in. */
   sid: string | null;
+  /** The registered resources (RFC 8707 §2) the authorization is for, normalised; [] or absent: none. Stores always return it. */
+  resources?: string[];
   createdAt: number;
   expiresAt: number;
   /** Set by the one atomic consume; a second consume sees it set. */
@@ -286,12 +290,38 @@ export interface TokenRecord {
   claims?: string | null;
   /** The browser session of its grant, repeated by refreshed ID tokens (Back-Channel Logout 1.0 §2.1). */
   sid: string | null;
+  /**
+   * RFC 8707: an access token's audience (at most one resource identifier; [] means the client),
+   * a refresh token's grant resources (what a refresh may target, §2.2). Absent or []: none.
+   * Stores always return it.
+   */
+  resources?: string[];
   createdAt: number;
   expiresAt: number;
   /** Set when the token, or its grant, was revoked. */
   revokedAt: number | null;
   /** Refresh tokens: set by the one atomic rotation. */
   rotatedAt: number | null;
+}
+
+/**
+ * An API registered as a resource (RFC 8707): access tokens for it carry its identifier as `aud`
+ * and only the scopes it declares; it may introspect its own tokens (RFC 7662 §2.1).
+ */
+export interface ResourceRecord {
+  /** Absolute URI, no fragment, scheme and host lowercased (oauth/resource-indicator.ts). */
+  identifier: string;
+  name: string | null;
+  /** The scopes the API understands; its access tokens carry no other. */
+  scopes: string[];
+  /** Its access tokens' format (RFC 9068 JWT or opaque, introspected). */
+  tokenFormat: 'jwt' | 'opaque';
+  /** Seconds; null: the server's accessTokenTtl. */
+  accessTokenTtl: number | null;
+  /** SHA-256 hex of its introspection secret (a random value, like client secrets); null: it cannot introspect. */
+  introspectionSecretDigest: string | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface SigningKeyRecord {

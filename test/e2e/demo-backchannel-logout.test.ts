@@ -100,14 +100,16 @@ async function startSecondRelyingParty(): Promise<typeof second> {
   const { stdout } = await promisify(execFile)(process.execPath, [cli, 'client', 'create', '--name', 'Second app',
     '--redirect-uri', `${url}/callback`, '--post-logout-redirect-uri', `${url}/?logged_out=1`,
     '--backchannel-logout-uri', `${url}/backchannel-logout`, '--backchannel-logout-session-required',
+    // Its tokens are for the demo API's resource (RFC 8707), which introspects them (RFC 7662 §2.1).
+    '--default-resource', credentials.api.client_id,
     '--scope', 'openid profile email offline_access', '--json', '--database', `sqlite:${join(demo.dataDir, 'demo.db')}`]);
   const client = JSON.parse(stdout) as { client_id: string; client_secret: string };
-  // Its own protected API: the demo's accepts only the demo client's tokens (aud).
+  // Its own copy of the protected API, the same resource.
   const api = buildDemoApi({
     logLevel: 'silent',
     verifier: createAccessTokenVerifier({
-      issuer: demo.issuer, audience: client.client_id,
-      introspection: { clientId: credentials.api.client_id, clientSecret: credentials.api.client_secret, cacheMaxTtlSeconds: 0 },
+      issuer: demo.issuer, audience: credentials.api.client_id,
+      introspection: { resource: credentials.api.client_id, resourceSecret: credentials.api.client_secret, cacheMaxTtlSeconds: 0 },
     }),
   });
   const apiAddress = await api.listen({ port: 0, host: '127.0.0.1' });

@@ -37,7 +37,7 @@ describe('demo first run', () => {
     const dir = dataDir();
     const plain = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri });
     assert.equal(plain.implicit_client, undefined);
-    assert.equal((await listClients(dir)).length, 2);
+    assert.equal((await listClients(dir)).length, 1, 'the API is a resource, not a client (RFC 8707)');
     const credentials = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri, implicitFlow: true });
     assert.equal(credentials.client.client_id, plain.client.client_id, 'the code-flow client stays');
     const clientId = credentials.implicit_client?.client_id;
@@ -51,7 +51,7 @@ describe('demo first run', () => {
     assert.equal(shown.scope, 'openid profile');
     const again = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri, implicitFlow: true });
     assert.equal(again.implicit_client?.client_id, clientId, 'a second run keeps it');
-    assert.equal((await listClients(dir)).length, 3);
+    assert.equal((await listClients(dir)).length, 2);
   });
 
   it('registers the demo client with its post-logout redirect URI and back-channel logout URI, session required (Back-Channel Logout 1.0 §2.2)', async () => {
@@ -79,15 +79,20 @@ describe('demo first run', () => {
     assert.equal((await listClients(dir)).find((c) => c.client_id === old.client_id)!.backchannel_logout_uri, undefined);
 
     const credentials = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri });
-    assert.deepEqual(credentials, saved, 'same client, secret, API client and user');
+    // The older demo's API client cannot introspect the app's tokens (RFC 7662 §2.1): the API
+    // becomes a registered resource, the app's default resource (RFC 8707).
+    assert.deepEqual({ ...credentials, api: undefined }, { ...saved, api: undefined }, 'same client, secret and user');
+    assert.equal(credentials.api.client_id, 'http://localhost:4001');
+    assert.match(credentials.api.client_secret, /^gh_rs_/);
     const clients = await listClients(dir);
-    assert.equal(clients.length, 2, 'nothing new registered');
+    assert.equal(clients.length, 2, 'no client registered');
     const client = clients.find((c) => c.client_id === old.client_id)!;
     assert.deepEqual(client.post_logout_redirect_uris, ['http://localhost:4999/?logged_out=1']);
     assert.equal(client.backchannel_logout_uri, 'http://localhost:4999/backchannel-logout');
     assert.equal(client.backchannel_logout_session_required, true);
+    assert.equal((client as { default_resource?: string }).default_resource, 'http://localhost:4001');
 
-    assert.deepEqual(await ensureDemoRegistration({ cli, dataDir: dir, redirectUri }), saved);
+    assert.deepEqual(await ensureDemoRegistration({ cli, dataDir: dir, redirectUri }), credentials, 'a second run changes nothing');
     assert.deepEqual(await listClients(dir), clients);
   });
 });

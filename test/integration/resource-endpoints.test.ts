@@ -106,7 +106,7 @@ describe('userinfo, introspection, revocation, discovery and JWKS', () => {
 
   it('introspects live tokens as active and anything unknown, expired or rotated as inactive (RFC 7662 §2.2)', async () => {
     const tokens = await obtainTokens(server, client, user);
-    const active = await post('/introspect', { token: tokens.access_token as string }, basicHeader(other));
+    const active = await post('/introspect', { token: tokens.access_token as string }, basicHeader(client));
     assert.equal(active.body.active, true);
     assert.equal(active.body.client_id, client.clientId);
     assert.equal(active.body.sub, user.accountId);

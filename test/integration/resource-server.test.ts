@@ -8,6 +8,7 @@ import { buildDemoApi } from '../../demo/api/app.js';
 import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 import { obtainTokens } from '../support/flow.js';
+import { sha256Hex } from '../../src/lib/digest.js';
 
 interface Setup {
   server: TestServer;
@@ -18,16 +19,22 @@ interface Setup {
 }
 
 async function setUp(format: 'opaque' | 'jwt', resourceServerSecret?: string): Promise<Setup> {
-  const server = await startGatehouse({ accessTokenFormat: format });
-  const app = await server.createClient();
-  const resourceServer = await server.createClient({ grantTypes: ['client_credentials'] });
+  const server = await startGatehouse();
+  // The API is a registered resource (RFC 8707): the app's tokens are for it by default, and it
+  // introspects with its own identifier and secret (RFC 7662 §2.1).
+  const resource = { identifier: 'https://demo-api.example', secret: 'the demo API introspection secret, long enough' };
+  await server.storage.resources.insert({
+    identifier: resource.identifier, name: 'Demo API', scopes: ['openid', 'profile', 'email'], tokenFormat: format, accessTokenTtl: null,
+    introspectionSecretDigest: sha256Hex(resource.secret), createdAt: server.clock(), updatedAt: server.clock(),
+  });
+  const app = await server.createClient({ metadata: { defaultResource: resource.identifier } });
   const user = await server.createUser({ name: 'Resource Owner' });
   const verifier = createAccessTokenVerifier({
     issuer: server.issuer,
-    audience: app.clientId,
+    audience: resource.identifier,
     realm: 'demo-api',
     clock: server.clock,
-    introspection: { clientId: resourceServer.clientId, clientSecret: resourceServerSecret ?? resourceServer.clientSecret!, cacheMaxTtlSeconds: 10 },
+    introspection: { resource: resource.identifier, resourceSecret: resourceServerSecret ?? resource.secret, cacheMaxTtlSeconds: 10 },
   });
   const api = buildDemoApi({ verifier, logLevel: 'silent' });
   const address = await api.listen({ port: 0, host: '127.0.0.1' });

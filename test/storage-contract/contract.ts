@@ -12,6 +12,7 @@ import { describeLifecycleContract } from './lifecycle-contract.js';
 import { describeOutboxContract } from './outbox-contract.js';
 import { describeRegistrationContract } from './registration-contract.js';
 import { describeReplayCacheContract } from './replay-cache-contract.js';
+import { describeResourceContract } from './resource-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -58,6 +59,7 @@ export function describeStorageContract(
 
     describeDirectoryContract(context);
     describeGrantContract(context);
+    describeResourceContract(context);
     describeTokenContract(context);
     describeShortLivedContract(context);
     describeSigningKeyContract(context);

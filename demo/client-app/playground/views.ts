@@ -172,7 +172,7 @@ function stepSeven(signIn: SignInRecord): string {
   const apiCall: Exchange = { ...signIn.api, responseBody: withoutCheckRequests(signIn.api.responseBody) };
   const introspected = checks.filter((c) => (c.request_form?.token ?? '') !== '');
   const checkPart = introspected.length > 0
-    ? `<p>Before answering, the API asked Gatehouse's introspection endpoint about the token, authenticating with its own client credentials (RFC 7662 §2.1). Gatehouse answered <code>active: true</code> with the token's subject, client and scopes; a revoked or expired token would get <code>active: false</code> and the API would refuse with <code>401 invalid_token</code>.</p>
+    ? `<p>Before answering, the API asked Gatehouse's introspection endpoint about the token, authenticating as the registered resource the token is for, with its identifier and introspection secret (RFC 7662 §2.1, RFC 8707). Gatehouse answered <code>active: true</code> with the token's subject, client and scopes; a revoked or expired token would get <code>active: false</code> and the API would refuse with <code>401 invalid_token</code>.</p>
 ${introspected.map(apiCheckView).join('\n')}`
     : `<p>${/JWT/.test(checkedBy) ? 'The API checked the JWT\'s signature against Gatehouse\'s JWKS, which it had already fetched: no request to Gatehouse this time.' : 'The API made no request to Gatehouse for this call (its answer came from its cache).'}</p>`;
   return `<p>The Client-Server calls the API with the access token in the <code>Authorization</code> header (RFC 6750 §2.1). The API checks it with Gatehouse before answering${checkedBy ? `: ${escapeHtml(checkedBy)}` : ''}.</p>

@@ -8,6 +8,8 @@ import { verifyCodeVerifier } from '../pkce.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
 import { survivesLogout } from '../lifecycle.js';
+import { scopesForResource, tokenResource } from '../resource-indicator.js';
+import type { ResourceRecord } from '../../storage/records.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'authorization_code';
@@ -23,6 +25,8 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   const code = await storage.authorizationCodes.find(digest);
   if (!code) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   if (code.consumedAt !== null) await rejectReplay(code.grantId, client.clientId, deps, now);
+  let resource: ResourceRecord | null;
+  let accessTokenScopes: string[] | undefined;
   try {
     if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
     if (code.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
@@ -33,6 +37,9 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     if (code.sid !== null && !survivesLogout(code) && !(await storage.sessions.findBySid(code.sid, now))) {
       throw new OAuthError('invalid_grant', 'the sign-in session this code was issued in has ended');
     }
+    // RFC 8707 §2.2: the access token is for one of the resources the authorization named.
+    resource = await tokenResource(params.resource, code.resources ?? [], client, storage.resources);
+    accessTokenScopes = resource ? scopesForResource(code.scopes, resource) : undefined;
   } catch (error) {
     // A code presented wrongly is spent: it must not stay usable for a second guess.
     await storage.authorizationCodes.consume(digest, now);
@@ -48,6 +55,9 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     nonce: code.nonce,
     sid: code.sid,
     claims: code.claims ?? null,
+    resource,
+    accessTokenScopes,
+    grantResources: code.resources ?? [],
     refreshToken: client.grantTypes.includes('refresh_token') && code.scopes.includes('offline_access'),
     idToken: code.scopes.includes('openid'),
     now,

@@ -4,6 +4,7 @@ import { OAuthError } from '../errors.js';
 import { defaultScope, identityScopes, parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
+import { scopesForResource, tokenResource } from '../resource-indicator.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'client_credentials';
@@ -18,6 +19,9 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   const scopes = requested.length > 0
     ? requireAllowedScopes(requested, allowed)
     : defaultScope(client).filter((s) => !identityScopes.has(s));
+  // RFC 8707 §2.2: any registered resource (no grant narrows it), else the client's default resource.
+  const resource = await tokenResource(params.resource, null, client, deps.storage.resources);
+  const accessTokenScopes = resource ? scopesForResource(scopes, resource) : undefined;
   const now = deps.clock();
   // One standing grant per client: a grant row per token would grow without bound, and these
   // tokens have no family to revoke together (no refresh token, no code).
@@ -31,6 +35,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   }
   const minted = await mintTokens({
     grantId, client, accountId: null, scopes, authTime: null, nonce: null, sid: null, refreshToken: false, idToken: false, now,
+    resource, accessTokenScopes,
   }, deps);
   await deps.storage.tokens.insert(minted.records);
   return minted.response;

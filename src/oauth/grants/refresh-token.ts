@@ -6,6 +6,7 @@ import { digestOf } from '../opaque-token.js';
 import { parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
+import { scopesForResource, tokenResource } from '../resource-indicator.js';
 import type { GrantDeps } from './index.js';
 
 export const grantType = 'refresh_token';
@@ -29,6 +30,8 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   // client can ask for the rest again later and offline_access is not lost along the way.
   const requested = parseScope(params.scope);
   const scopes = requested.length > 0 ? requireAllowedScopes(requested, current.scopes) : current.scopes;
+  // RFC 8707 §2.2: any one resource of the grant (the refresh token carries them), never another.
+  const resource = await tokenResource(params.resource, current.resources ?? [], client, storage.resources);
 
   const minted = await mintTokens({
     grantId: current.grantId,
@@ -42,6 +45,9 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     // Back-Channel Logout 1.0 §2.1: the refreshed ID token names the same session.
     sid: current.sid,
     claims: current.claims ?? null,
+    resource,
+    accessTokenScopes: resource ? scopesForResource(scopes, resource) : undefined,
+    grantResources: current.resources ?? [],
     refreshToken: true,
     idToken: scopes.includes('openid'),
     now,

@@ -231,6 +231,23 @@ export const migrations: readonly string[] = [
   ALTER TABLE authorization_codes ADD COLUMN claims text;
   ALTER TABLE tokens ADD COLUMN claims text;
   `,
+  // 11: resource indicators (RFC 8707): registered APIs, and the resources codes and tokens carry
+  // (NULL reads as none).
+  `
+  -- resources
+  CREATE TABLE resources (
+    identifier text PRIMARY KEY,
+    name text,
+    scopes text[] NOT NULL,
+    token_format text NOT NULL,
+    access_token_ttl bigint,
+    introspection_secret_digest text,
+    created_at bigint NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  ALTER TABLE authorization_codes ADD COLUMN resources text[];
+  ALTER TABLE tokens ADD COLUMN resources text[];
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

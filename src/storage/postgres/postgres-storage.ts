@@ -7,6 +7,7 @@ import { assertSchemaUsable } from '../schema-version.js';
 import { createAccountStore } from './account-store.js';
 import { createAuthorizationCodeStore } from './authorization-code-store.js';
 import { createClientStore } from './client-store.js';
+import { createResourceStore } from './resource-store.js';
 import { createConsentStore } from './consent-store.js';
 import { createGrantStore } from './grant-store.js';
 import { createInteractionStore } from './interaction-store.js';
@@ -39,6 +40,7 @@ export async function openPostgresStorage(
   let closed = false;
   return {
     clients: createClientStore(pool),
+    resources: createResourceStore(pool),
     accounts: createAccountStore(pool),
     sessions: createSessionStore(pool),
     interactions: createInteractionStore(pool),

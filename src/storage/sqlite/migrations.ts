@@ -259,6 +259,26 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN claims TEXT;
     `,
   },
+  {
+    // Resource indicators (RFC 8707): registered APIs, and the resources codes and tokens carry
+    // (JSON arrays; NULL reads as none).
+    version: 11,
+    name: 'resources',
+    sql: `
+      CREATE TABLE resources (
+        identifier TEXT PRIMARY KEY,
+        name TEXT,
+        scopes TEXT NOT NULL,
+        token_format TEXT NOT NULL,
+        access_token_ttl INTEGER,
+        introspection_secret_digest TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      ALTER TABLE authorization_codes ADD COLUMN resources TEXT;
+      ALTER TABLE tokens ADD COLUMN resources TEXT;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

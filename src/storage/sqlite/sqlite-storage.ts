@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../../lib/clock.js';
 import { applyMigrations, migrations, sqliteSchemaStatus } from './migrations.js';
 import { assertSchemaUsable, schemaStatus, type SchemaStatus } from '../schema-version.js';
 import { createClientStore } from './client-store.js';
+import { createResourceStore } from './resource-store.js';
 import { createAccountStore, createConsentStore } from './account-store.js';
 import { createInteractionStore, createSessionStore } from './session-store.js';
 import { createAuthorizationCodeStore, createGrantStore } from './grant-store.js';
@@ -90,6 +91,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
 
   return {
     clients: locks.wrap(createClientStore(db, dataVersion)),
+    resources: locks.wrap(createResourceStore(db)),
     accounts: locks.wrap(createAccountStore(db, dataVersion)),
     sessions: locks.wrap(createSessionStore(db, batch)),
     interactions: locks.wrap(createInteractionStore(db, batch)),

@@ -17,6 +17,7 @@ interface TokenRow {
   auth_time: number | null;
   nonce: string | null;
   claims: string | null;
+  resources: string | null;
   sid: string | null;
   created_at: number;
   expires_at: number;
@@ -37,6 +38,7 @@ function toToken(row: TokenRow): TokenRecord {
     nonce: row.nonce,
     claims: row.claims,
     sid: row.sid,
+    resources: row.resources ? fromJsonArray(row.resources) : [],
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at ?? row.grant_revoked_at,
@@ -47,12 +49,12 @@ function toToken(row: TokenRow): TokenRecord {
 /** Inserts tokens without a transaction of its own, for callers that already hold one. */
 export function prepareTokenInsert(db: Database): (tokens: TokenRecord[]) => void {
   const insertOne = db.prepare(`INSERT INTO tokens (token_digest, kind, grant_id, client_id, account_id, scopes,
-      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at, claims)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at, claims, resources)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return (tokens) => {
     for (const t of tokens) {
       insertOne.run(t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, toJson(t.scopes), t.authTime, t.nonce, t.sid,
-        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.claims ?? null);
+        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.claims ?? null, toJson(t.resources ?? []));
     }
   };
 }
