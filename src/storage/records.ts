@@ -267,6 +267,8 @@ export interface AuthorizationCodeRecord {
   sid: string | null;
   /** The registered resources (RFC 8707 §2) the authorization is for, normalised; [] or absent: none. Stores always return it. */
   resources?: string[];
+  /** RFC 9449 §10: the `dpop_jkt` of the authorization request; the code is redeemed only with a proof by that key. Stores always return it. */
+  dpopJkt?: string | null;
   createdAt: number;
   expiresAt: number;
   /** Set by the one atomic consume; a second consume sees it set. */
@@ -296,6 +298,8 @@ export interface TokenRecord {
    * Stores always return it.
    */
   resources?: string[];
+  /** RFC 9449 §6: the JWK thumbprint the token is bound to (`cnf.jkt`); null or absent: a bearer token. Stores always return it. */
+  dpopJkt?: string | null;
   createdAt: number;
   expiresAt: number;
   /** Set when the token, or its grant, was revoked. */

@@ -66,5 +66,28 @@ export function describeResourceContract({ storage }: ContractContext): void {
       assert.deepEqual(rotation.outcome === 'rotated' ? rotation.previous.resources : null, resources);
       assert.deepEqual((await storage().tokens.find(next.tokenDigest))?.resources, resources);
     });
+
+    it('RFC 9449 §6, §10: codes carry dpop_jkt and tokens their cnf.jkt, through redemption and rotation', async () => {
+      const now = nowSeconds();
+      const client = clientRecord();
+      await storage().clients.insert(client);
+      const grant = grantRecord({ clientId: client.clientId });
+      const jkt = randomDigest();
+      const code = codeRecord(grant, now, { dpopJkt: jkt });
+      await storage().authorizationCodes.insert(code);
+      assert.equal((await storage().authorizationCodes.find(code.codeDigest))?.dpopJkt, jkt);
+      const access = tokenRecord(grant, 'access_token', now, { dpopJkt: jkt });
+      const refresh = tokenRecord(grant, 'refresh_token', now, { dpopJkt: jkt });
+      const redeemed = await storage().authorizationCodes.redeem(code.codeDigest, now, grant, [access, refresh]);
+      assert.equal(redeemed?.code.dpopJkt, jkt);
+      assert.deepEqual(await storage().tokens.find(access.tokenDigest), access);
+      const next = tokenRecord(grant, 'refresh_token', now + 1, { dpopJkt: jkt });
+      const rotation = await storage().tokens.rotateRefreshToken(refresh.tokenDigest, now + 1, [next]);
+      assert.equal(rotation.outcome === 'rotated' ? rotation.previous.dpopJkt : null, jkt);
+      assert.equal((await storage().tokens.find(next.tokenDigest))?.dpopJkt, jkt);
+      const bearer = codeRecord(grant, now);
+      await storage().authorizationCodes.insert(bearer);
+      assert.equal((await storage().authorizationCodes.find(bearer.codeDigest))?.dpopJkt, null);
+    });
   });
 }

@@ -25,10 +25,10 @@ export function createAuthorizationCodeStore(pool: pg.Pool): AuthorizationCodeSt
       await query(pool, {
         name: 'code_insert',
         text: `INSERT INTO authorization_codes (code_digest, grant_id, client_id, account_id, redirect_uri, scopes,
-          code_challenge, code_challenge_method, nonce, auth_time, created_at, expires_at, consumed_at, sid, claims, resources)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+          code_challenge, code_challenge_method, nonce, auth_time, created_at, expires_at, consumed_at, sid, claims, resources, dpop_jkt)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
         values: [c.codeDigest, c.grantId, c.clientId, c.accountId, c.redirectUri, c.scopes, c.codeChallenge,
-          c.codeChallengeMethod, c.nonce, c.authTime, c.createdAt, c.expiresAt, c.consumedAt, c.sid, c.claims ?? null, c.resources ?? []],
+          c.codeChallengeMethod, c.nonce, c.authTime, c.createdAt, c.expiresAt, c.consumedAt, c.sid, c.claims ?? null, c.resources ?? [], c.dpopJkt ?? null],
       });
     },
     async consume(codeDigest, now) {

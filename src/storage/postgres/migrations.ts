@@ -248,6 +248,12 @@ export const migrations: readonly string[] = [
   ALTER TABLE authorization_codes ADD COLUMN resources text[];
   ALTER TABLE tokens ADD COLUMN resources text[];
   `,
+  // 12: DPoP (RFC 9449): the key a token is bound to (cnf.jkt), and a code's dpop_jkt (§10).
+  `
+  -- dpop
+  ALTER TABLE authorization_codes ADD COLUMN dpop_jkt text;
+  ALTER TABLE tokens ADD COLUMN dpop_jkt text;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

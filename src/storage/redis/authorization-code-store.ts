@@ -9,7 +9,7 @@ import { consumeCode, insertHash, peekCode, purgeExpired } from './scripts.js';
 /** The stored record; codes written before the claims field existed get `claims: null`. */
 function parseRecord(json: string): Omit<AuthorizationCodeRecord, 'consumedAt'> {
   const record = JSON.parse(json) as Omit<AuthorizationCodeRecord, 'consumedAt'>;
-  return { ...record, claims: record.claims ?? null, resources: record.resources ?? [] };
+  return { ...record, claims: record.claims ?? null, resources: record.resources ?? [], dpopJkt: record.dpopJkt ?? null };
 }
 
 export function createRedisAuthorizationCodeStore({ redis, keys, ttl }: RedisContext, base: Pick<Storage, 'grants' | 'tokens'>): AuthorizationCodeStore {

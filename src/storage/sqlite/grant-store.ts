@@ -121,6 +121,7 @@ interface CodeRow {
   nonce: string | null;
   claims: string | null;
   resources: string | null;
+  dpop_jkt: string | null;
   auth_time: number;
   sid: string | null;
   created_at: number;
@@ -143,6 +144,7 @@ function toCode(row: CodeRow): AuthorizationCodeRecord {
     authTime: row.auth_time,
     sid: row.sid,
     resources: row.resources ? fromJsonArray(row.resources) : [],
+    dpopJkt: row.dpop_jkt,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
@@ -151,9 +153,9 @@ function toCode(row: CodeRow): AuthorizationCodeRecord {
 
 export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): AuthorizationCodeStore {
   const insert = db.prepare(`INSERT INTO authorization_codes (code_digest, grant_id, client_id, account_id,
-      redirect_uri, scopes, code_challenge, code_challenge_method, nonce, claims, auth_time, sid, created_at, expires_at, consumed_at, resources)
+      redirect_uri, scopes, code_challenge, code_challenge_method, nonce, claims, auth_time, sid, created_at, expires_at, consumed_at, resources, dpop_jkt)
     VALUES (@codeDigest, @grantId, @clientId, @accountId, @redirectUri, @scopes, @codeChallenge,
-      @codeChallengeMethod, @nonce, @claims, @authTime, @sid, @createdAt, @expiresAt, @consumedAt, @resources)`);
+      @codeChallengeMethod, @nonce, @claims, @authTime, @sid, @createdAt, @expiresAt, @consumedAt, @resources, @dpopJkt)`);
   const markConsumed = db.prepare<[number, string], CodeRow>(`UPDATE authorization_codes SET consumed_at = ?
     WHERE code_digest = ? AND consumed_at IS NULL RETURNING *`);
   const find = db.prepare<[string], CodeRow>('SELECT * FROM authorization_codes WHERE code_digest = ?');
@@ -181,7 +183,7 @@ export function createAuthorizationCodeStore(db: Database, batch: WriteBatch): A
 
   return {
     async insert(code) {
-      await insertUnique(() => batch.run(() => insert.run({ ...code, scopes: toJson(code.scopes), claims: code.claims ?? null, resources: toJson(code.resources ?? []) })), 'authorization code');
+      await insertUnique(() => batch.run(() => insert.run({ ...code, scopes: toJson(code.scopes), claims: code.claims ?? null, resources: toJson(code.resources ?? []), dpopJkt: code.dpopJkt ?? null })), 'authorization code');
     },
     async consume(codeDigest, now) {
       return consume.immediate(codeDigest, now);

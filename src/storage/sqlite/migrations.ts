@@ -279,6 +279,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN resources TEXT;
     `,
   },
+  {
+    // DPoP (RFC 9449): the key a token is bound to (cnf.jkt), and a code's dpop_jkt (§10).
+    version: 12,
+    name: 'dpop',
+    sql: `
+      ALTER TABLE authorization_codes ADD COLUMN dpop_jkt TEXT;
+      ALTER TABLE tokens ADD COLUMN dpop_jkt TEXT;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

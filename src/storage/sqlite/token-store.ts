@@ -18,6 +18,7 @@ interface TokenRow {
   nonce: string | null;
   claims: string | null;
   resources: string | null;
+  dpop_jkt: string | null;
   sid: string | null;
   created_at: number;
   expires_at: number;
@@ -39,6 +40,7 @@ function toToken(row: TokenRow): TokenRecord {
     claims: row.claims,
     sid: row.sid,
     resources: row.resources ? fromJsonArray(row.resources) : [],
+    dpopJkt: row.dpop_jkt,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at ?? row.grant_revoked_at,
@@ -49,12 +51,12 @@ function toToken(row: TokenRow): TokenRecord {
 /** Inserts tokens without a transaction of its own, for callers that already hold one. */
 export function prepareTokenInsert(db: Database): (tokens: TokenRecord[]) => void {
   const insertOne = db.prepare(`INSERT INTO tokens (token_digest, kind, grant_id, client_id, account_id, scopes,
-      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at, claims, resources)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at, claims, resources, dpop_jkt)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return (tokens) => {
     for (const t of tokens) {
       insertOne.run(t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, toJson(t.scopes), t.authTime, t.nonce, t.sid,
-        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.claims ?? null, toJson(t.resources ?? []));
+        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.claims ?? null, toJson(t.resources ?? []), t.dpopJkt ?? null);
     }
   };
 }
