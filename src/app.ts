@@ -25,6 +25,10 @@ import { createClientKeySource } from './oauth/client-keys.js';
 import type { ClientRecord } from './storage/records.js';
 import type { ClientResolver } from './oauth/client-resolver.js';
 import { createMetadataDocumentResolver, withMetadataDocuments } from './clients/client-metadata-document-resolver.js';
+import { dpopPolicy } from './oauth/dpop.js';
+
+/** The purpose under which DPoP nonces' secret is derived from the key-encryption key. */
+const dpopNoncePurpose = 'dpop-nonce';
 
 export interface AppDeps {
   config: Config;
@@ -91,6 +95,7 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
       idTokenTtl: config.idTokenTtl,
       accessTokenFormat: config.accessTokenFormat,
     },
+    dpop: dpopPolicy(config.dpop, () => keys.derivedSecret(dpopNoncePurpose)),
     subjects,
     mintIdToken: idTokenMinter({
       issuer: config.issuer, ttl: config.idTokenTtl, keys, subjects, accounts: storage.accounts, acrValuesSupported: config.acrValuesSupported,

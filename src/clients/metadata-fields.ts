@@ -187,6 +187,15 @@ export const metadataFields: readonly MetadataField[] = [
     flag: { name: 'require-auth-time', type: 'boolean', help: 'always put auth_time in ID tokens' },
   },
   {
+    // RFC 9449 §5.2: the client always uses DPoP; token requests without a proof are refused.
+    wire: 'dpop_bound_access_tokens', key: 'dpopBoundAccessTokens',
+    parse(value) {
+      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
+      return value;
+    },
+    flag: { name: 'dpop-bound-access-tokens', type: 'boolean', help: 'require a DPoP proof on every token request (RFC 9449 §5.2)' },
+  },
+  {
     wire: 'default_acr_values', key: 'defaultAcrValues', parse: stringList,
     flag: listFlag('default-acr-value', 'an acr value requested when the request names none; repeat for several'),
   },

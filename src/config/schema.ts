@@ -164,6 +164,17 @@ export const configSchema = z.object({
   }).default({}),
 
   /**
+   * DPoP (RFC 9449; docs/dpop.md): sender-constrained tokens. Always accepted; a client whose
+   * metadata says dpop_bound_access_tokens must use it.
+   */
+  dpop: z.object({
+    /** Seconds a proof's iat may lie in the past or the future (§4.3 step 11, §11.1). */
+    proofLifetime: seconds.refine((v) => v >= 5 && v <= 600, 'must be between 5 and 600 seconds').default(60),
+    /** Ask every proof for a server-provided nonce (§8), answered in DPoP-Nonce headers. */
+    requireNonce: flag.default(false),
+  }).default({}),
+
+  /**
    * Dynamic Client Registration (RFC 7591, RFC 7592; docs/registration.md): who may register a
    * client at POST /register, and the limits that keep open registration from filling the database.
    */

@@ -17,8 +17,12 @@ export function tokenEndpoint(deps: ServerDeps) {
   const clientDeps = { ...deps.clientAuth, clients: liveClients(deps.clients, deps.clock) };
   const grantDeps = {
     storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, subjects: deps.subjects, mintIdToken: deps.mintIdToken,
+    dpop: deps.dpop,
   };
+  const { nonces } = deps.dpop;
   return async function token(request: FastifyRequest, reply: FastifyReply) {
+    // RFC 9449 §8.2: with server nonces, every answer carries the nonce to use next.
+    if (nonces) reply.header('DPoP-Nonce', nonces.current(deps.clock()));
     try {
       const authenticated = await authenticateClient(formRequest(request, url), clientDeps, { allowPublic: true });
       noteClient(request, authenticated.client.clientId);

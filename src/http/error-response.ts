@@ -46,6 +46,16 @@ function quote(value: string): string {
   return value.replace(/["\\]/g, '');
 }
 
+/**
+ * RFC 9449 §7.1: the DPoP challenge, naming the algorithms a proof may use; `use_dpop_nonce`
+ * (§8) goes with the nonce to use, `DPoP-Nonce`, set by the caller.
+ */
+export function sendDpopError(reply: FastifyReply, error: OAuthError, algorithms: readonly string[]): FastifyReply {
+  const status = error.code === 'invalid_dpop_proof' || error.code === 'use_dpop_nonce' ? 401 : error.status;
+  reply.header('WWW-Authenticate', `DPoP algs="${algorithms.join(' ')}", error="${error.code}", error_description="${quote(error.description)}"`);
+  return noStore(reply).code(status).send({ error: error.code, error_description: error.description });
+}
+
 /** RFC 6750 §3: no error code when the request simply lacked a token. */
 export function sendBearerError(reply: FastifyReply, error: OAuthError | null): FastifyReply {
   const parts = ['realm="gatehouse"'];

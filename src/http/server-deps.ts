@@ -16,6 +16,7 @@ import type { ClientKeySource } from '../oauth/client-keys.js';
 import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
 import type { OriginIndex } from '../oauth/cors.js';
 import type { ClientResolver } from '../oauth/client-resolver.js';
+import type { DpopPolicy } from '../oauth/dpop.js';
 
 export interface ServerDeps {
   config: Config;
@@ -26,6 +27,8 @@ export interface ServerDeps {
   clock: Clock;
   logger: Logger;
   tokenPolicy: TokenPolicy;
+  /** DPoP proofs (RFC 9449): algorithms, iat window, server nonces when configured. */
+  dpop: DpopPolicy;
   /** The `sub` each client knows an account by: public or pairwise (OIDC Core §8). */
   subjects: SubjectIdentifiers;
   /** OpenID Connect's ID tokens, injected into the OAuth token issuance. */

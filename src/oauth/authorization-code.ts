@@ -17,6 +17,8 @@ export interface CodeIssuance {
     claims?: string | null;
     /** RFC 8707 §2.1: the resources the authorization is for. */
     resources?: string[];
+    /** RFC 9449 §10: the DPoP key the code is bound to. */
+    dpopJkt?: string | null;
   };
   accountId: string;
   authTime: number;
@@ -45,6 +47,7 @@ export async function issueAuthorizationCode(
     nonce: request.nonce,
     claims: request.claims ?? null,
     resources: request.resources ?? [],
+    dpopJkt: request.dpopJkt ?? null,
     authTime,
     sid: input.sid,
     createdAt: now,

@@ -8,6 +8,7 @@ import type { ClientResolver } from './client-resolver.js';
 import { matchRedirectUri } from './redirect-uri.js';
 import { defaultScope, parseScope, requireAllowedScopes } from './scope.js';
 import { validateCodeChallenge } from './pkce.js';
+import { requestedCodeKey } from './dpop-binding.js';
 
 export type ResponseType = 'code' | 'id_token' | 'id_token token';
 export type ResponseMode = 'query' | 'fragment' | 'form_post';
@@ -27,6 +28,8 @@ export interface AuthorizationRequest extends TrustedRedirect {
   codeChallengeMethod: 'S256' | null;
   /** The registered resources (RFC 8707 §2.1) it is for, normalised; set once they are looked up (oidc/authentication-request.ts). */
   resources?: string[];
+  /** RFC 9449 §10: the key the code will be bound to (`dpop_jkt`), or null. */
+  dpopJkt?: string | null;
   /** The single-valued wire parameters, kept to resume the request after login/consent. */
   params: Record<string, string>;
 }
@@ -146,6 +149,7 @@ export function validateAuthorizationRequest(
     scopes,
     codeChallenge: pkce?.codeChallenge ?? null,
     codeChallengeMethod: pkce?.codeChallengeMethod ?? null,
+    dpopJkt: requestedCodeKey(params),
     params,
   };
 }

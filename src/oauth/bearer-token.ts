@@ -5,6 +5,7 @@ import type { TokenRecord } from '../storage/records.js';
 import { OAuthError } from './errors.js';
 import { digestOf } from './opaque-token.js';
 import { refuseRepeatedParameters, type OAuthRequest } from './request.js';
+import { checkPresentedToken, type DpopBindingDeps } from './dpop-binding.js';
 
 /** RFC 6750 §2.1 token68 syntax. */
 const token68 = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -18,17 +19,22 @@ export class MissingAccessTokenError extends OAuthError {
 
 /** The token from `Authorization: Bearer …` or, in a POST form body, `access_token` (RFC 6750 §2.1-2.2). */
 export function accessTokenOf(request: OAuthRequest): string {
+  return presentedAccessToken(request).token;
+}
+
+/** The token and its scheme: `Bearer` (RFC 6750 §2.1-2.2) or `DPoP` (RFC 9449 §7.1, header only). */
+export function presentedAccessToken(request: OAuthRequest): { scheme: 'Bearer' | 'DPoP'; token: string } {
   refuseRepeatedParameters(request);
   const { authorization } = request.headers;
   const bodyToken = request.method === 'POST' ? request.params.access_token : undefined;
   if (authorization !== undefined && bodyToken !== undefined) {
     throw new OAuthError('invalid_request', 'use only one way to send the access token');
   }
-  if (bodyToken !== undefined) return bodyToken;
+  if (bodyToken !== undefined) return { scheme: 'Bearer', token: bodyToken };
   if (authorization === undefined) throw new MissingAccessTokenError();
-  const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(authorization);
-  if (!match || !token68.test(match[1]!)) throw new OAuthError('invalid_request', 'malformed Authorization header');
-  return match[1]!;
+  const match = /^(Bearer|DPoP)[ ]+(\S+)[ ]*$/i.exec(authorization);
+  if (!match || !token68.test(match[2]!)) throw new OAuthError('invalid_request', 'malformed Authorization header');
+  return { scheme: match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer', token: match[2]! };
 }
 
 /** The live access token, or invalid_token (expired, revoked, unknown, or a refresh token). */
@@ -40,7 +46,15 @@ export async function validateAccessToken(token: string, { tokens }: { tokens: T
   return record;
 }
 
-/** The bearer check of a protected-resource request: its access token, presented and live. */
-export async function authenticateAccessToken(request: OAuthRequest, deps: { tokens: TokenStore }, now: number): Promise<TokenRecord> {
-  return validateAccessToken(accessTokenOf(request), deps, now);
+/**
+ * The check of a protected-resource request: its access token, presented and live, and when it
+ * is DPoP-bound, presented with the DPoP scheme and a proof by its key (RFC 9449 §7.1).
+ */
+export async function authenticateAccessToken(
+  request: OAuthRequest, deps: { tokens: TokenStore; dpop: Omit<DpopBindingDeps, 'now'> }, now: number,
+): Promise<TokenRecord> {
+  const presented = presentedAccessToken(request);
+  const record = await validateAccessToken(presented.token, deps, now);
+  await checkPresentedToken(request, presented, record, { ...deps.dpop, now });
+  return record;
 }

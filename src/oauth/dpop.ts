@@ -7,12 +7,15 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
 import type { ReplayCacheStore } from '../storage/ports.js';
+import { OAuthError } from './errors.js';
 
-/** RFC 9449 §7.1 / §12.2: the proof is refused (`invalid_dpop_proof`) or needs a fresh nonce (`use_dpop_nonce`). */
-export class DpopProofError extends Error {
-  override readonly name = 'DpopProofError';
-  constructor(readonly code: 'invalid_dpop_proof' | 'use_dpop_nonce', message: string) {
-    super(message);
+/**
+ * RFC 9449 §5, §7.1, §8: the proof is refused (`invalid_dpop_proof`) or needs a fresh nonce
+ * (`use_dpop_nonce`). 400 at the token endpoint; a resource answers 401 with a DPoP challenge.
+ */
+export class DpopProofError extends OAuthError {
+  constructor(code: 'invalid_dpop_proof' | 'use_dpop_nonce', description: string) {
+    super(code, description);
   }
 }
 
@@ -82,6 +85,8 @@ function safeEqual(a: string, b: string): boolean {
 export async function verifyDpopProof(input: DpopProofInput, deps: DpopDeps): Promise<VerifiedDpopProof> {
   const invalid = (message: string) => new DpopProofError('invalid_dpop_proof', message);
   if (input.proof.length > maxProofLength) throw invalid('the DPoP proof is too long');
+  // Node joins repeated headers with ", "; a compact JWS has neither (§4.3 step 1: exactly one).
+  if (/[,\s]/.test(input.proof)) throw invalid('send exactly one DPoP header');
 
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
@@ -144,6 +149,15 @@ export interface DpopNonces {
   /** The nonce to hand out now (DPoP-Nonce response header). */
   current(now: number): string;
   isCurrent(nonce: string, now: number): boolean;
+}
+
+/** The DPoP policy of a server: its configuration, and nonces under a secret every node derives alike. */
+export function dpopPolicy(config: { proofLifetime: number; requireNonce: boolean }, nonceSecret: () => Buffer): DpopPolicy {
+  return {
+    algorithms: [...dpopAlgorithmsSupported],
+    proofLifetimeSeconds: config.proofLifetime,
+    ...(config.requireNonce ? { nonces: createDpopNonces(nonceSecret()) } : {}),
+  };
 }
 
 export function createDpopNonces(secret: Buffer, slotSeconds = 300): DpopNonces {

@@ -24,6 +24,9 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'registration_not_supported'
+  // RFC 9449 §5, §7.1, §8 (DPoP).
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   // RFC 8707 §2 (Resource Indicators).
   | 'invalid_target'
   // RFC 7591 §3.2.2 (Dynamic Client Registration).

@@ -31,6 +31,8 @@ export type IntrospectionResponse = { active: false } | {
   sub: string;
   aud: string;
   iss: string;
+  /** RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
+  cnf?: { jkt: string };
 };
 
 /** An authenticated introspection request: its caller is a client or a resource. */
@@ -85,11 +87,12 @@ export async function introspectToken(
     scope: formatScope(record.scopes),
     client_id: record.clientId,
     ...(account && !pairwise ? { username: account.username } : {}),
-    token_type: record.kind === 'access_token' ? 'Bearer' : 'refresh_token',
+    token_type: record.kind === 'access_token' ? (record.dpopJkt ? 'DPoP' : 'Bearer') : 'refresh_token',
     exp: record.expiresAt,
     iat: record.createdAt,
     sub: account && client ? subjects.subjectFor(client, account.accountId) : record.clientId,
     aud: (record.resources ?? [])[0] ?? record.clientId,
     iss: issuer,
+    ...(record.dpopJkt ? { cnf: { jkt: record.dpopJkt } } : {}),
   };
 }

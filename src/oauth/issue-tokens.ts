@@ -78,11 +78,15 @@ export interface TokenGrantInput {
   accessTokenScopes?: string[];
   /** The resources of the grant, carried by the refresh token (RFC 8707 §2.2). */
   grantResources?: string[];
+  /** RFC 9449 §6: the DPoP key the access token is bound to (`cnf.jkt`, token_type DPoP); null or absent: bearer. */
+  dpopJkt?: string | null;
+  /** RFC 9449 §5: the key the refresh token is bound to (public clients); null or absent: unbound. */
+  refreshDpopJkt?: string | null;
 }
 
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -101,6 +105,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   const accessTtl = input.accessTokenTtl ?? resource?.accessTokenTtl ?? policy.accessTokenTtl;
   const accessScopes = input.accessTokenScopes ?? input.scopes;
   const audience = resource?.identifier ?? client.clientId;
+  const dpopJkt = input.dpopJkt ?? null;
   const accessToken = (resource?.tokenFormat ?? policy.accessTokenFormat) === 'jwt'
     ? await signAccessTokenJwt(input, audience, accessScopes, accessTtl, deps)
     : newOpaqueValue(tokenPrefix.accessToken).value;
@@ -111,17 +116,17 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   const records: TokenRecord[] = [
     {
       ...base, scopes: accessScopes, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null,
-      resources: resource ? [resource.identifier] : [], expiresAt: now + accessTtl,
+      resources: resource ? [resource.identifier] : [], dpopJkt, expiresAt: now + accessTtl,
     },
   ];
   const response: TokenResponse = {
-    access_token: accessToken, token_type: 'Bearer', expires_in: accessTtl, scope: formatScope(accessScopes),
+    access_token: accessToken, token_type: dpopJkt ? 'DPoP' : 'Bearer', expires_in: accessTtl, scope: formatScope(accessScopes),
   };
   if (input.refreshToken) {
     const refresh = newOpaqueValue(tokenPrefix.refreshToken);
     records.push({
       ...base, scopes: input.refreshTokenScopes ?? input.scopes, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce,
-      resources: input.grantResources ?? [], expiresAt: now + policy.refreshTokenTtl,
+      resources: input.grantResources ?? [], dpopJkt: input.refreshDpopJkt ?? null, expiresAt: now + policy.refreshTokenTtl,
     });
     response.refresh_token = refresh.value;
   }
@@ -151,5 +156,7 @@ async function signAccessTokenJwt(
     client_id: input.client.clientId, scope: formatScope(scopes),
   };
   if (input.authTime !== null) claims.auth_time = input.authTime;
+  // RFC 9449 §6.1: the confirmation of the key the token is bound to.
+  if (input.dpopJkt) claims.cnf = { jkt: input.dpopJkt };
   return signer.sign({ typ: 'at+jwt' }, claims);
 }

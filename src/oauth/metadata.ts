@@ -1,4 +1,5 @@
 // Authorization server metadata (RFC 8414 §2), advertising exactly what is implemented.
+import { dpopAlgorithmsSupported } from './dpop.js';
 import { supportedClientAssertionAlgorithms, supportedClientAuthMethods } from './client-authentication.js';
 import { supportedGrantTypes } from './grants/index.js';
 import { requestObjectAlgorithms, type RequestObjectPolicy } from './request-object.js';
@@ -52,6 +53,8 @@ export function authorizationServerMetadata(
     } : {}),
     // Always advertised: PKCE is required of public clients and, by default, of every client.
     code_challenge_methods_supported: ['S256'],
+    // RFC 9449 §5.1: DPoP proofs are accepted at the token endpoint and UserInfo.
+    dpop_signing_alg_values_supported: [...dpopAlgorithmsSupported],
     authorization_response_iss_parameter_supported: true,
     ...(serviceDocumentation ? { service_documentation: serviceDocumentation } : {}),
     ...(clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),

@@ -8,7 +8,7 @@ import { OAuthError } from './errors.js';
 export interface RequestHeaders {
   /** `Authorization`: Basic client credentials at the token endpoint, Bearer at UserInfo. */
   readonly authorization: string | undefined;
-  /** The `DPoP` proof (RFC 9449 §4); carried, not checked yet. */
+  /** The `DPoP` proof (RFC 9449 §4); checked by oauth/dpop-binding.ts. */
   readonly dpop: string | undefined;
   /** The TLS client certificate (PEM) for mTLS (RFC 8705); undefined until the HTTP layer provides one. */
   readonly clientCertificate: string | undefined;
@@ -34,6 +34,11 @@ export interface AuthenticatedRequest extends OAuthRequest {
   readonly client: ClientRecord;
   /** How it authenticated: the entry of the method table (oauth/client-authentication.ts) that accepted it. */
   readonly clientAuthMethod: TokenEndpointAuthMethod;
+  /**
+   * At the token endpoint: the JWK thumbprint of the request's verified DPoP proof (RFC 9449
+   * §5), set by the grant table before any grant runs; null when no proof was sent.
+   */
+  readonly dpopJkt?: string | null;
 }
 
 /** RFC 6749 §3.1, §3.2: "Request and response parameters MUST NOT be included more than once." */

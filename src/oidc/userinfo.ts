@@ -6,6 +6,7 @@ import type { Storage } from '../storage/ports.js';
 import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from '../oauth/errors.js';
 import { authenticateAccessToken } from '../oauth/bearer-token.js';
+import type { DpopPolicy } from '../oauth/dpop.js';
 import type { OAuthRequest } from '../oauth/request.js';
 import type { ClientResolver } from '../oauth/client-resolver.js';
 import type { SubjectIdentifiers } from '../oauth/subject-identifier.js';
@@ -22,9 +23,13 @@ export interface UserInfo {
 
 export async function userInfo(
   request: OAuthRequest,
-  { storage, clients = storage.clients, now, subjects }: { storage: Storage; clients?: ClientResolver; now: number; subjects: SubjectIdentifiers },
+  { storage, clients = storage.clients, now, subjects, dpop }: {
+    storage: Storage; clients?: ClientResolver; now: number; subjects: SubjectIdentifiers;
+    /** RFC 9449 §7.1: DPoP-bound tokens are checked against their proof. */
+    dpop: DpopPolicy;
+  },
 ): Promise<UserInfo> {
-  const token = await authenticateAccessToken(request, storage, now);
+  const token = await authenticateAccessToken(request, { tokens: storage.tokens, dpop: { replayCache: storage.replayCache, policy: dpop } }, now);
   if (!token.scopes.includes('openid') || token.accountId === null) {
     throw new OAuthError('insufficient_scope', 'the access token was not issued for OpenID Connect');
   }

@@ -91,6 +91,8 @@ export interface ClientMetadata {
   /** Seconds (OIDC Registration §2). */
   defaultMaxAge?: number;
   requireAuthTime?: boolean;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
+  dpopBoundAccessTokens?: boolean;
   defaultAcrValues?: string[];
   initiateLoginUri?: string;
   /** Scopes granted when an authorization request omits `scope` (RFC 6749 §3.3); absent: every registered scope but the OpenID Connect ones (oauth/scope.ts). */

@@ -52,6 +52,7 @@ export function describeLifecycleContract({ storage }: ContractContext): void {
         policy: { issuer, accessTokenTtl: 600, refreshTokenTtl: 86_400, idTokenTtl: 600, accessTokenFormat: 'opaque' },
         subjects: publicSubjects,
         mintIdToken: idTokenMinter({ issuer, ttl: 600, keys, subjects: publicSubjects, accounts: storage().accounts }),
+        dpop: { algorithms: ['ES256'], proofLifetimeSeconds: 60 },
       };
     }
 

@@ -11,6 +11,7 @@ import { survivesLogout } from '../lifecycle.js';
 import { scopesForResource, tokenResource } from '../resource-indicator.js';
 import type { ResourceRecord } from '../../storage/records.js';
 import type { GrantDeps } from './index.js';
+import { checkCodeKey, refreshTokenKey } from '../dpop-binding.js';
 
 export const grantType = 'authorization_code';
 
@@ -32,6 +33,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     if (code.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
     if (code.redirectUri !== params.redirect_uri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     verifyCodeVerifier(params.code_verifier, code.codeChallenge);
+    checkCodeKey(code, request.dpopJkt ?? null);
     // OIDC Core §11: a logout revokes what its session issued without offline_access; a code
     // issued in it but not yet redeemed has no grant to revoke yet, so it is refused here.
     if (code.sid !== null && !survivesLogout(code) && !(await storage.sessions.findBySid(code.sid, now))) {
@@ -58,6 +60,8 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     resource,
     accessTokenScopes,
     grantResources: code.resources ?? [],
+    dpopJkt: request.dpopJkt ?? null,
+    refreshDpopJkt: refreshTokenKey(client, request.dpopJkt ?? null),
     refreshToken: client.grantTypes.includes('refresh_token') && code.scopes.includes('offline_access'),
     idToken: code.scopes.includes('openid'),
     now,

@@ -35,7 +35,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   }
   const minted = await mintTokens({
     grantId, client, accountId: null, scopes, authTime: null, nonce: null, sid: null, refreshToken: false, idToken: false, now,
-    resource, accessTokenScopes,
+    resource, accessTokenScopes, dpopJkt: request.dpopJkt ?? null,
   }, deps);
   await deps.storage.tokens.insert(minted.records);
   return minted.response;

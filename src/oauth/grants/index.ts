@@ -7,6 +7,8 @@ import { OAuthError } from '../errors.js';
 import type { IdTokenMinter, TokenPolicy, TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
 import type { SubjectIdentifiers } from '../subject-identifier.js';
+import type { DpopPolicy } from '../dpop.js';
+import { tokenRequestKey } from '../dpop-binding.js';
 import * as authorizationCode from './authorization-code.js';
 import * as refreshToken from './refresh-token.js';
 import * as clientCredentials from './client-credentials.js';
@@ -20,6 +22,8 @@ export interface GrantDeps {
   /** The `sub` each client knows an account by (JWT access tokens). */
   subjects: SubjectIdentifiers;
   mintIdToken: IdTokenMinter;
+  /** DPoP proofs (RFC 9449): the algorithms, the iat window, the nonces. */
+  dpop: DpopPolicy;
 }
 
 export interface GrantHandler {
@@ -41,5 +45,8 @@ export async function exchangeGrant(request: AuthenticatedRequest, deps: GrantDe
   if (!request.client.grantTypes.includes(grantType)) {
     throw new OAuthError('unauthorized_client', 'the client may not use this grant_type');
   }
-  return handler.handle(request, deps);
+  // RFC 9449 §5: a proof, when sent (or required of the client), is checked before any grant;
+  // its key binds what the grant issues.
+  const dpopJkt = await tokenRequestKey(request, { replayCache: deps.storage.replayCache, policy: deps.dpop, now: deps.clock() });
+  return handler.handle({ ...request, dpopJkt }, deps);
 }

@@ -8,6 +8,7 @@ import { mintTokens, type TokenResponse } from '../issue-tokens.js';
 import type { AuthenticatedRequest } from '../request.js';
 import { scopesForResource, tokenResource } from '../resource-indicator.js';
 import type { GrantDeps } from './index.js';
+import { checkRefreshTokenKey } from '../dpop-binding.js';
 
 export const grantType = 'refresh_token';
 
@@ -24,6 +25,8 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   if (current.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
   if (current.revokedAt !== null || current.expiresAt <= now) throw new OAuthError('invalid_grant', 'the refresh token is no longer valid');
   if (current.rotatedAt !== null) await rejectReuse(current.grantId, client.clientId, deps, now);
+  // RFC 9449 §5: a bound refresh token (a public client's) is used only by its key.
+  checkRefreshTokenKey(current, request.dpopJkt ?? null);
 
   // RFC 6749 §6: a narrower scope may be requested, never a wider one. It narrows the access
   // token (and ID token) only: the new refresh token keeps the original grant's scope, so the
@@ -48,6 +51,9 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
     resource,
     accessTokenScopes: resource ? scopesForResource(scopes, resource) : undefined,
     grantResources: current.resources ?? [],
+    dpopJkt: request.dpopJkt ?? null,
+    // The new refresh token keeps the old one's binding.
+    refreshDpopJkt: current.dpopJkt ?? null,
     refreshToken: true,
     idToken: scopes.includes('openid'),
     now,
