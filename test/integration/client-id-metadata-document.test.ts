@@ -2,6 +2,7 @@
 // the documents are served by a loopback https server with a self-signed certificate (openssl),
 // which Gatehouse trusts through clientIdMetadataDocuments.extraCaCertificates; the MCP
 // TypeScript SDK signs in with one, through a real login and consent.
+import { decodeJwt } from 'jose';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -132,6 +133,11 @@ describe('Client ID Metadata Documents: sign-in with the MCP TypeScript SDK', ()
     });
     await new Promise<void>((resolve) => mcpServer.listen(0, '127.0.0.1', resolve));
     mcpUrl = `http://127.0.0.1:${(mcpServer.address() as AddressInfo).port}/mcp`;
+    // The SDK asks for tokens for the MCP server (RFC 8707 `resource`): it is a registered resource.
+    await gatehouse.storage.resources.insert({
+      identifier: mcpUrl, name: 'MCP test server', scopes: ['profile'], tokenFormat: 'jwt', accessTokenTtl: null,
+      introspectionSecretDigest: null, createdAt: gatehouse.clock(), updatedAt: gatehouse.clock(),
+    });
   });
   after(async () => {
     mcpServer.closeAllConnections();
@@ -146,6 +152,7 @@ describe('Client ID Metadata Documents: sign-in with the MCP TypeScript SDK', ()
     const authorizationUrl = provider.authorizationUrl!;
     assert.equal(authorizationUrl.searchParams.get('client_id'), clientId);
     assert.equal(authorizationUrl.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(authorizationUrl.searchParams.get('resource'), mcpUrl);
 
     const run = await signIn(authorizationUrl.toString());
     assert.ok(run.consent, 'the consent page is shown');
@@ -160,8 +167,11 @@ describe('Client ID Metadata Documents: sign-in with the MCP TypeScript SDK', ()
     assert.equal(await auth(provider, { serverUrl: mcpUrl, authorizationCode: code }), 'AUTHORIZED');
     const tokens = provider.saved!;
     assert.equal(tokens.token_type.toLowerCase(), 'bearer');
-    const userinfo = await fetch(`${gatehouse.issuer}/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
-    assert.equal(userinfo.status, 200);
+    // RFC 8707 §2: the access token is for the MCP server, with the scopes it declares.
+    const claims = decodeJwt(tokens.access_token);
+    assert.equal(claims.aud, mcpUrl);
+    assert.equal(claims.scope, 'profile');
+    assert.equal(claims.client_id, clientId);
     assert.ok(tokens.refresh_token, 'the document lists refresh_token and offline_access was granted');
   });
 });
