@@ -149,7 +149,8 @@ function objectParameters(claims: JWTPayload, client: ClientRecord, issuer: stri
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(claims)) {
     if (jwtClaims.has(name) || value === null || value === undefined) continue;
-    const text = wireValue(value);
+    // RFC 8707 §2.1: several resources are an array of strings; joined as the form parser joins repeats.
+    const text = name === 'resource' && Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(' ') : wireValue(value);
     if (text !== '') params[name] = text;
   }
   return params;

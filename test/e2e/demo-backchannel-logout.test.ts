@@ -41,7 +41,7 @@ const patience = 120_000;
 let demo: RunningDemo;
 let credentials: DemoCredentials;
 let browser: Browser;
-let second: { app: ClientApp; api: FastifyInstance; apiUrl: string; url: string; clientId: string; users: SignedInUser[]; logoutTokens: string[] };
+let second: { app: ClientApp; api: FastifyInstance; apiUrl: string; url: string; clientId: string; clientSecret: string; users: SignedInUser[]; logoutTokens: string[] };
 
 /** Polls `probe` until it returns a value, for up to `patience` ms; fails with `what` otherwise. */
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
@@ -76,8 +76,12 @@ function demoLogShowing(sid: string, extra?: RegExp): Promise<string> {
   });
 }
 
-async function introspect(token: string): Promise<boolean> {
-  const basic = Buffer.from(`${credentials.api.client_id}:${credentials.api.client_secret}`).toString('base64');
+/**
+ * RFC 7662 §2.1: by default as the demo API's resource (access tokens for it); refresh tokens only
+ * by the client they were issued to.
+ */
+async function introspect(token: string, caller = { id: credentials.api.client_id, secret: credentials.api.client_secret }): Promise<boolean> {
+  const basic = Buffer.from(`${encodeURIComponent(caller.id)}:${encodeURIComponent(caller.secret)}`).toString('base64');
   const response = await fetch(`${demo.issuer}/introspect`, {
     method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ token }),
@@ -130,7 +134,7 @@ async function startSecondRelyingParty(): Promise<typeof second> {
     if (request.method === 'POST' && request.url === '/backchannel-logout' && typeof token === 'string') logoutTokens.push(token);
   });
   await app.listen({ port, host: '127.0.0.1' });
-  return { app, api, apiUrl: `${apiAddress}/api/profile`, url, clientId: client.client_id, users, logoutTokens };
+  return { app, api, apiUrl: `${apiAddress}/api/profile`, url, clientId: client.client_id, clientSecret: client.client_secret, users, logoutTokens };
 }
 
 async function openContext(): Promise<{ context: BrowserContext; page: Page }> {
@@ -212,7 +216,7 @@ describe('back-channel logout across the demo and a second relying party, in Chr
     assert.match(await page.textContent('#backchannel-last') ?? '', new RegExp(`verified, sid ${rp2.sid}; 1 session ended, 2 tokens revoked`));
     // Its tokens are dead: introspection says so, and the API (introspecting every call) refuses the access token.
     assert.equal(await introspect(rp2.accessToken), false);
-    assert.equal(await introspect(rp2.refreshToken!), false);
+    assert.equal(await introspect(rp2.refreshToken!, { id: second.clientId, secret: second.clientSecret }), false);
     const api = await fetch(second.apiUrl, { headers: { authorization: `Bearer ${rp2.accessToken}` } });
     assert.equal(api.status, 401);
     assert.match(api.headers.get('www-authenticate') ?? '', /error="invalid_token"/);

@@ -57,6 +57,20 @@ describe('request objects (RFC 9101, OIDC Core §6)', () => {
     return params;
   }
 
+  it('RFC 8707 §2.1, RFC 9101 §4: resource as an array in a request object names several resources', async () => {
+    for (const identifier of ['https://one.example', 'https://two.example']) {
+      await server.storage.resources.insert({
+        identifier, name: null, scopes: ['openid'], tokenFormat: 'opaque', accessTokenTtl: null, introspectionSecretDigest: null,
+        createdAt: server.clock(), updatedAt: server.clock(),
+      });
+    }
+    const accepted = await authorize({ client_id: client.clientId, request: await requestObject({ resource: ['https://one.example', 'https://two.example'] }) });
+    assert.equal(accepted.status, 303);
+    assert.notEqual(`${accepted.location!.origin}${accepted.location!.pathname}`, client.redirectUri, 'on to sign-in, no error redirect');
+    const refused = await authorize({ client_id: client.clientId, request: await requestObject({ resource: ['https://one.example', 'https://unknown.example'] }) });
+    redirectedError(refused, 'invalid_target');
+  });
+
   it('a signed request object by value completes the code flow with openid-client (RFC 9101 §2.1, OIDC Core §6.1)', async () => {
     const config = await oidc.discovery(new URL(server.issuer), client.clientId, undefined,
       oidc.PrivateKeyJwt({ key: rsa.privateKey, kid: rsa.kid }), { execute: [oidc.allowInsecureRequests] });
