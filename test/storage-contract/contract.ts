@@ -12,6 +12,7 @@ import { describeLifecycleContract } from './lifecycle-contract.js';
 import { describeOutboxContract } from './outbox-contract.js';
 import { describeRegistrationContract } from './registration-contract.js';
 import { describeReplayCacheContract } from './replay-cache-contract.js';
+import { describePushedRequestContract } from './pushed-request-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -65,5 +66,6 @@ export function describeStorageContract(
     describeOutboxContract(context);
     describeRegistrationContract(context);
     describeReplayCacheContract(context);
+    describePushedRequestContract(context);
   });
 }
