@@ -6,6 +6,8 @@ import * as oauth from 'oauth4webapi';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 import { pkcePair, runAuthorization } from '../support/flow.js';
 import { ScriptedBrowser } from '../support/browser.js';
+import { SignJWT } from 'jose';
+import { clientKey, jwtBearer, signAssertion, startKeyServer } from '../support/jwt-client.js';
 
 const onlyPushed = { response_type: undefined, redirect_uri: undefined, scope: undefined, state: undefined, nonce: undefined };
 
@@ -201,5 +203,49 @@ describe('pushed authorization requests required by the server (RFC 9126 §5)', 
     const pkce = pkcePair();
     const run = await runAuthorization(server, client, user, { code_challenge: pkce.challenge, code_challenge_method: 'S256' });
     assert.equal(run.callback?.searchParams.get('error'), 'invalid_request');
+  });
+});
+
+describe('pushed authorization requests with private_key_jwt and a signed request object (RFC 9126 §3)', () => {
+  let server: TestServer;
+  let keys: Awaited<ReturnType<typeof startKeyServer>>;
+  before(async () => { server = await startGatehouse({ allowLoopbackFetch: true }); });
+  after(async () => {
+    await server?.close();
+    await keys?.close();
+  });
+
+  it('RFC 9126 §3: a signed request object pushed with a client assertion is accepted and drives /authorize', async () => {
+    const key = await clientKey('ES256');
+    keys = await startKeyServer([key.jwk]);
+    const client = await server.createClient({ tokenEndpointAuthMethod: 'private_key_jwt', secretDigest: null, metadata: { jwksUri: keys.url } });
+    const user = await server.createUser();
+    const now = server.clock();
+    const request = await new SignJWT({
+      iss: client.clientId, aud: server.issuer, iat: now, exp: now + 300, client_id: client.clientId,
+      response_type: 'code', redirect_uri: client.redirectUri, scope: 'openid', state: 'from-object', nonce: 'n',
+      code_challenge: pkcePair().challenge, code_challenge_method: 'S256',
+    }).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'oauth-authz-req+jwt' }).sign(key.privateKey);
+    const assertion = await signAssertion(key.privateKey, { clientId: client.clientId, audience: server.issuer, now, kid: key.kid, alg: 'ES256' });
+    const response = await fetch(`${server.issuer}/par`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: client.clientId, request, client_assertion_type: jwtBearer, client_assertion: assertion }).toString(),
+    });
+    const body = await response.json() as Record<string, unknown>;
+    assert.equal(response.status, 201, JSON.stringify(body));
+    const run = await runAuthorization(server, client, user, { ...onlyPushed, request_uri: body.request_uri as string });
+    assert.ok(run.callback, run.page.body.slice(0, 300));
+    assert.equal(run.callback.searchParams.get('state'), 'from-object');
+    assert.ok(run.callback.searchParams.get('code'));
+
+    const tampered = await fetch(`${server.issuer}/par`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: client.clientId, request: `${request.slice(0, -4)}AAAA`, client_assertion_type: jwtBearer,
+        client_assertion: await signAssertion(key.privateKey, { clientId: client.clientId, audience: server.issuer, now, kid: key.kid, alg: 'ES256' }),
+      }).toString(),
+    });
+    assert.equal(tampered.status, 400);
+    assert.equal((await tampered.json() as { error: string }).error, 'invalid_request_object');
   });
 });
