@@ -8,6 +8,7 @@ import { pkcePair, runAuthorization } from '../support/flow.js';
 import { ScriptedBrowser } from '../support/browser.js';
 import { SignJWT } from 'jose';
 import { clientKey, jwtBearer, signAssertion, startKeyServer } from '../support/jwt-client.js';
+import { parseJson, runCli, tempDatabase, type ClientJson } from './cli-harness.js';
 
 const onlyPushed = { response_type: undefined, redirect_uri: undefined, scope: undefined, state: undefined, nonce: undefined };
 
@@ -249,3 +250,44 @@ describe('pushed authorization requests with private_key_jwt and a signed reques
     assert.equal((await tampered.json() as { error: string }).error, 'invalid_request_object');
   });
 });
+
+describe('require_pushed_authorization_requests client metadata (RFC 9126 §6)', () => {
+  const db = tempDatabase();
+  let server: TestServer;
+  const cli = (...args: string[]) => runCli([...args, '--database', db.database]);
+  before(async () => {
+    server = await startGatehouse({ databaseUrl: db.database, redisUrl: undefined, registration: { policy: 'open' } });
+  });
+  after(async () => {
+    await server.close();
+    db.remove();
+  });
+
+  it('RFC 9126 §6: set by `gatehouse client create --require-pushed-authorization-requests` and by registration, and enforced', async () => {
+    const created = parseJson<ClientJson & Record<string, unknown>>(await cli('client', 'create', '--json', '--name', 'PAR only',
+      '--redirect-uri', 'https://app.example/cb', '--require-pushed-authorization-requests'));
+    assert.equal(created.require_pushed_authorization_requests, true);
+    const page = await new ScriptedBrowser().navigate(`${server.issuer}/authorize?${new URLSearchParams({
+      client_id: created.client_id, response_type: 'code', redirect_uri: 'https://app.example/cb', scope: 'openid', ...pkceParamsFor(),
+    }).toString()}`);
+    assert.ok(page.leftTo, `redirected: ${page.status}`);
+    assert.equal(new URL(page.leftTo).searchParams.get('error'), 'invalid_request');
+
+    const registered = await fetch(`${server.issuer}/register`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['https://app.example/cb'], require_pushed_authorization_requests: true }),
+    });
+    assert.equal(registered.status, 201);
+    assert.equal((await registered.json() as Record<string, unknown>).require_pushed_authorization_requests, true);
+    const refused = await fetch(`${server.issuer}/register`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['https://app.example/cb'], require_pushed_authorization_requests: 'yes' }),
+    });
+    assert.equal(refused.status, 400);
+    assert.equal((await refused.json() as { error: string }).error, 'invalid_client_metadata');
+  });
+});
+
+function pkceParamsFor(): Record<string, string> {
+  return { code_challenge: pkcePair().challenge, code_challenge_method: 'S256' };
+}
