@@ -9,6 +9,8 @@ import { ScriptedBrowser } from '../support/browser.js';
 import { SignJWT } from 'jose';
 import { clientKey, jwtBearer, signAssertion, startKeyServer } from '../support/jwt-client.js';
 import { parseJson, runCli, tempDatabase, type ClientJson } from './cli-harness.js';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/lib/logger.js';
 
 const onlyPushed = { response_type: undefined, redirect_uri: undefined, scope: undefined, state: undefined, nonce: undefined };
 
@@ -291,3 +293,35 @@ describe('require_pushed_authorization_requests client metadata (RFC 9126 §6)',
 function pkceParamsFor(): Record<string, string> {
   return { code_challenge: pkcePair().challenge, code_challenge_method: 'S256' };
 }
+
+describe('pushed authorization requests: logs and repeated parameters at /authorize', () => {
+  let server: TestServer;
+  const lines: string[] = [];
+  before(async () => {
+    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    server = await startGatehouse({ logLevel: 'trace' }, { logger: createLogger('trace', sink) });
+  });
+  after(() => server?.close());
+
+  it('RFC 6749 §3.1, RFC 9126 §4: a repeated request_uri at /authorize is an error page; logs never carry the request_uri or the client secret', async () => {
+    const client = await server.createClient();
+    const user = await server.createUser();
+    const response = await fetch(`${server.issuer}/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ response_type: 'code', redirect_uri: client.redirectUri, scope: 'openid', ...pkceParamsFor() }).toString(),
+    });
+    const { request_uri: requestUri } = await response.json() as { request_uri: string };
+    const repeated = await new ScriptedBrowser().navigate(`${server.issuer}/authorize?client_id=${client.clientId}`
+      + `&request_uri=${encodeURIComponent(requestUri)}&request_uri=${encodeURIComponent(requestUri)}`);
+    assert.equal(repeated.status, 400);
+    assert.ok(repeated.body.includes('invalid_request'));
+    const run = await runAuthorization(server, client, user, { ...onlyPushed, request_uri: requestUri });
+    assert.ok(run.callback?.searchParams.get('code'), 'the refused repeat did not consume the request');
+    const log = lines.join('');
+    assert.ok(log.length > 0);
+    const reference = requestUri.split(':').pop()!;
+    assert.equal(log.includes(reference), false, 'the request_uri reference is not logged');
+    assert.equal(log.includes(client.clientSecret!), false, 'the client secret is not logged');
+  });
+});
