@@ -196,6 +196,15 @@ export const metadataFields: readonly MetadataField[] = [
     flag: { name: 'dpop-bound-access-tokens', type: 'boolean', help: 'require a DPoP proof on every token request (RFC 9449 §5.2)' },
   },
   {
+    // RFC 9126 §6: the client's authorization requests must be pushed (POST /par) first.
+    wire: 'require_pushed_authorization_requests', key: 'requirePushedAuthorizationRequests',
+    parse(value) {
+      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
+      return value;
+    },
+    flag: { name: 'require-pushed-authorization-requests', type: 'boolean', help: 'refuse authorization requests not pushed to /par first (RFC 9126 §6)' },
+  },
+  {
     wire: 'default_acr_values', key: 'defaultAcrValues', parse: stringList,
     flag: listFlag('default-acr-value', 'an acr value requested when the request names none; repeat for several'),
   },

@@ -223,6 +223,10 @@ export const configSchema = z.object({
   requireRequestUriRegistration: flag.default(false),
   /** Accept unsigned (`alg: none`) request objects; off: only signed ones (RFC 9101 §10.2 recommends signed). */
   allowUnsignedRequestObjects: flag.default(false),
+  /** Life of a pushed authorization request's request_uri (RFC 9126 §2.2: short). */
+  pushedAuthorizationRequestTtl: seconds.default(60),
+  /** Every client must push its authorization requests to /par (RFC 9126 §5 require_pushed_authorization_requests). */
+  requirePushedAuthorizationRequests: flag.default(false),
   /** Largest request object fetched from a request_uri, in bytes. */
   requestUriMaxBytes: z.coerce.number().int().positive().default(64 * 1024),
 

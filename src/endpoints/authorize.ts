@@ -11,7 +11,6 @@ import { noteClient } from '../http/request-log.js';
 import { randomToken } from '../lib/random.js';
 import { AuthorizationPageError, resolveTrustedRedirect, type TrustedRedirect } from '../oauth/authorization-request.js';
 import { authorizationErrorResponse, type AuthorizationResponse } from '../oauth/authorization-response.js';
-import type { OAuthError } from '../oauth/errors.js';
 import type { SessionRecord } from '../storage/records.js';
 import { validateAuthenticationRequest, type AuthenticationRequest } from '../oidc/authentication-request.js';
 import { decideNextStep, type Authentication, type BrowserState, type InteractionDecision } from '../oidc/prompt.js';
@@ -21,6 +20,8 @@ import { bindInteraction, interactionPath, newInteractionBinding } from '../inte
 import { requestErrorPage } from '../interaction/views/error.js';
 import { formPostPage } from '../interaction/views/form-post.js';
 import { hasRequestObject, resolveRequestObject, type ResolvedParameters } from '../oauth/request-object.js';
+import { OAuthError } from '../oauth/errors.js';
+import { isPushedRequestUri, pushedRequestDigest, requiresPushedRequests } from '../oauth/pushed-authorization-request.js';
 
 export function authorizeEndpoint(deps: ServerDeps) {
   return async function authorize(request: FastifyRequest, reply: FastifyReply) {
@@ -28,10 +29,19 @@ export function authorizeEndpoint(deps: ServerDeps) {
       ? (request.body as WireParameters | undefined) ?? { params: {}, duplicated: [] }
       : parseWireParameters(queryOf(request.url));
 
-    // 0. A request object (RFC 9101, OIDC Core §6) becomes plain parameters first. Its errors may
-    // redirect only to a redirect_uri the query itself names and the client registered.
+    // 0a. A pushed request (RFC 9126 §4): consumed once, by its own client only; its parameters
+    // alone count (the query's others are ignored). An unknown, used or expired one has no
+    // trusted redirect URI: an error page.
     let resolved: ResolvedParameters = sent;
-    if (hasRequestObject(sent.params)) {
+    const pushed = isPushedRequestUri(sent.params.request_uri);
+    if (pushed) {
+      const found = await consumePushedRequest(sent.params, sent.duplicated, deps).catch((error: unknown) => toOAuthError(error, request));
+      if (found instanceof OAuthError) {
+        const status = found.status >= 500 ? found.status : 400;
+        return htmlPageHeaders(reply).code(status).send(requestErrorPage(found.description, found.code));
+      }
+      resolved = found;
+    } else if (hasRequestObject(sent.params)) {
       try {
         resolved = await resolveRequestObject(sent.params, sent.duplicated, requestObjectDeps(deps));
       } catch (error) {
@@ -55,6 +65,10 @@ export function authorizeEndpoint(deps: ServerDeps) {
     noteClient(request, trusted.client.clientId);
 
     try {
+      // RFC 9126 §5, §6: when pushed requests are required, nothing else is accepted.
+      if (!pushed && requiresPushedRequests(trusted.client, deps.config)) {
+        throw new OAuthError('invalid_request', 'this client must push its authorization requests to the pushed authorization request endpoint (RFC 9126)');
+      }
       // 3-6. response_type, response_mode, scope, PKCE, then nonce, prompt, max_age, hints.
       const authRequest = await validateAuthenticationRequest(params, duplicated, trusted, validationDeps(deps));
       // What does the user still owe? prompt=none turns "something" into an error (OIDC Core §3.1.2.6).
@@ -100,11 +114,25 @@ export function sendAuthorizationError(reply: FastifyReply, trusted: TrustedRedi
   return sendAuthorizationResponse(reply, authorizationErrorResponse(trusted, deps.config.issuer, error));
 }
 
-function requestObjectDeps(deps: ServerDeps) {
+/** RFC 9126 §4: the pushed parameters for this request_uri and client_id; throws invalid_request(_uri). */
+async function consumePushedRequest(params: Record<string, string>, duplicated: readonly string[], deps: ServerDeps): Promise<ResolvedParameters> {
+  if (duplicated.includes('client_id') || duplicated.includes('request_uri')) {
+    throw new OAuthError('invalid_request', 'client_id and request_uri must not be repeated');
+  }
+  if (!params.client_id) throw new OAuthError('invalid_request', 'client_id is missing (RFC 9126 §4)');
+  const digest = pushedRequestDigest(params.request_uri!);
+  const record = digest ? await deps.storage.pushedRequests.consume(digest, params.client_id, deps.clock()) : null;
+  if (!record) {
+    throw new OAuthError('invalid_request_uri', 'the request_uri is unknown, expired, already used or was pushed by another client (RFC 9126 §4)');
+  }
+  return { params: record.params, duplicated: [] };
+}
+
+export function requestObjectDeps(deps: ServerDeps) {
   return { clients: deps.storage.clients, clientKeys: deps.clientKeys, fetch: deps.requestUriFetch, clock: deps.clock, policy: deps.config };
 }
 
-function validationDeps(deps: ServerDeps) {
+export function validationDeps(deps: ServerDeps) {
   return { policy: deps.config, verifyIdTokenHint: deps.verifyIdTokenHint, acrValuesSupported: deps.config.acrValuesSupported, resources: deps.storage.resources };
 }
 

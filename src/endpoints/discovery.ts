@@ -11,6 +11,7 @@ export function discoveryEndpoint(deps: ServerDeps) {
     registrationEndpoint: deps.config.registration.policy !== 'off',
     requestObjects: deps.config,
     clientIdMetadataDocuments: deps.config.clientIdMetadataDocuments.enabled,
+    requirePushedAuthorizationRequests: deps.config.requirePushedAuthorizationRequests,
     acrValuesSupported: deps.config.acrValuesSupported,
   }));
   return async function discovery(_request: FastifyRequest, reply: FastifyReply) {

@@ -7,6 +7,7 @@ import { corsPreflight, type CorsMode } from './cors.js';
 import { htmlPageHeaders, noStore } from './security-headers.js';
 import { authorizeEndpoint } from '../endpoints/authorize.js';
 import { tokenEndpoint } from '../endpoints/token.js';
+import { parEndpoint, parPath } from '../endpoints/par.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
@@ -60,6 +61,7 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
     { path: '/interaction/:id/consent', channel: 'html', methods: { POST: h(consentSubmit(deps)) } },
     { path: endSessionPath, channel: 'html', methods: { GET: h(endSession), POST: h(endSession) } },
     { path: `${endSessionPath}/confirm`, channel: 'html', methods: { POST: h(endSessionConfirm(deps)) } },
+    { path: parPath, channel: 'json', methods: { POST: h(parEndpoint(deps)) }, cors: 'client' },
     { path: '/token', channel: 'json', methods: { POST: h(tokenEndpoint(deps)) }, cors: 'client' },
     { path: '/userinfo', channel: 'json', methods: { GET: userinfo, POST: userinfo }, cors: 'client' },
     { path: '/introspect', channel: 'json', methods: { POST: h(introspectEndpoint(deps)) }, cors: 'client' },

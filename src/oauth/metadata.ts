@@ -17,10 +17,12 @@ export interface MetadataPolicy {
   clientIdMetadataDocuments?: boolean;
   /** The acr values the sign-in meets (OIDC Discovery §3 acr_values_supported); none: not advertised. */
   acrValuesSupported?: readonly string[] | undefined;
+  /** RFC 9126 §5: every client must push its authorization requests. */
+  requirePushedAuthorizationRequests?: boolean | undefined;
 }
 
 export function authorizationServerMetadata(
-  { issuer, implicitFlow, serviceDocumentation, registrationEndpoint, requestObjects, clientIdMetadataDocuments }: MetadataPolicy,
+  { issuer, implicitFlow, serviceDocumentation, registrationEndpoint, requestObjects, clientIdMetadataDocuments, requirePushedAuthorizationRequests }: MetadataPolicy,
 ): Record<string, unknown> {
   // Introspection needs a credential (RFC 7662 §2.1); that public clients may also revoke by
   // client_id alone (RFC 7009 §2.1) stays unadvertised, as before.
@@ -51,6 +53,9 @@ export function authorizationServerMetadata(
     ...(requestObjects && (requestObjects.requestParameter || requestObjects.requestUriParameter) ? {
       request_object_signing_alg_values_supported: [...requestObjectAlgorithms, ...(requestObjects.allowUnsignedRequestObjects ? ['none'] : [])],
     } : {}),
+    // RFC 9126 §5.
+    pushed_authorization_request_endpoint: `${issuer}/par`,
+    require_pushed_authorization_requests: requirePushedAuthorizationRequests ?? false,
     // Always advertised: PKCE is required of public clients and, by default, of every client.
     code_challenge_methods_supported: ['S256'],
     // RFC 9449 §5.1: DPoP proofs are accepted at the token endpoint and UserInfo.

@@ -6,6 +6,7 @@
 // - No method cascades into another record: what a deletion or a password change revokes is
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
+  PushedRequestRecord,
   AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, InitialAccessTokenRecord, ResourceRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
@@ -292,6 +293,21 @@ export interface ResourceStore {
   delete(identifier: string): Promise<boolean>;
 }
 
+/**
+ * Pushed authorization requests (RFC 9126): the validated parameters, keyed by a digest of the
+ * request_uri's random reference (the raw reference is never stored).
+ */
+export interface PushedRequestStore {
+  insert(request: PushedRequestRecord): Promise<void>;
+  /**
+   * Atomically removes and returns the request pushed by `clientId`: of concurrent calls for one
+   * digest exactly one gets it (RFC 9126 §4 single use). null when unknown, pushed by another
+   * client (left in place), already consumed or expired at `now`.
+   */
+  consume(requestDigest: string, clientId: string, now: number): Promise<PushedRequestRecord | null>;
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
 export interface Storage {
   clients: ClientStore;
   resources: ResourceStore;
@@ -307,6 +323,7 @@ export interface Storage {
   outbox: OutboxStore;
   initialAccessTokens: InitialAccessTokenStore;
   replayCache: ReplayCacheStore;
+  pushedRequests: PushedRequestStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -93,6 +93,8 @@ export interface ClientMetadata {
   requireAuthTime?: boolean;
   /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
   dpopBoundAccessTokens?: boolean;
+  /** Authorization requests must be pushed (RFC 9126 §6); absent: only when the server requires it. */
+  requirePushedAuthorizationRequests?: boolean;
   defaultAcrValues?: string[];
   initiateLoginUri?: string;
   /** Scopes granted when an authorization request omits `scope` (RFC 6749 §3.3); absent: every registered scope but the OpenID Connect ones (oauth/scope.ts). */
@@ -375,4 +377,14 @@ export interface OutboxMessage {
 /** A message leased to one claimer: completing or failing it needs the same `leaseId`. */
 export interface ClaimedOutboxMessage extends OutboxMessage {
   leaseId: string;
+}
+
+/** A pushed authorization request (RFC 9126 §2): its parameters, bound to the client that pushed them. */
+export interface PushedRequestRecord {
+  /** Digest of the random reference in `urn:ietf:params:oauth:request_uri:<reference>`. */
+  requestDigest: string;
+  clientId: string;
+  /** The single-valued parameters, request object already applied. */
+  params: Record<string, string>;
+  expiresAt: number;
 }

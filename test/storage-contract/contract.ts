@@ -13,6 +13,7 @@ import { describeOutboxContract } from './outbox-contract.js';
 import { describeRegistrationContract } from './registration-contract.js';
 import { describeReplayCacheContract } from './replay-cache-contract.js';
 import { describeResourceContract } from './resource-contract.js';
+import { describePushedRequestContract } from './pushed-request-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -67,5 +68,6 @@ export function describeStorageContract(
     describeOutboxContract(context);
     describeRegistrationContract(context);
     describeReplayCacheContract(context);
+    describePushedRequestContract(context);
   });
 }

@@ -254,6 +254,18 @@ export const migrations: readonly string[] = [
   ALTER TABLE authorization_codes ADD COLUMN dpop_jkt text;
   ALTER TABLE tokens ADD COLUMN dpop_jkt text;
   `,
+  // 13: pushed authorization requests (RFC 9126), keyed by a digest of the request_uri's
+  // reference, deleted when consumed.
+  `
+  -- pushed authorization requests
+  CREATE TABLE pushed_requests (
+    request_digest text PRIMARY KEY,
+    client_id text NOT NULL,
+    params jsonb NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX pushed_requests_expires_at ON pushed_requests (expires_at);
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -15,6 +15,7 @@ import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createReplayCacheStore } from './replay-cache-store.js';
+import { createPushedRequestStore } from './pushed-request-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
@@ -53,6 +54,7 @@ export async function openPostgresStorage(
     outbox: createOutboxStore(pool),
     initialAccessTokens: createInitialAccessTokenStore(pool),
     replayCache: createReplayCacheStore(pool),
+    pushedRequests: createPushedRequestStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
       await query(pool, { name: 'ping', text: 'SELECT 1' });

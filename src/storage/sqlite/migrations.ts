@@ -288,6 +288,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN dpop_jkt TEXT;
     `,
   },
+  {
+    // Pushed authorization requests (RFC 9126): keyed by a digest of the request_uri's reference,
+    // deleted when consumed.
+    version: 13,
+    name: 'pushed authorization requests',
+    sql: `
+      CREATE TABLE pushed_requests (
+        request_digest TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        params TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX pushed_requests_expires_at ON pushed_requests (expires_at);
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

@@ -18,6 +18,7 @@ import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createReplayCacheStore } from './replay-cache-store.js';
+import { createPushedRequestStore } from './pushed-request-store.js';
 import { createWriteBatch } from './write-batch.js';
 import { watchDataVersion } from './read-cache.js';
 import { createLockWait } from './lock-wait.js';
@@ -104,6 +105,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     outbox: locks.wrap(createOutboxStore(db)),
     initialAccessTokens: locks.wrap(createInitialAccessTokenStore(db)),
     replayCache: locks.wrap(createReplayCacheStore(db)),
+    pushedRequests: locks.wrap(createPushedRequestStore(db)),
     async ping() {
       if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
       try {
