@@ -14,6 +14,7 @@ import { resolveRequestObject } from '../oauth/request-object.js';
 import { newPushedReference, pushedParameters } from '../oauth/pushed-authorization-request.js';
 import { validateAuthenticationRequest } from '../oidc/authentication-request.js';
 import { liveClients } from '../clients/registration-expiry.js';
+import { withPushedRequestKey } from '../oauth/dpop-binding.js';
 import { requestObjectDeps, validationDeps } from './authorize.js';
 
 export const parPath = '/par';
@@ -30,6 +31,8 @@ export function parEndpoint(deps: ServerDeps) {
       allowClientOrigin(request, reply, client);
       let params = pushedParameters(authenticated);
       if (params.request !== undefined) params = (await resolveRequestObject(params, [], requestObjectDeps(deps))).params;
+      // RFC 9449 §10.1: a DPoP proof here binds the code to its key.
+      params = await withPushedRequestKey(authenticated, params, { replayCache: deps.storage.replayCache, policy: deps.dpop, now: deps.clock() });
       // Steps 1-6 of /authorize, against the authenticated client; redirect_uri must be registered (§2.4).
       const trusted = await resolveTrustedRedirect(params, [], { clients: { find: async () => client } }, deps.config);
       const validated = await validateAuthenticationRequest(params, [], trusted, validationDeps(deps));

@@ -57,6 +57,22 @@ export function requestedCodeKey(params: Readonly<Record<string, string>>): stri
 }
 
 /**
+ * §10.1: a pushed authorization request with a DPoP proof binds its code to the proof's key, as
+ * `dpop_jkt` does; when both are sent they must name the same key. Returns the parameters to store.
+ */
+export async function withPushedRequestKey(
+  request: AuthenticatedRequest, params: Record<string, string>, deps: DpopBindingDeps,
+): Promise<Record<string, string>> {
+  const proof = request.headers.dpop;
+  if (proof === undefined) return params;
+  const { jkt } = await verifyDpopProof({ proof, method: request.method, url: request.url }, deps);
+  if (params.dpop_jkt !== undefined && params.dpop_jkt !== jkt) {
+    throw new DpopProofError('invalid_dpop_proof', 'dpop_jkt does not match the key of the DPoP proof');
+  }
+  return { ...params, dpop_jkt: jkt };
+}
+
+/**
  * §7.1 at a protected resource (UserInfo): a DPoP-bound token must come with the DPoP scheme
  * and a proof by its key for this request and this token (`ath`); a bearer token must not claim
  * the DPoP scheme. Failures are invalid_token or the proof's own error.

@@ -96,6 +96,54 @@ describe('DPoP with oauth4webapi (RFC 9449)', () => {
     assert.deepEqual(introspected.body.cnf, { jkt });
   });
 
+  it('RFC 9449 §10.1, RFC 9126: oauth4webapi pushes with a proof, runs the code flow, refreshes and calls a protected resource with one key', async () => {
+    const app = await server.createClient();
+    const client: oauth.Client = { client_id: app.clientId };
+    const auth = oauth.ClientSecretBasic(app.clientSecret!);
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const verifier = oauth.generateRandomCodeVerifier();
+    const pushed = await oauth.processPushedAuthorizationResponse(as, client, await oauth.pushedAuthorizationRequest(as, client, auth, new URLSearchParams({
+      redirect_uri: app.redirectUri, scope: 'openid profile offline_access', response_type: 'code', state: 'par-dpop', nonce: 'n-par',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }), { DPoP, ...insecure }));
+    const onlyPushed = { response_type: undefined, redirect_uri: undefined, scope: undefined, state: undefined, nonce: undefined };
+    const run = await runAuthorization(server, app, user, { ...onlyPushed, request_uri: pushed.request_uri });
+    assert.ok(run.callback, run.page.body.slice(0, 300));
+    const params = oauth.validateAuthResponse(as, client, run.callback, 'par-dpop');
+
+    // The code is bound to the pushing key (§10.1): another key cannot redeem it.
+    const thief = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const stolen = await oauth.authorizationCodeGrantRequest(as, client, auth, params, app.redirectUri, verifier, { DPoP: thief, ...insecure });
+    assert.equal(stolen.status, 400);
+    assert.equal(((await stolen.json()) as { error: string }).error, 'invalid_grant');
+
+    // A fresh authorization with the same push is not possible (single use); push again and redeem with the right key.
+    const again = await oauth.processPushedAuthorizationResponse(as, client, await oauth.pushedAuthorizationRequest(as, client, auth, new URLSearchParams({
+      redirect_uri: app.redirectUri, scope: 'openid profile offline_access', response_type: 'code', state: 'par-dpop', nonce: 'n-par',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    }), { DPoP, ...insecure }));
+    const second = await runAuthorization(server, app, user, { ...onlyPushed, request_uri: again.request_uri });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth,
+      oauth.validateAuthResponse(as, client, second.callback!, 'par-dpop'), app.redirectUri, verifier, { DPoP, ...insecure }), { expectedNonce: 'n-par', requireIdToken: true });
+    assert.equal(tokens.token_type, 'dpop');
+    const refreshed = await oauth.processRefreshTokenResponse(as, client,
+      await oauth.refreshTokenGrantRequest(as, client, auth, tokens.refresh_token!, { DPoP, ...insecure }));
+    const api = await oauth.protectedResourceRequest(refreshed.access_token, 'GET', new URL(`${server.issuer}/userinfo`), undefined, undefined, { DPoP, ...insecure });
+    assert.equal(api.status, 200);
+  });
+
+  it('RFC 9449 §10.1: a pushed dpop_jkt must match the key of the proof sent with it', async () => {
+    const app = await server.createClient();
+    const key = await proofKey();
+    const other = await proofKey();
+    const answer = await post(`${server.issuer}/par`, {
+      response_type: 'code', redirect_uri: app.redirectUri, scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256',
+      dpop_jkt: other.jkt,
+    }, { authorization: basic(app), dpop: await proof(key, { htm: 'POST', htu: `${server.issuer}/par` }) });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error, 'invalid_dpop_proof');
+  });
+
   it('RFC 9449 §7.1: a DPoP-bound token presented as a Bearer token, or with another key\'s proof, is refused at UserInfo', async () => {
     const app = await server.createClient();
     const key = await proofKey();
