@@ -36,8 +36,12 @@ async function gatehouse(cli: string, database: string, args: string[], stdin?: 
 }
 
 /** Registers whatever is missing from the database or the credentials file, and returns the credentials. */
-export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implicitFlow = false, apiIdentifier = 'http://localhost:4001' }: {
+export async function ensureDemoRegistration({
+  cli, dataDir, redirectUri, implicitFlow = false, apiIdentifier = 'http://localhost:4001', mcpIdentifier = 'http://localhost:4002/mcp',
+}: {
   cli: string; dataDir: string; redirectUri: string;
+  /** The demo MCP server's resource identifier (RFC 8707): its MCP endpoint. */
+  mcpIdentifier?: string;
   /** The API's resource identifier (RFC 8707): its origin. */
   apiIdentifier?: string;
   /** Gatehouse runs the legacy implicit flow: register the implicit client too. */
@@ -99,6 +103,13 @@ export async function ensureDemoRegistration({ cli, dataDir, redirectUri, implic
       '--response-type', 'id_token token', '--redirect-uri', implicitRedirectUri, '--scope', 'openid profile', '--json',
     ])) as { client_id: string };
     implicitClient = { client_id: created.client_id };
+  }
+  // The demo MCP server is a resource too: MCP clients ask for tokens for it (RFC 8707) with the
+  // one scope its tools need; its tokens are JWTs it verifies itself (RFC 9068).
+  if (!resources.some((r) => r.identifier === mcpIdentifier)) {
+    await gatehouse(cli, database, [
+      'resource', 'create', '--identifier', mcpIdentifier, '--name', 'Demo MCP server', '--scope', 'mcp:tools', '--token-format', 'jwt', '--json',
+    ]);
   }
   let user = saved.user;
   const userExists = users.some((u) => u.username === demoUsername);

@@ -80,6 +80,17 @@ after(async () => {
 });
 
 describe('the demo in a real browser (the seed\'s seven steps)', () => {
+  it('starts the demo MCP server: a 401 names its protected resource metadata, which names Gatehouse (RFC 9728 §5.1, §2)', async () => {
+    const refused = await fetch(demo.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(refused.status, 401);
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(refused.headers.get('www-authenticate') ?? '')?.[1];
+    assert.equal(metadataUrl, `${new URL(demo.mcpUrl).origin}/.well-known/oauth-protected-resource/mcp`);
+    const metadata = await (await fetch(metadataUrl!)).json() as { resource: string; authorization_servers: string[]; scopes_supported: string[] };
+    assert.deepEqual([metadata.resource, metadata.authorization_servers, metadata.scopes_supported], [demo.mcpUrl, [demo.issuer], ['mcp:tools']]);
+    const registration = await fetch(`${demo.issuer}/.well-known/oauth-authorization-server`);
+    assert.ok(((await registration.json()) as { registration_endpoint?: string }).registration_endpoint, 'MCP clients can register themselves');
+  });
+
   it('logs in through Gatehouse, shows verified claims and the API answer, refreshes, logs out; no token ever reaches the browser (RFC 6749 §4.1)', async () => {
     const { context, page, urls, documents } = await openContext();
     await page.goto(demo.appUrl);

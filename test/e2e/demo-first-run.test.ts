@@ -38,6 +38,10 @@ describe('demo first run', () => {
     const plain = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri });
     assert.equal(plain.implicit_client, undefined);
     assert.equal((await listClients(dir)).length, 1, 'the API is a resource, not a client (RFC 8707)');
+    const resources = JSON.parse(await gatehouse(dir, ['resource', 'list', '--json'])) as Array<{ identifier: string; scopes: string[]; token_format: string }>;
+    const mcp = resources.find((r) => r.identifier === 'http://localhost:4002/mcp');
+    assert.ok(mcp, 'the demo MCP server is a registered resource (RFC 8707)');
+    assert.deepEqual([mcp.scopes, mcp.token_format], [['mcp:tools'], 'jwt']);
     const credentials = await ensureDemoRegistration({ cli, dataDir: dir, redirectUri, implicitFlow: true });
     assert.equal(credentials.client.client_id, plain.client.client_id, 'the code-flow client stays');
     const clientId = credentials.implicit_client?.client_id;

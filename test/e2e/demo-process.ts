@@ -11,6 +11,8 @@ export interface RunningDemo {
   appUrl: string;
   issuer: string;
   apiUrl: string;
+  /** The demo MCP server's endpoint (its resource identifier). */
+  mcpUrl: string;
   username: string;
   password: string;
   dataDir: string;
@@ -22,12 +24,12 @@ export interface RunningDemo {
 
 export async function startDemo(extraEnv: Record<string, string> = {}): Promise<RunningDemo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-demo-'));
-  const [gatehousePort, appPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [gatehousePort, appPort, apiPort, mcpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const runner = fileURLToPath(new URL('../../demo/run-demo.js', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, [runner], {
     env: {
       ...process.env, DEMO_DATA_DIR: dataDir, DEMO_GATEHOUSE_PORT: String(gatehousePort),
-      DEMO_APP_PORT: String(appPort), DEMO_API_PORT: String(apiPort), ...extraEnv,
+      DEMO_APP_PORT: String(appPort), DEMO_API_PORT: String(apiPort), DEMO_MCP_PORT: String(mcpPort), ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,6 +51,7 @@ export async function startDemo(extraEnv: Record<string, string> = {}): Promise<
     appUrl: /Open (http\S+)/.exec(output)?.[1] ?? '',
     issuer: `http://localhost:${gatehousePort}`,
     apiUrl: `http://localhost:${apiPort}/api/profile`,
+    mcpUrl: `http://localhost:${mcpPort}/mcp`,
     username: field('username'),
     password: field('password'),
     dataDir,
