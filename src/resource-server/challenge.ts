@@ -1,4 +1,5 @@
 // Renders a refusal as the HTTP answer RFC 6750 §3 prescribes: status, WWW-Authenticate, JSON body.
+import { dpopAlgorithmsSupported } from '../oauth/dpop.js';
 import { BearerError, VerifierUnavailableError } from './errors.js';
 
 export interface RefusalResponse {
@@ -18,12 +19,14 @@ function quote(value: string): string {
  */
 export function bearerChallenge(realm: string, error?: BearerError, resourceMetadata?: string): string {
   const params = [`realm=${quote(realm)}`];
+  // RFC 9449 §7.1: the DPoP scheme's challenge names the algorithms a proof may use.
+  if (error?.scheme === 'DPoP') params.push(`algs=${quote(dpopAlgorithmsSupported.join(' '))}`);
   if (resourceMetadata !== undefined) params.push(`resource_metadata=${quote(resourceMetadata)}`);
   if (error?.code) {
     params.push(`error=${quote(error.code)}`, `error_description=${quote(error.message)}`);
     if (error.scope?.length) params.push(`scope=${quote(error.scope.join(' '))}`);
   }
-  return `Bearer ${params.join(', ')}`;
+  return `${error?.scheme ?? 'Bearer'} ${params.join(', ')}`;
 }
 
 /** The complete answer for a refused request; anything not a BearerError becomes a 503. */

@@ -20,7 +20,10 @@ export function fastifyBearerAuth(app: FastifyInstance, verifier: AccessTokenVer
   if (!app.hasRequestDecorator('accessToken')) app.decorateRequest('accessToken', null);
   return (required: { scopes?: readonly string[] } = {}): preHandlerAsyncHookHandler => async (request, reply) => {
     try {
-      request.accessToken = await verifier.authenticate(request.headers.authorization, required);
+      // RFC 9449 §4.3: what a DPoP proof must name (htm, htu without the query).
+      const origin = verifier.publicOrigin ?? `${request.protocol}://${request.host}`;
+      const url = `${origin}${request.url.split('?')[0]}`;
+      request.accessToken = await verifier.authenticate(request.headers.authorization, required, { method: request.method, url, dpop: request.headers.dpop });
     } catch (error) {
       const refusal = refusalResponse(verifier.realm, error, verifier.resourceMetadata);
       if (refusal.status === 503) request.log.warn({ err: error }, 'access token could not be verified');

@@ -63,7 +63,8 @@ export function acceptIntrospection(answer: Record<string, unknown>, policy: Int
   if (typeof nbf === 'number' && nbf - policy.clockToleranceSeconds > now) throw invalid('the access token is not yet valid');
   if (iss !== undefined && iss !== policy.issuer) throw invalid('the access token is from another issuer');
   // A refresh token is "active" too; only an access token may be presented as a bearer credential.
-  if (typeof tokenType === 'string' && tokenType.toLowerCase() !== 'bearer') throw invalid('this is not an access token');
+  // DPoP-bound access tokens introspect as token_type DPoP (RFC 9449 §6.2); the binding is checked by the verifier.
+  if (typeof tokenType === 'string' && !['bearer', 'dpop'].includes(tokenType.toLowerCase())) throw invalid('this is not an access token');
   if (aud !== undefined) {
     const audiences = Array.isArray(aud) ? aud : [aud];
     if (!audiences.some((a) => policy.audience.includes(a as string))) throw invalid('the access token is meant for another audience');

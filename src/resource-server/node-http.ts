@@ -12,7 +12,11 @@ export async function authenticateRequest(
   required: { scopes?: readonly string[] } = {},
 ): Promise<VerifiedAccessToken | null> {
   try {
-    return await verifier.authenticate(request.headers.authorization, required);
+    // RFC 9449 §4.3: what a DPoP proof must name (htm, htu without the query).
+    const tls = (request.socket as { encrypted?: boolean }).encrypted === true;
+    const origin = verifier.publicOrigin ?? `${tls ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`;
+    const url = `${origin}${(request.url ?? '/').split('?')[0]}`;
+    return await verifier.authenticate(request.headers.authorization, required, { method: request.method ?? 'GET', url, dpop: request.headers.dpop });
   } catch (error) {
     const refusal = refusalResponse(verifier.realm, error, verifier.resourceMetadata);
     response.writeHead(refusal.status, refusal.headers).end(refusal.body);

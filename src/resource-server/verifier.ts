@@ -1,13 +1,15 @@
 // createAccessTokenVerifier: the one entry point an API uses to check a bearer access token,
 // choosing local JWT verification (RFC 9068) or introspection (RFC 7662), then scopes (RFC 6750 §3.1).
 import { createRemoteJWKSet, customFetch } from 'jose';
-import { bearerTokenFrom } from './authorization-header.js';
+import { accessTokenFrom } from './authorization-header.js';
 import { BearerError, VerifierUnavailableError } from './errors.js';
 import { acceptIntrospection, introspect, type IntrospectionCredentials } from './introspection.js';
 import { looksLikeJwt, verifyJwtAccessToken, type KeyResolver } from './jwt-access-token.js';
 import { serverMetadataSource, type FetchLike } from './server-metadata.js';
 import { TokenCache } from './token-cache.js';
 import type { VerifiedAccessToken } from './verified-access-token.js';
+import { DpopProofError, dpopAlgorithmsSupported, verifyDpopProof } from '../oauth/dpop.js';
+import type { ReplayCacheStore } from '../storage/ports.js';
 
 export interface AccessTokenVerifierOptions {
   /** The authorization server's issuer identifier, exactly as in its metadata. */
@@ -25,6 +27,20 @@ export interface AccessTokenVerifierOptions {
    * protectedResourceMetadataUrl): named as `resource_metadata` in every challenge (§5.1).
    */
   resourceMetadata?: string;
+  /**
+   * DPoP-bound tokens (RFC 9449 §7): a token with `cnf.jkt` is accepted only with the DPoP scheme
+   * and a proof by that key for this request. `proofLifetimeSeconds` bounds a proof's iat (default
+   * 60); proofs are remembered in memory for that long (one process: run one replay cache per API
+   * node, or accept that a proof may be replayed once against another node within its lifetime).
+   */
+  dpop?: {
+    proofLifetimeSeconds?: number;
+    /**
+     * The API's public origin as clients call it (e.g. https://api.example.com), for the proofs'
+     * htu; default: the request's own scheme and Host header.
+     */
+    origin?: string;
+  };
   /** Local verification of JWT access tokens; `false` sends every token to introspection. */
   jwt?: false | {
     /** Default: the issuer metadata's jwks_uri. */
@@ -60,6 +76,8 @@ export interface AccessTokenVerifierOptions {
 
 export interface AccessTokenVerifier {
   readonly realm: string;
+  /** The configured public origin for DPoP proofs' htu, if any (the framework glue reads it). */
+  readonly publicOrigin?: string;
   /** RFC 9728 §5.1: the metadata URL the challenges name, when configured. */
   readonly resourceMetadata?: string;
   /** Verifies a raw token: BearerError (invalid_token) or VerifierUnavailableError when it cannot be checked. */
@@ -68,7 +86,38 @@ export interface AccessTokenVerifier {
    * Reads the Authorization header, verifies the token and checks that every required scope
    * was granted; throws BearerError with the RFC 6750 §3.1 code otherwise.
    */
-  authenticate(authorization: string | readonly string[] | undefined, required?: { scopes?: readonly string[] }): Promise<VerifiedAccessToken>;
+  authenticate(
+    authorization: string | readonly string[] | undefined, required?: { scopes?: readonly string[] },
+    /** The request as the API's clients address it: needed for DPoP proofs (htm, htu; RFC 9449 §4.3). */
+    request?: ProofRequest,
+  ): Promise<VerifiedAccessToken>;
+}
+
+/** What a DPoP proof is checked against: the method, the URL the client called, the DPoP header. */
+export interface ProofRequest {
+  method: string;
+  /** Absolute: scheme, host and path as the client sent them (the query is ignored). */
+  url: string;
+  dpop: string | readonly string[] | undefined;
+}
+
+/** A process-local replay cache for DPoP proofs' jti (RFC 9449 §11.1), bounded in size. */
+function memoryReplayCache(maxEntries = 100_000): ReplayCacheStore {
+  const seen = new Map<string, number>();
+  return {
+    async use(key, expiresAt, now) {
+      const known = seen.get(key);
+      if (known !== undefined && known > now) return false;
+      seen.delete(key);
+      seen.set(key, expiresAt);
+      for (const [k, expiry] of seen) {
+        if (seen.size <= maxEntries && expiry > now) break;
+        seen.delete(k);
+      }
+      return true;
+    },
+    async purgeExpired() { return 0; },
+  };
 }
 
 const defaultAlgorithms = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -90,6 +139,30 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     now,
   });
   let keys: KeyResolver | null = null;
+  const dpopPolicy = { algorithms: [...dpopAlgorithmsSupported], proofLifetimeSeconds: options.dpop?.proofLifetimeSeconds ?? 60 };
+  const proofs = memoryReplayCache();
+
+  /** RFC 9449 §7.1: the token's binding, if any, holds for this request. */
+  async function checkBinding(presented: { scheme: 'Bearer' | 'DPoP'; token: string }, verified: VerifiedAccessToken, request: ProofRequest | undefined): Promise<void> {
+    const cnf = verified.claims.cnf as { jkt?: unknown } | undefined;
+    const jkt = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined;
+    if (jkt === undefined) {
+      if (presented.scheme === 'DPoP') throw new BearerError('invalid_token', 'the access token is not DPoP-bound: use the Bearer scheme', { scheme: 'DPoP' });
+      return;
+    }
+    if (presented.scheme !== 'DPoP') throw new BearerError('invalid_token', 'the access token is DPoP-bound: use the DPoP scheme with a proof', { scheme: 'DPoP' });
+    const proof = request?.dpop;
+    if (typeof proof !== 'string') throw new BearerError('invalid_dpop_proof', 'send exactly one DPoP proof with a DPoP-bound access token');
+    let proven: string;
+    try {
+      proven = (await verifyDpopProof({ proof, method: request!.method, url: request!.url, accessToken: presented.token },
+        { replayCache: proofs, now: now(), policy: dpopPolicy })).jkt;
+    } catch (error) {
+      if (error instanceof DpopProofError) throw new BearerError(error.code as 'invalid_dpop_proof', error.description, { cause: error });
+      throw error;
+    }
+    if (proven !== jkt) throw new BearerError('invalid_token', 'the DPoP proof is signed by another key than the token is bound to', { scheme: 'DPoP' });
+  }
 
   async function keyResolver(): Promise<KeyResolver> {
     if (keys) return keys;
@@ -128,9 +201,12 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   return {
     realm,
     ...(options.resourceMetadata !== undefined ? { resourceMetadata: options.resourceMetadata } : {}),
+    ...(options.dpop?.origin !== undefined ? { publicOrigin: options.dpop.origin.replace(/\/$/, '') } : {}),
     verifyToken,
-    async authenticate(authorization, required = {}) {
-      const verified = await verifyToken(bearerTokenFrom(authorization));
+    async authenticate(authorization, required = {}, request) {
+      const presented = accessTokenFrom(authorization);
+      const verified = await verifyToken(presented.token);
+      await checkBinding(presented, verified, request);
       const missing = (required.scopes ?? []).filter((scope) => !verified.scopes.includes(scope));
       if (missing.length > 0) {
         throw new BearerError('insufficient_scope', 'the access token lacks a required scope', { scope: required.scopes ?? [] });

@@ -282,3 +282,84 @@ describe('DPoP server nonces (RFC 9449 §8)', () => {
     assert.equal(tokens.token_type, 'dpop');
   });
 });
+
+describe('DPoP at an API guarded by gatehouse/resource-server (RFC 9449 §7)', () => {
+  let server: TestServer;
+  let api: import('fastify').FastifyInstance;
+  let apiUrl: string;
+  const resourceSecret = 'orders API introspection secret, long enough';
+  let machine: TestClient;
+
+  before(async () => {
+    server = await startGatehouse({ dpop: { proofLifetime: 300 } });
+    const Fastify = (await import('fastify')).default;
+    const { createAccessTokenVerifier, fastifyBearerAuth } = await import('../../src/resource-server/index.js');
+    api = Fastify();
+    const requireToken = fastifyBearerAuth(api, createAccessTokenVerifier({
+      issuer: server.issuer, audience: 'https://orders.example/api', clock: server.clock, dpop: { proofLifetimeSeconds: 300 },
+      introspection: { resource: 'https://orders.example/api', resourceSecret, cacheMaxTtlSeconds: 0 },
+    }));
+    api.get('/orders', { preHandler: requireToken({ scopes: ['orders:read'] }) }, async (request) => ({ sub: request.accessToken!.subject }));
+    apiUrl = `${await api.listen({ port: 0, host: '127.0.0.1' })}/orders`;
+    const { sha256Hex } = await import('../../src/lib/digest.js');
+    for (const [identifier, tokenFormat] of [['https://orders.example/api', 'jwt'], ['https://orders.example/opaque', 'opaque']] as const) {
+      await server.storage.resources.insert({
+        identifier, name: null, scopes: ['orders:read'], tokenFormat, accessTokenTtl: null,
+        introspectionSecretDigest: sha256Hex(resourceSecret), createdAt: server.clock(), updatedAt: server.clock(),
+      });
+    }
+    machine = await server.createClient({ grantTypes: ['client_credentials'], scopes: ['orders:read'] });
+  });
+  after(async () => { await api.close(); await server.close(); });
+
+  async function boundToken(key: ProofKey, resource = 'https://orders.example/api'): Promise<string> {
+    const issued = await post(`${server.issuer}/token`, { grant_type: 'client_credentials', scope: 'orders:read', resource },
+      { authorization: basic(machine), dpop: await proof(key, { htm: 'POST', htu: `${server.issuer}/token` }) });
+    assert.equal(issued.status, 200, JSON.stringify(issued.body));
+    return issued.body.access_token as string;
+  }
+
+  it('RFC 9449 §7.1: a JWT access token with cnf.jkt passes with the DPoP scheme and a proof by its key for this request', async () => {
+    const key = await proofKey();
+    const token = await boundToken(key);
+    const ok = await fetch(apiUrl, { headers: { authorization: `DPoP ${token}`, dpop: await proof(key, { htm: 'GET', htu: apiUrl, ath: ath(token) }) } });
+    assert.equal(ok.status, 200, await ok.clone().text());
+  });
+
+  it('RFC 9449 §7.1: as a Bearer token, with another key, with a replayed proof or for another URL it is refused with a DPoP challenge', async () => {
+    const key = await proofKey();
+    const token = await boundToken(key);
+    const bearer = await fetch(apiUrl, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(bearer.status, 401);
+    assert.match(bearer.headers.get('www-authenticate') ?? '', /^DPoP realm="api", algs="[^"]+", error="invalid_token"/);
+
+    const other = await proofKey();
+    const wrongKey = await fetch(apiUrl, { headers: { authorization: `DPoP ${token}`, dpop: await proof(other, { htm: 'GET', htu: apiUrl, ath: ath(token) }) } });
+    assert.equal(wrongKey.status, 401);
+    assert.match(wrongKey.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+
+    const once = await proof(key, { htm: 'GET', htu: apiUrl, ath: ath(token) });
+    assert.equal((await fetch(apiUrl, { headers: { authorization: `DPoP ${token}`, dpop: once } })).status, 200);
+    const replayed = await fetch(apiUrl, { headers: { authorization: `DPoP ${token}`, dpop: once } });
+    assert.equal(replayed.status, 401);
+    assert.match(replayed.headers.get('www-authenticate') ?? '', /error="invalid_dpop_proof"/);
+
+    const elsewhere = await fetch(apiUrl, { headers: { authorization: `DPoP ${token}`, dpop: await proof(key, { htm: 'GET', htu: `${apiUrl}/other`, ath: ath(token) }) } });
+    assert.equal(elsewhere.status, 401);
+    assert.match(elsewhere.headers.get('www-authenticate') ?? '', /error="invalid_dpop_proof"/);
+  });
+
+  it('RFC 9449 §6.2, §7.1: an opaque DPoP-bound token is checked through introspection\'s cnf the same way', async () => {
+    const { createAccessTokenVerifier } = await import('../../src/resource-server/index.js');
+    const verifier = createAccessTokenVerifier({
+      issuer: server.issuer, audience: 'https://orders.example/opaque', clock: server.clock, dpop: { proofLifetimeSeconds: 300 },
+      introspection: { resource: 'https://orders.example/opaque', resourceSecret, cacheMaxTtlSeconds: 0 },
+    });
+    const key = await proofKey();
+    const token = await boundToken(key, 'https://orders.example/opaque');
+    const url = 'https://orders.example/opaque/items';
+    const verified = await verifier.authenticate(`DPoP ${token}`, {}, { method: 'GET', url, dpop: await proof(key, { htm: 'GET', htu: url, ath: ath(token) }) });
+    assert.deepEqual(verified.claims.cnf, { jkt: key.jkt });
+    await assert.rejects(verifier.authenticate(`Bearer ${token}`), (error: unknown) => (error as { code?: string }).code === 'invalid_token');
+  });
+});
