@@ -13,11 +13,13 @@ import { buildDemoApi } from '../../demo/api/app.js';
 import { createAccessTokenVerifier } from '../../src/resource-server/index.js';
 import { logoutTokenClaims } from '../../src/oidc/backchannel-logout.js';
 import { randomToken } from '../../src/lib/random.js';
+import { sha256Hex } from '../../src/lib/digest.js';
 import { ScriptedBrowser, decodeEntities, type Page } from '../support/browser.js';
 import { freePort, startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
 
 let server: TestServer;
-let resourceServer: TestClient;
+/** The demo API as a registered resource (RFC 8707), the demo client's default one. */
+const apiResource = { identifier: 'https://demo-api.test', secret: 'demo API introspection secret, long enough' };
 let demoClient: TestClient;
 let clientApp: ClientApp;
 let api: FastifyInstance;
@@ -26,8 +28,9 @@ let user: { username: string; password: string };
 /** Every token set the client app received, so the test can ask Gatehouse about them. */
 const issued: SignedInUser[] = [];
 
+/** RFC 7662 §2.1: the token's own client may introspect its access and refresh tokens. */
 async function introspect(token: string): Promise<Record<string, unknown>> {
-  const basic = Buffer.from(`${resourceServer.clientId}:${resourceServer.clientSecret}`).toString('base64');
+  const basic = Buffer.from(`${demoClient.clientId}:${demoClient.clientSecret}`).toString('base64');
   const response = await fetch(`${server.issuer}/introspect`, {
     method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ token }),
@@ -69,13 +72,19 @@ before(async () => {
   server = await startGatehouse();
   const port = await freePort();
   appUrl = `http://localhost:${port}`;
-  demoClient = await server.createClient({ redirectUris: [`${appUrl}/callback`], postLogoutRedirectUris: [`${appUrl}/?logged_out=1`], clientName: 'Demo app' });
-  resourceServer = await server.createClient({ grantTypes: ['client_credentials'] });
+  await server.storage.resources.insert({
+    identifier: apiResource.identifier, name: 'Demo API', scopes: ['openid', 'profile', 'email'], tokenFormat: 'opaque', accessTokenTtl: null,
+    introspectionSecretDigest: sha256Hex(apiResource.secret), createdAt: server.clock(), updatedAt: server.clock(),
+  });
+  demoClient = await server.createClient({
+    redirectUris: [`${appUrl}/callback`], postLogoutRedirectUris: [`${appUrl}/?logged_out=1`], clientName: 'Demo app',
+    metadata: { defaultResource: apiResource.identifier },
+  });
   user = await server.createUser({ name: 'Demo User' });
 
   const verifier = createAccessTokenVerifier({
-    issuer: server.issuer, audience: demoClient.clientId, clock: server.clock,
-    introspection: { clientId: resourceServer.clientId, clientSecret: resourceServer.clientSecret!, cacheMaxTtlSeconds: 0 },
+    issuer: server.issuer, audience: apiResource.identifier, clock: server.clock,
+    introspection: { resource: apiResource.identifier, resourceSecret: apiResource.secret, cacheMaxTtlSeconds: 0 },
   });
   api = buildDemoApi({ verifier, logLevel: 'silent' });
   const apiAddress = await api.listen({ port: 0, host: '127.0.0.1' });
