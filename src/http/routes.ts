@@ -54,6 +54,9 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
     ...(options.landingPage ? [{ path: '/', channel: 'html' as const, methods: { GET: h(landingEndpoint(deps)) } }] : []),
     { path: '/.well-known/openid-configuration', channel: 'json', methods: { GET: discovery }, cors: 'public' },
     { path: '/.well-known/oauth-authorization-server', channel: 'json', methods: { GET: discovery }, cors: 'public' },
+    // An issuer with a path (https://example.com/auth, served behind a proxy that strips /auth):
+    // RFC 8414 §3.1 inserts the well-known segment before the path, as MCP clients try first.
+    ...issuerPathDiscovery(deps.config.issuer).map((path) => ({ path, channel: 'json' as const, methods: { GET: discovery }, cors: 'public' as const })),
     { path: '/jwks', channel: 'json', methods: { GET: h(jwksEndpoint(deps)) }, cors: 'public' },
     { path: '/authorize', channel: 'html', methods: { GET: authorize, POST: authorize } },
     { path: '/interaction/:id', channel: 'html', methods: { GET: h(interactionPage(deps)) } },
@@ -76,6 +79,16 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
     { path: '/healthz', channel: 'json', methods: { GET: h(healthEndpoint(deps)) } },
     { path: '/assets/:file', channel: 'html', methods: { GET: h(assetsEndpoint()) } },
   ];
+}
+
+/**
+ * RFC 8414 §3.1 (and OIDC Discovery's path-inserted form that MCP clients also try): for an
+ * issuer with a path, the metadata URLs at the origin's root with that path appended.
+ */
+export function issuerPathDiscovery(issuer: string): string[] {
+  const path = new URL(issuer).pathname.replace(/\/$/, '');
+  if (path === '') return [];
+  return [`/.well-known/oauth-authorization-server${path}`, `/.well-known/openid-configuration${path}`];
 }
 
 // Fastify answers HEAD for every GET route itself.

@@ -104,7 +104,7 @@ export async function startGatehouse(
   const { sealer } = await openSigningKeys(storage.signingKeys, clock, config);
   const keys = createSigningKeySet(storage.signingKeys, clock, config.keyCacheTtl, sealer);
   const app = await buildApp({ config, storage, keys, clock, logger, passwords, secretSealer: sealer, ...(logoutNotifier ? { logoutNotifier } : {}) });
-  await app.listen({ port, host: '127.0.0.1' });
+  await app.listen({ port: config.port, host: '127.0.0.1' });
 
   return {
     issuer: config.issuer, config, storage, keys, sealer, clock, app,
