@@ -18,7 +18,9 @@ import { browserClientMetadata, browserClientView, type BrowserClientOptions } f
 
 export type { FieldNaming };
 
-export const supportedGrantTypes = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit'] as const;
+export const supportedGrantTypes = [
+  'authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:token-exchange',
+] as const;
 /** The legacy implicit flow's response types (OIDC Core §3.2), used only when the server enables it. */
 export const implicitResponseTypes = ['id_token', 'id_token token'] as const;
 export const supportedResponseTypes = ['code', ...implicitResponseTypes] as const;

@@ -205,6 +205,20 @@ export const metadataFields: readonly MetadataField[] = [
     flag: { name: 'require-pushed-authorization-requests', type: 'boolean', help: 'refuse authorization requests not pushed to /par first (RFC 9126 §6)' },
   },
   {
+    // RFC 8693: the registered resources this client may exchange tokens for (Gatehouse's own field).
+    wire: 'token_exchange_audiences', key: 'tokenExchangeAudiences', parse: stringList,
+    flag: listFlag('token-exchange-audience', 'a resource this client may exchange tokens for (RFC 8693); repeat for several'),
+  },
+  {
+    // RFC 8693 §4.1: without an actor token, issue tokens without `act` (impersonation).
+    wire: 'token_exchange_impersonation', key: 'tokenExchangeImpersonation',
+    parse(value) {
+      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
+      return value;
+    },
+    flag: { name: 'token-exchange-impersonation', type: 'boolean', help: 'exchanged tokens name no actor unless an actor_token is sent (RFC 8693 §4.1)' },
+  },
+  {
     wire: 'default_acr_values', key: 'defaultAcrValues', parse: stringList,
     flag: listFlag('default-acr-value', 'an acr value requested when the request names none; repeat for several'),
   },

@@ -82,6 +82,8 @@ export interface TokenGrantInput {
   dpopJkt?: string | null;
   /** RFC 9449 §5: the key the refresh token is bound to (public clients); null or absent: unbound. */
   refreshDpopJkt?: string | null;
+  /** RFC 8693 §4.1: who acts for the subject, in JWT access tokens; null or absent: nobody. */
+  act?: Record<string, unknown> | null;
 }
 
 export interface TokenResponse {
@@ -158,5 +160,6 @@ async function signAccessTokenJwt(
   if (input.authTime !== null) claims.auth_time = input.authTime;
   // RFC 9449 §6.1: the confirmation of the key the token is bound to.
   if (input.dpopJkt) claims.cnf = { jkt: input.dpopJkt };
+  if (input.act) claims.act = input.act;
   return signer.sign({ typ: 'at+jwt' }, claims);
 }

@@ -91,6 +91,10 @@ export interface ClientMetadata {
   /** Seconds (OIDC Registration §2). */
   defaultMaxAge?: number;
   requireAuthTime?: boolean;
+  /** RFC 8693: the resources this client may exchange tokens for; absent or empty: none. */
+  tokenExchangeAudiences?: string[];
+  /** RFC 8693 §4.1: exchanges without an actor token issue tokens without `act` (impersonation); default false (delegation). */
+  tokenExchangeImpersonation?: boolean;
   /** RFC 9449 §5.2 `dpop_bound_access_tokens`: every token request must carry a DPoP proof. */
   dpopBoundAccessTokens?: boolean;
   /** Authorization requests must be pushed (RFC 9126 §6); absent: only when the server requires it. */

@@ -12,6 +12,7 @@ import { tokenRequestKey } from '../dpop-binding.js';
 import * as authorizationCode from './authorization-code.js';
 import * as refreshToken from './refresh-token.js';
 import * as clientCredentials from './client-credentials.js';
+import * as tokenExchange from './token-exchange.js';
 
 export interface GrantDeps {
   storage: Storage;
@@ -32,7 +33,7 @@ export interface GrantHandler {
 }
 
 const handlers = new Map<string, GrantHandler>(
-  [authorizationCode, refreshToken, clientCredentials].map((h) => [h.grantType, h]),
+  [authorizationCode, refreshToken, clientCredentials, tokenExchange].map((h) => [h.grantType, h]),
 );
 
 export const supportedGrantTypes = [...handlers.keys()];
