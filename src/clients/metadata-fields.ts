@@ -61,6 +61,11 @@ function httpsUri(value: unknown): string {
   return value;
 }
 
+function booleanValue(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
+  return value;
+}
+
 function stringList(value: unknown): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
     throw new FieldProblem('must be an array of non-empty strings');
@@ -180,28 +185,19 @@ export const metadataFields: readonly MetadataField[] = [
   },
   {
     wire: 'require_auth_time', key: 'requireAuthTime',
-    parse(value) {
-      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
-      return value;
-    },
+    parse: booleanValue,
     flag: { name: 'require-auth-time', type: 'boolean', help: 'always put auth_time in ID tokens' },
   },
   {
     // RFC 9449 §5.2: the client always uses DPoP; token requests without a proof are refused.
     wire: 'dpop_bound_access_tokens', key: 'dpopBoundAccessTokens',
-    parse(value) {
-      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
-      return value;
-    },
+    parse: booleanValue,
     flag: { name: 'dpop-bound-access-tokens', type: 'boolean', help: 'require a DPoP proof on every token request (RFC 9449 §5.2)' },
   },
   {
     // RFC 9126 §6: the client's authorization requests must be pushed (POST /par) first.
     wire: 'require_pushed_authorization_requests', key: 'requirePushedAuthorizationRequests',
-    parse(value) {
-      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
-      return value;
-    },
+    parse: booleanValue,
     flag: { name: 'require-pushed-authorization-requests', type: 'boolean', help: 'refuse authorization requests not pushed to /par first (RFC 9126 §6)' },
   },
   {
@@ -212,10 +208,7 @@ export const metadataFields: readonly MetadataField[] = [
   {
     // RFC 8693 §4.1: without an actor token, issue tokens without `act` (impersonation).
     wire: 'token_exchange_impersonation', key: 'tokenExchangeImpersonation',
-    parse(value) {
-      if (typeof value !== 'boolean') throw new FieldProblem('must be true or false');
-      return value;
-    },
+    parse: booleanValue,
     flag: { name: 'token-exchange-impersonation', type: 'boolean', help: 'exchanged tokens name no actor unless an actor_token is sent (RFC 8693 §4.1)' },
   },
   {

@@ -10,6 +10,7 @@ import { TokenCache } from './token-cache.js';
 import type { VerifiedAccessToken } from './verified-access-token.js';
 import { DpopProofError, dpopAlgorithmsSupported, verifyDpopProof } from '../oauth/dpop.js';
 import type { ReplayCacheStore } from '../storage/ports.js';
+import { createMemoryReplayCache } from './logout-token.js';
 
 export interface AccessTokenVerifierOptions {
   /** The authorization server's issuer identifier, exactly as in its metadata. */
@@ -101,21 +102,11 @@ export interface ProofRequest {
   dpop: string | readonly string[] | undefined;
 }
 
-/** A process-local replay cache for DPoP proofs' jti (RFC 9449 §11.1), bounded in size. */
-function memoryReplayCache(maxEntries = 100_000): ReplayCacheStore {
-  const seen = new Map<string, number>();
+/** DPoP proofs' jti remembered in this process (RFC 9449 §11.1), as the logout-token cache does. */
+function memoryReplayCache(now: () => number): ReplayCacheStore {
+  const seen = createMemoryReplayCache({ now });
   return {
-    async use(key, expiresAt, now) {
-      const known = seen.get(key);
-      if (known !== undefined && known > now) return false;
-      seen.delete(key);
-      seen.set(key, expiresAt);
-      for (const [k, expiry] of seen) {
-        if (seen.size <= maxEntries && expiry > now) break;
-        seen.delete(k);
-      }
-      return true;
-    },
+    async use(key, expiresAt) { return seen.remember(key, expiresAt); },
     async purgeExpired() { return 0; },
   };
 }
@@ -140,7 +131,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   });
   let keys: KeyResolver | null = null;
   const dpopPolicy = { algorithms: [...dpopAlgorithmsSupported], proofLifetimeSeconds: options.dpop?.proofLifetimeSeconds ?? 60 };
-  const proofs = memoryReplayCache();
+  const proofs = memoryReplayCache(now);
 
   /** RFC 9449 §7.1: the token's binding, if any, holds for this request. */
   async function checkBinding(presented: { scheme: 'Bearer' | 'DPoP'; token: string }, verified: VerifiedAccessToken, request: ProofRequest | undefined): Promise<void> {
