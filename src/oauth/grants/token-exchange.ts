@@ -3,6 +3,7 @@
 // registered resource its exchange policy names. The result only narrows: scopes ⊆ the subject
 // token's ∩ the resource's, the subject token's grant and session carry over (revoking or
 // logging out of the original revokes the exchanged token too), and every exchange is logged.
+import { randomToken } from '../../lib/random.js';
 import { OAuthError } from '../errors.js';
 import { parseScope, requireAllowedScopes } from '../scope.js';
 import { mintTokens, type TokenResponse } from '../issue-tokens.js';
@@ -51,7 +52,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   let grantId = subject.grantId;
   if (grantId === null) {
     // An ID token has no grant of ours: the exchange gets its own, so it can be revoked.
-    grantId = `tx:${crypto.randomUUID()}`;
+    grantId = `tx:${randomToken(16)}`;
     await deps.storage.grants.insert({ grantId, accountId: subject.accountId, clientId: client.clientId, scopes, sid: subject.sid, createdAt: now, revokedAt: null });
   }
   const minted = await mintTokens({
