@@ -20,6 +20,7 @@ export type { FieldNaming };
 
 export const supportedGrantTypes = [
   'authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:device_code',
 ] as const;
 /** The legacy implicit flow's response types (OIDC Core §3.2), used only when the server enables it. */
 export const implicitResponseTypes = ['id_token', 'id_token token'] as const;
@@ -74,8 +75,8 @@ function checkGrantTypes(grantTypes: string[], publicClient: boolean): string[] 
   if (publicClient && unique.includes('client_credentials')) {
     throw new InvalidClientMetadataError('a public client cannot use client_credentials: it has no secret to authenticate with');
   }
-  if (unique.includes('refresh_token') && !unique.includes('authorization_code')) {
-    throw new InvalidClientMetadataError('refresh_token needs authorization_code, the grant that issues refresh tokens');
+  if (unique.includes('refresh_token') && !unique.includes('authorization_code') && !unique.includes('urn:ietf:params:oauth:grant-type:device_code')) {
+    throw new InvalidClientMetadataError('refresh_token needs authorization_code or the device grant (urn:ietf:params:oauth:grant-type:device_code), the grants that issue refresh tokens');
   }
   return unique;
 }

@@ -227,6 +227,10 @@ export const configSchema = z.object({
   pushedAuthorizationRequestTtl: seconds.default(60),
   /** Every client must push its authorization requests to /par (RFC 9126 §5 require_pushed_authorization_requests). */
   requirePushedAuthorizationRequests: flag.default(false),
+  /** Life of a device code and its user code (RFC 8628 §3.2 expires_in). */
+  deviceCodeTtl: seconds.default(600),
+  /** Least seconds a device waits between polls of the token endpoint (RFC 8628 §3.2 interval); slow_down adds 5. */
+  devicePollInterval: z.coerce.number().int().min(1).max(60).default(5),
   /** Largest request object fetched from a request_uri, in bytes. */
   requestUriMaxBytes: z.coerce.number().int().positive().default(64 * 1024),
 

@@ -21,6 +21,7 @@ import { requestErrorPage } from '../interaction/views/error.js';
 import { formPostPage } from '../interaction/views/form-post.js';
 import { hasRequestObject, resolveRequestObject, type ResolvedParameters } from '../oauth/request-object.js';
 import { OAuthError } from '../oauth/errors.js';
+import { deviceInteractionParameter } from '../oauth/device-authorization.js';
 import { isPushedRequestUri, pushedRequestDigest, requiresPushedRequests } from '../oauth/pushed-authorization-request.js';
 
 export function authorizeEndpoint(deps: ServerDeps) {
@@ -145,8 +146,10 @@ function sendAuthorizationResponse(reply: FastifyReply, response: AuthorizationR
 async function startInteraction(reply: FastifyReply, request: AuthenticationRequest, deps: ServerDeps): Promise<FastifyReply> {
   const now = deps.clock();
   const binding = newInteractionBinding();
+  // Only /device starts a device's interaction: the parameter naming one is never taken from the wire.
+  const { [deviceInteractionParameter]: _device, ...params } = request.params;
   await deps.storage.interactions.insert({
-    interactionId: binding.interactionId, clientId: request.client.clientId, params: request.params,
+    interactionId: binding.interactionId, clientId: request.client.clientId, params,
     accountId: null, authTime: null, csrfToken: randomToken(24), createdAt: now, expiresAt: now + deps.config.interactionTtl,
   });
   bindInteraction(reply, binding, deps);

@@ -13,7 +13,11 @@ import { matchRedirectUri } from '../oauth/redirect-uri.js';
 import type { AuthenticationRequest } from '../oidc/authentication-request.js';
 import { recordConsent } from '../oidc/consent.js';
 import type { Authentication } from '../oidc/prompt.js';
-import type { InteractionRecord } from '../storage/records.js';
+import type { DeviceAuthorizationRecord, InteractionRecord } from '../storage/records.js';
+import { clientUsesDeviceGrant, deviceInteractionParameter } from '../oauth/device-authorization.js';
+import { deviceAuthenticationRequest } from '../oidc/device-request.js';
+import { deviceDonePage } from '../interaction/views/device.js';
+import { deviceMessages } from '../interaction/views/device-messages.js';
 import { currentSession, currentSessionRecord } from '../interaction/browser-session.js';
 import { consentApproved, csrfTokenValid, formFields } from '../interaction/forms.js';
 import {
@@ -34,6 +38,8 @@ type Params = { Params: { id: string } };
 interface Loaded {
   interaction: InteractionRecord;
   request: AuthenticationRequest;
+  /** A device's sign-in (RFC 8628 §3.3, started at /device): its answer goes to this record, not to a redirect URI. */
+  device: DeviceAuthorizationRecord | null;
 }
 
 export function interactionPage(deps: ServerDeps) {
@@ -79,14 +85,34 @@ async function load(request: FastifyRequest<Params>, reply: FastifyReply, deps: 
     return null;
   }
   if (interaction.params.client_id) noteClient(request, interaction.params.client_id);
+  const deviceDigest = interaction.params[deviceInteractionParameter];
+  if (deviceDigest !== undefined) return loadDevice(reply, interaction, deviceDigest, deps);
   try {
-    return { interaction, request: await validateStoredRequest(interaction.params, deps) };
+    return { interaction, request: await validateStoredRequest(interaction.params, deps), device: null };
   } catch (error) {
     const oauthError = toOAuthError(error, request);
     if (oauthError.status >= 500) sendPage(reply, oauthError.status, serviceUnavailablePage());
     else sendPage(reply, 400, requestErrorPage(oauthError.description));
     return null;
   }
+}
+
+/**
+ * A device's interaction: its record must still wait for an answer, and its client still be
+ * allowed the device grant; else the page says the code expired or was answered already.
+ */
+async function loadDevice(reply: FastifyReply, interaction: InteractionRecord, digest: string, deps: ServerDeps): Promise<Loaded | null> {
+  const record = await deps.storage.deviceAuthorizations.findByUserCode(digest, deps.clock());
+  const client = record ? await deps.clients.find(record.clientId) : null;
+  if (!record || record.status !== 'pending') {
+    sendPage(reply, 400, deviceDonePage('late', client?.clientName ?? interaction.clientId));
+    return null;
+  }
+  if (!clientUsesDeviceGrant(client)) {
+    sendPage(reply, 400, requestErrorPage(deviceMessages.entry.unavailable));
+    return null;
+  }
+  return { interaction, request: deviceAuthenticationRequest(record, client, deps.config.issuer, interaction.params), device: record };
 }
 
 /** load(), for a form POST: it must also echo the interaction's CSRF token. */
@@ -119,7 +145,7 @@ async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loa
     clientName: loaded.request.client.clientName, username: account?.username ?? '', scopes: loaded.request.scopes,
     selfRegistered: loaded.request.client.metadata.registration !== undefined, redirectTarget: redirectTargetOf(loaded.request.redirectUri),
     claims: claimsToApprove(loaded.request.consentItems), client,
-    documentClient: documentClientView(loaded.request.client),
+    documentClient: documentClientView(loaded.request.client), device: loaded.device !== null,
   }), formTargets(loaded), imageSources(client));
 }
 
@@ -127,6 +153,7 @@ async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loa
 async function finish(request: FastifyRequest, reply: FastifyReply, loaded: Loaded, authentication: Authentication | null, deps: ServerDeps) {
   const { interactionId } = loaded.interaction;
   await deps.storage.interactions.delete(interactionId);
+  if (loaded.device) return finishDevice(request, reply, loaded, loaded.device, authentication, deps);
   const note: FinishedNote = {
     clientId: loaded.request.client.clientId, redirectUri: loaded.request.redirectUri,
     outcome: authentication ? 'approved' : 'denied',
@@ -135,6 +162,22 @@ async function finish(request: FastifyRequest, reply: FastifyReply, loaded: Load
   // The login inside this interaction started the browser's session: its cookie is already set.
   if (authentication) return issueAuthorization(reply, loaded.request, authentication, deps, await currentSessionRecord(request, deps));
   return sendAuthorizationError(reply, loaded.request, new OAuthError('access_denied', 'the user denied the request'), deps);
+}
+
+/**
+ * RFC 8628 §3.3: the user's answer goes to the device record, which the device's next poll
+ * reads; this browser only learns that it is done. One answer wins: a second (another tab) or a
+ * late one (the code expired meanwhile) is told so.
+ */
+async function finishDevice(
+  request: FastifyRequest, reply: FastifyReply, loaded: Loaded, device: DeviceAuthorizationRecord, authentication: Authentication | null, deps: ServerDeps,
+) {
+  releaseInteraction(reply, loaded.interaction.interactionId, null, deps);
+  const approval = authentication ? { accountId: authentication.accountId, authTime: authentication.authTime } : null;
+  const answered = await deps.storage.deviceAuthorizations.decide(device.userCodeDigest, deps.clock(), approval);
+  const outcome = !answered ? 'late' : authentication ? 'approved' : 'denied';
+  request.log.info({ reqId: request.id, clientId: device.clientId, grantId: device.grantId, outcome }, 'device authorization answered');
+  return sendPage(reply, answered ? 200 : 400, deviceDonePage(outcome, loaded.request.client.clientName));
 }
 
 /**
@@ -174,6 +217,7 @@ function claimsToApprove(items: readonly string[]): string[] {
 
 /** The login and consent forms end in a redirect to the client, which CSP form-action must allow. */
 function formTargets(loaded: Loaded): string[] {
+  if (loaded.device) return [];
   return [new URL(loaded.request.redirectUri).origin];
 }
 

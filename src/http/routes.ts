@@ -8,6 +8,9 @@ import { htmlPageHeaders, noStore } from './security-headers.js';
 import { authorizeEndpoint } from '../endpoints/authorize.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { parEndpoint, parPath } from '../endpoints/par.js';
+import { deviceAuthorizationEndpoint, deviceAuthorizationPath } from '../endpoints/device-authorization.js';
+import { devicePage, deviceSubmit } from '../endpoints/device.js';
+import { deviceVerificationPath } from '../oauth/device-authorization.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
@@ -65,6 +68,8 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
     { path: endSessionPath, channel: 'html', methods: { GET: h(endSession), POST: h(endSession) } },
     { path: `${endSessionPath}/confirm`, channel: 'html', methods: { POST: h(endSessionConfirm(deps)) } },
     { path: parPath, channel: 'json', methods: { POST: h(parEndpoint(deps)) }, cors: 'client' },
+    { path: deviceAuthorizationPath, channel: 'json', methods: { POST: h(deviceAuthorizationEndpoint(deps)) }, cors: 'client' },
+    { path: deviceVerificationPath, channel: 'html', methods: { GET: h(devicePage(deps)), POST: h(deviceSubmit(deps)) } },
     { path: '/token', channel: 'json', methods: { POST: h(tokenEndpoint(deps)) }, cors: 'client' },
     { path: '/userinfo', channel: 'json', methods: { GET: userinfo, POST: userinfo }, cors: 'client' },
     { path: '/introspect', channel: 'json', methods: { POST: h(introspectEndpoint(deps)) }, cors: 'client' },

@@ -27,6 +27,10 @@ export type OAuthErrorCode =
   // RFC 9449 §5, §7.1, §8 (DPoP).
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce'
+  // RFC 8628 §3.5 (Device Authorization Grant).
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   // RFC 8707 §2 (Resource Indicators).
   | 'invalid_target'
   // RFC 7591 §3.2.2 (Dynamic Client Registration).

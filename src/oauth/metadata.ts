@@ -56,6 +56,8 @@ export function authorizationServerMetadata(
     // RFC 9126 §5.
     pushed_authorization_request_endpoint: `${issuer}/par`,
     require_pushed_authorization_requests: requirePushedAuthorizationRequests ?? false,
+    // RFC 8628 §4.
+    device_authorization_endpoint: `${issuer}/device_authorization`,
     // Always advertised: PKCE is required of public clients and, by default, of every client.
     code_challenge_methods_supported: ['S256'],
     // RFC 9449 §5.1: DPoP proofs are accepted at the token endpoint and UserInfo.

@@ -6,7 +6,7 @@
 // - No method cascades into another record: what a deletion or a password change revokes is
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
-  PushedRequestRecord,
+  PushedRequestRecord, DeviceAuthorizationRecord,
   AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, InitialAccessTokenRecord, ResourceRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
@@ -308,6 +308,37 @@ export interface PushedRequestStore {
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
+export type DevicePoll = { record: DeviceAuthorizationRecord; tooSoon: boolean };
+
+/**
+ * Device authorizations (RFC 8628), keyed by the digests of both codes. Every transition is one
+ * atomic call: concurrent answers or redemptions from any number of nodes see exactly one win.
+ */
+export interface DeviceAuthorizationStore {
+  /** Rejects with DuplicateError when either digest is taken (the caller draws new codes). */
+  insert(record: DeviceAuthorizationRecord): Promise<void>;
+  /** The record with this user code, whatever its status, or null when unknown or expired at `now`. */
+  findByUserCode(userCodeDigest: string, now: number): Promise<DeviceAuthorizationRecord | null>;
+  /**
+   * Atomically answers a pending record live at `now`: approved by `approval`'s account, or
+   * denied (null). False when it is unknown, expired or already answered.
+   */
+  decide(userCodeDigest: string, now: number, approval: { accountId: string; authTime: number } | null): Promise<boolean>;
+  /**
+   * A poll by `clientId` (RFC 8628 §3.4-3.5), atomically: `tooSoon` when it comes before the
+   * last poll + interval, and then the interval grows by 5 s; the poll time is recorded either
+   * way. Returns the record as updated; null when unknown or issued to another client (expired
+   * records are returned: the caller answers expired_token).
+   */
+  poll(deviceCodeDigest: string, clientId: string, now: number): Promise<DevicePoll | null>;
+  /**
+   * The one write of a successful poll: atomically marks an approved record redeemed and
+   * inserts the grant and its tokens. False (nothing inserted) when it was not approved any more.
+   */
+  redeem(deviceCodeDigest: string, now: number, grant: GrantRecord, tokens: TokenRecord[]): Promise<boolean>;
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
 export interface Storage {
   clients: ClientStore;
   resources: ResourceStore;
@@ -324,6 +355,7 @@ export interface Storage {
   initialAccessTokens: InitialAccessTokenStore;
   replayCache: ReplayCacheStore;
   pushedRequests: PushedRequestStore;
+  deviceAuthorizations: DeviceAuthorizationStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

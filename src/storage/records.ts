@@ -392,3 +392,29 @@ export interface PushedRequestRecord {
   params: Record<string, string>;
   expiresAt: number;
 }
+
+/**
+ * A device authorization (RFC 8628 §3.1-3.5): what a device asked for, and the user's answer.
+ * Both codes are stored only as digests; the record is found by the user code on the
+ * verification page and by the device code when the device polls.
+ */
+export interface DeviceAuthorizationRecord {
+  deviceCodeDigest: string;
+  userCodeDigest: string;
+  clientId: string;
+  scopes: string[];
+  /** The registered resources (RFC 8707) it is for, normalised. */
+  resources: string[];
+  /** pending until the user answers; approved -> redeemed by one token request. */
+  status: 'pending' | 'approved' | 'denied' | 'redeemed';
+  /** Set when approved: who approved it and when they signed in. */
+  accountId: string | null;
+  authTime: number | null;
+  /** The id of the grant the tokens will carry (chosen up front: a replay revokes it). */
+  grantId: string;
+  /** Seconds the device must wait between polls; grows by 5 at each slow_down (§3.5). */
+  interval: number;
+  lastPolledAt: number | null;
+  createdAt: number;
+  expiresAt: number;
+}

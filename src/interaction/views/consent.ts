@@ -4,6 +4,7 @@ import { messages } from './messages.js';
 import { clientLinksHtml, clientLogoHtml, type ClientInfo } from './client-info.js';
 import { claimWords, otherScope, scopeWords, seeClaim } from './client-info-messages.js';
 import { documentClientNotice, type DocumentClientView } from './document-client.js';
+import { deviceMessages } from './device-messages.js';
 
 export interface ConsentView {
   action: string;
@@ -21,6 +22,8 @@ export interface ConsentView {
   client?: ClientInfo | undefined;
   /** Set for a client known only by its Client ID Metadata Document. */
   documentClient?: DocumentClientView | undefined;
+  /** A device's sign-in (RFC 8628 §5.4): say so, and that only the user's own device counts. */
+  device?: boolean | undefined;
 }
 
 /** What the consent page names as the destination of a redirect URI. */
@@ -40,8 +43,12 @@ export function consentPage(view: ConsentView): string {
   return page({
     title: 'Allow access',
     body: `${clientLogoHtml(view.client)}<h1>Allow access?</h1>
-<p class="lead"><strong>${escapeHtml(view.clientName)}</strong> wants to:</p>
-${view.selfRegistered ? `<p class="notice" role="note"><strong>${escapeHtml(messages.consent.selfRegisteredTitle)}</strong> ${escapeHtml(messages.consent.selfRegistered)}</p>\n` : ''}<p class="muted">${escapeHtml(messages.consent.redirectsTo)} <strong>${escapeHtml(view.redirectTarget)}</strong></p>
+${view.device
+    ? `<p class="lead">${escapeHtml(deviceMessages.consent.lead).replace('{client}', `<strong>${escapeHtml(view.clientName)}</strong>`)}</p>`
+    : `<p class="lead"><strong>${escapeHtml(view.clientName)}</strong> wants to:</p>`}
+${view.selfRegistered ? `<p class="notice" role="note"><strong>${escapeHtml(messages.consent.selfRegisteredTitle)}</strong> ${escapeHtml(messages.consent.selfRegistered)}</p>\n` : ''}${view.device
+    ? `<p class="notice" role="note">${escapeHtml(deviceMessages.consent.check)}</p>`
+    : `<p class="muted">${escapeHtml(messages.consent.redirectsTo)} <strong>${escapeHtml(view.redirectTarget)}</strong></p>`}
 ${documentClientNotice(view.documentClient)}<ul class="scopes">
 ${items}
 </ul>

@@ -13,6 +13,7 @@ import * as authorizationCode from './authorization-code.js';
 import * as refreshToken from './refresh-token.js';
 import * as clientCredentials from './client-credentials.js';
 import * as tokenExchange from './token-exchange.js';
+import * as deviceCode from './device-code.js';
 
 export interface GrantDeps {
   storage: Storage;
@@ -33,7 +34,7 @@ export interface GrantHandler {
 }
 
 const handlers = new Map<string, GrantHandler>(
-  [authorizationCode, refreshToken, clientCredentials, tokenExchange].map((h) => [h.grantType, h]),
+  [authorizationCode, refreshToken, clientCredentials, tokenExchange, deviceCode].map((h) => [h.grantType, h]),
 );
 
 export const supportedGrantTypes = [...handlers.keys()];

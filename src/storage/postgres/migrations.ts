@@ -266,6 +266,26 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX pushed_requests_expires_at ON pushed_requests (expires_at);
   `,
+  // 14: device authorizations (RFC 8628): both codes as digests, the user's answer, the pace.
+  `
+  -- device authorizations
+  CREATE TABLE device_authorizations (
+    device_code_digest text PRIMARY KEY,
+    user_code_digest text NOT NULL UNIQUE,
+    client_id text NOT NULL,
+    scopes text[] NOT NULL,
+    resources text[] NOT NULL,
+    status text NOT NULL,
+    account_id text,
+    auth_time bigint,
+    grant_id text NOT NULL,
+    poll_interval integer NOT NULL,
+    last_polled_at bigint,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

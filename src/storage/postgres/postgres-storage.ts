@@ -16,6 +16,7 @@ import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createReplayCacheStore } from './replay-cache-store.js';
 import { createPushedRequestStore } from './pushed-request-store.js';
+import { createDeviceAuthorizationStore } from './device-authorization-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createTokenStore } from './token-store.js';
@@ -55,6 +56,7 @@ export async function openPostgresStorage(
     initialAccessTokens: createInitialAccessTokenStore(pool),
     replayCache: createReplayCacheStore(pool),
     pushedRequests: createPushedRequestStore(pool),
+    deviceAuthorizations: createDeviceAuthorizationStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
       await query(pool, { name: 'ping', text: 'SELECT 1' });

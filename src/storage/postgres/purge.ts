@@ -10,6 +10,7 @@ const purgeable = {
   signing_keys: 'remove_after',
   replay_cache: 'expires_at',
   pushed_requests: 'expires_at',
+  device_authorizations: 'expires_at',
 } as const;
 
 /** Removes at most `limit` rows of `table` whose expiry column is at or before `now`. */

@@ -31,7 +31,7 @@ function toGrant(row: GrantRow): GrantRecord {
 }
 
 /** The grant INSERT, shared with the code exchange's single transaction. */
-function prepareGrantInsert(db: Database): (grant: GrantRecord) => void {
+export function prepareGrantInsert(db: Database): (grant: GrantRecord) => void {
   const insert = db.prepare(`INSERT INTO grants (grant_id, account_id, client_id, scopes, sid, created_at, revoked_at)
     VALUES (@grantId, @accountId, @clientId, @scopes, @sid, @createdAt, @revokedAt)`);
   return (grant) => { insert.run({ ...grant, scopes: toJson(grant.scopes) }); };

@@ -303,6 +303,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX pushed_requests_expires_at ON pushed_requests (expires_at);
     `,
   },
+  {
+    // Device authorizations (RFC 8628): both codes as digests, the user's answer, the polling pace.
+    version: 14,
+    name: 'device authorizations',
+    sql: `
+      CREATE TABLE device_authorizations (
+        device_code_digest TEXT PRIMARY KEY,
+        user_code_digest TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        resources TEXT NOT NULL,
+        status TEXT NOT NULL,
+        account_id TEXT,
+        auth_time INTEGER,
+        grant_id TEXT NOT NULL,
+        poll_interval INTEGER NOT NULL,
+        last_polled_at INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */
