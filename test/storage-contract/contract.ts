@@ -14,6 +14,7 @@ import { describeRegistrationContract } from './registration-contract.js';
 import { describeReplayCacheContract } from './replay-cache-contract.js';
 import { describeResourceContract } from './resource-contract.js';
 import { describePushedRequestContract } from './pushed-request-contract.js';
+import { describeDeviceAuthorizationContract } from './device-authorization-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -69,5 +70,6 @@ export function describeStorageContract(
     describeRegistrationContract(context);
     describeReplayCacheContract(context);
     describePushedRequestContract(context);
+    describeDeviceAuthorizationContract(context);
   });
 }
