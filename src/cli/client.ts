@@ -65,7 +65,9 @@ Options:
                         --jwks-uri or --jwks-file), or none (public)
   --jwks-file FILE      the client's public keys by value: a JWK Set JSON file
   --public              public client: the same as --auth-method none (no secret; PKCE required)
-  --grant-type G        authorization_code, refresh_token, client_credentials or implicit;
+  --grant-type G        authorization_code, refresh_token, client_credentials, implicit,
+                        urn:ietf:params:oauth:grant-type:device_code (RFC 8628: no redirect
+                        URI needed) or urn:ietf:params:oauth:grant-type:token-exchange;
                         repeat for several (default: what --response-type implies, else
                         authorization_code and refresh_token)
   --response-type T     code, id_token or "id_token token" (the legacy implicit flow, used

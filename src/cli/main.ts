@@ -15,6 +15,7 @@ Commands:
   user      manage accounts: create, update, list, delete, set-password, unlock, sessions-revoke
   session   manage browser sessions: list, revoke
   keys      manage signing keys: list, rotate
+  device    sign in as a device would (RFC 8628): login
   migrate   create or upgrade the database schema
 
 Run 'gatehouse <command> --help' for the options of each; 'gatehouse --version' prints the version.
@@ -40,6 +41,7 @@ const groups: Record<string, () => Promise<Group>> = {
   session: async () => { const m = await import('./session.js'); return { commands: m.sessionCommands, help: m.sessionHelp }; },
   registration: async () => { const m = await import('./registration.js'); return { commands: m.registrationCommands, help: m.registrationHelp }; },
   keys: async () => { const m = await import('./keys.js'); return { commands: m.keysCommands, help: m.keysHelp }; },
+  device: async () => { const m = await import('./device.js'); return { commands: m.deviceCommands, help: m.deviceHelp }; },
 };
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';
