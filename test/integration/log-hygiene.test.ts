@@ -108,4 +108,46 @@ describe('logs never carry a secret, code or token', () => {
     const leaks = Object.entries(secrets).filter(([, value]) => value && log.includes(value)).map(([name]) => name);
     assert.deepEqual(leaks, [], `found in the log: ${leaks.join(', ')}`);
   });
+
+  it('writes none of the device codes, user codes, tokens or exchanged tokens of a device sign-in and a token exchange (RFC 8628 §5.2, RFC 8693 §5)', async () => {
+    const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
+    const exchangeGrant = 'urn:ietf:params:oauth:grant-type:token-exchange';
+    const api = 'https://hygiene.example/api';
+    await server.storage.resources.insert({
+      identifier: api, name: null, scopes: ['profile'], tokenFormat: 'opaque', accessTokenTtl: 300,
+      introspectionSecretDigest: null, createdAt: server.clock(), updatedAt: server.clock(),
+    });
+    const device = await server.createClient({
+      grantTypes: [deviceGrant, 'refresh_token', exchangeGrant], redirectUris: [], responseTypes: [], metadata: { tokenExchangeAudiences: [api] },
+    });
+    const user = await server.createUser();
+    const auth = basic(device.clientId, device.clientSecret!);
+    const started = await (await post('/device_authorization', { scope: 'openid profile offline_access' }, auth)).json() as { device_code: string; user_code: string };
+    const secrets: Record<string, string> = { 'device code': started.device_code, 'user code': started.user_code, 'user code typed': started.user_code.replace('-', '') };
+    assert.equal((await post('/token', { grant_type: deviceGrant, device_code: started.device_code }, auth)).status, 400);
+    const browser = new ScriptedBrowser();
+    const wrong = await browser.submitForm(await browser.navigate(`${server.issuer}/device?user_code=${started.user_code}`), { user_code: 'ZZZZ-ZZZZ' });
+    assert.equal(wrong.status, 400);
+    const login = await browser.submitForm(wrong, { user_code: started.user_code.replace('-', '').toLowerCase() });
+    const consent = await browser.submitForm(login, { username: user.username, password: user.password });
+    assert.match((await browser.submitForm(consent, { decision: 'approve' })).body, /Device connected/);
+    const tokens = await tokenRequest(server, { grant_type: deviceGrant, device_code: started.device_code }, { clientId: device.clientId, clientSecret: device.clientSecret! });
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+    secrets['device access token'] = tokens.body.access_token as string;
+    secrets['device refresh token'] = tokens.body.refresh_token as string;
+    secrets['device ID token'] = tokens.body.id_token as string;
+    const exchanged = await tokenRequest(server, {
+      grant_type: exchangeGrant, subject_token: tokens.body.access_token as string, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', resource: api,
+    }, { clientId: device.clientId, clientSecret: device.clientSecret! });
+    assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+    secrets['exchanged token'] = exchanged.body.access_token as string;
+    // A replay: the warning it logs names the grant, not the code.
+    assert.equal((await post('/token', { grant_type: deviceGrant, device_code: started.device_code }, auth)).status, 400);
+
+    const log = lines.join('');
+    assert.match(log, /device authorization answered/, 'the device lines were written (the test reads the real log)');
+    assert.match(log, /token exchange|token_exchange/i, 'the exchange was logged');
+    const leaks = Object.entries(secrets).filter(([, value]) => value && log.includes(value)).map(([name]) => name);
+    assert.deepEqual(leaks, [], `found in the log: ${leaks.join(', ')}`);
+  });
 });
