@@ -82,7 +82,7 @@ export interface TokenGrantInput {
   dpopJkt?: string | null;
   /** RFC 9449 §5: the key the refresh token is bound to (public clients); null or absent: unbound. */
   refreshDpopJkt?: string | null;
-  /** RFC 8693 §4.1: who acts for the subject, in JWT access tokens; null or absent: nobody. */
+  /** RFC 8693 §4.1: who acts for the subject: a JWT access token's claim, and stored with the token for introspection; null or absent: nobody. */
   act?: Record<string, unknown> | null;
 }
 
@@ -118,7 +118,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   const records: TokenRecord[] = [
     {
       ...base, scopes: accessScopes, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null,
-      resources: resource ? [resource.identifier] : [], dpopJkt, expiresAt: now + accessTtl,
+      resources: resource ? [resource.identifier] : [], dpopJkt, act: input.act ?? null, expiresAt: now + accessTtl,
     },
   ];
   const response: TokenResponse = {
@@ -128,7 +128,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
     const refresh = newOpaqueValue(tokenPrefix.refreshToken);
     records.push({
       ...base, scopes: input.refreshTokenScopes ?? input.scopes, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce,
-      resources: input.grantResources ?? [], dpopJkt: input.refreshDpopJkt ?? null, expiresAt: now + policy.refreshTokenTtl,
+      resources: input.grantResources ?? [], dpopJkt: input.refreshDpopJkt ?? null, act: null, expiresAt: now + policy.refreshTokenTtl,
     });
     response.refresh_token = refresh.value;
   }

@@ -30,7 +30,7 @@ export interface ExchangedSubject {
   grantId: string | null;
   sid: string | null;
   authTime: number | null;
-  /** The subject token's own `act` (JWT access tokens), nested below the new actor (§4.1). */
+  /** The subject token's own `act` (an exchanged access token's, as stored), nested below the new actor (§4.1). */
   act: Record<string, unknown> | null;
 }
 
@@ -66,19 +66,9 @@ async function accessTokenSubject(token: string, deps: SubjectTokenDeps, what: s
   }
   return {
     accountId: record.accountId, sub, scopes: record.scopes, grantId: record.grantId, sid: record.sid, authTime: record.authTime,
-    act: jwtAct(token),
+    // Stored with the token, opaque or JWT (tokens issued before it was stored have none).
+    act: record.act ?? null,
   };
-}
-
-/** The `act` claim of a JWT access token, if it is one and has it (already verified: it is stored). */
-function jwtAct(token: string): Record<string, unknown> | null {
-  if (token.split('.').length !== 3) return null;
-  try {
-    const act = decodeJwt(token).act;
-    return typeof act === 'object' && act !== null ? act as Record<string, unknown> : null;
-  } catch {
-    return null;
-  }
 }
 
 async function idTokenSubject(token: string, requester: ClientRecord, deps: SubjectTokenDeps, what: string): Promise<ExchangedSubject> {

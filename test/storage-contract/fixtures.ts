@@ -99,6 +99,7 @@ export function tokenRecord(grant: GrantRecord, kind: TokenKind, now: number, ov
     sid: grant.sid,
     resources: [],
     dpopJkt: null,
+    act: null,
     createdAt: now,
     expiresAt: now + (kind === 'refresh_token' ? 86_400 : 600),
     revokedAt: null,

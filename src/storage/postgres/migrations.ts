@@ -266,6 +266,11 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX pushed_requests_expires_at ON pushed_requests (expires_at);
   `,
+  // 14: Token Exchange (RFC 8693 §4.1): an exchanged access token's `act`, for introspection.
+  `
+  -- token act
+  ALTER TABLE tokens ADD COLUMN act jsonb;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -303,6 +303,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX pushed_requests_expires_at ON pushed_requests (expires_at);
     `,
   },
+  {
+    // Token Exchange (RFC 8693 §4.1): an exchanged access token's `act`, as JSON, for introspection.
+    version: 14,
+    name: 'token act',
+    sql: `
+      ALTER TABLE tokens ADD COLUMN act TEXT;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */
