@@ -92,7 +92,7 @@ export async function introspectToken(
     token_type: record.kind === 'access_token' ? (record.dpopJkt ? 'DPoP' : 'Bearer') : 'refresh_token',
     exp: record.expiresAt,
     iat: record.createdAt,
-    sub: account && client ? subjects.subjectFor(client, account.accountId) : record.clientId,
+    sub: account && client ? subjects.subjectFor(client, account.accountId) : record.subject ?? record.clientId,
     aud: (record.resources ?? [])[0] ?? record.clientId,
     iss: issuer,
     ...(record.dpopJkt ? { cnf: { jkt: record.dpopJkt } } : {}),

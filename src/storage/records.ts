@@ -313,6 +313,12 @@ export interface TokenRecord {
    * of delegations), so introspection of an opaque token shows it too; null or absent: nobody. Stores always return it.
    */
   act?: Record<string, unknown> | null;
+  /**
+   * The `sub` of a token with no local account whose subject is not its client: an external
+   * subject a token exchange took from a trusted issuer's JWT (`<issuer>#<sub>`, RFC 8693 §3).
+   * null or absent: the account's subject, or the client's. Stores always return it.
+   */
+  subject?: string | null;
   createdAt: number;
   expiresAt: number;
   /** Set when the token, or its grant, was revoked. */

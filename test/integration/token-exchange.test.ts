@@ -129,6 +129,7 @@ describe('token exchange (RFC 8693)', () => {
     ['two audiences', () => ({ subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: orders, audience: billing }), 'invalid_target'],
     ['a token that is not ours', () => ({ subject_token: 'not-a-token', subject_token_type: accessTokenType, resource: orders }), 'invalid_grant'],
     ['a refresh token as an access token', () => ({ subject_token: userTokens.refresh_token as string, subject_token_type: accessTokenType, resource: orders }), 'invalid_grant'],
+    ['a jwt subject token when no trusted issuer is configured (RFC 8693 §3)', () => ({ subject_token: userTokens.id_token as string, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', resource: orders }), 'invalid_request'],
     ['an unknown subject_token_type', () => ({ subject_token: userTokens.access_token as string, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2', resource: orders }), 'invalid_request'],
     ['a requested_token_type other than access_token', () => ({ subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: orders, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }), 'invalid_request'],
     ['an actor_token without its type', () => ({ subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: orders, actor_token: 'x' }), 'invalid_request'],

@@ -69,6 +69,15 @@ export function describeTokenContract({ storage, options }: ContractContext): vo
       assert.equal((await storage().tokens.find(refresh.tokenDigest))?.act, null, 'a token without act reads back null');
     });
 
+    it('keeps the external subject of an exchanged token with no local account (RFC 8693 §3)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord({ accountId: null });
+      await storage().grants.insert(grant);
+      const exchanged = tokenRecord(grant, 'access_token', now, { authTime: null, subject: 'https://idp.example#248289761001', act: { sub: grant.clientId } });
+      await storage().tokens.insert([exchanged]);
+      assert.deepEqual(await storage().tokens.find(exchanged.tokenDigest), exchanged);
+    });
+
     it('answers null for an unknown token digest', async () => {
       assert.equal(await storage().tokens.find(randomDigest()), null);
     });

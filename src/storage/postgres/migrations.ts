@@ -271,6 +271,11 @@ export const migrations: readonly string[] = [
   -- token act
   ALTER TABLE tokens ADD COLUMN act jsonb;
   `,
+  // 15: Token Exchange of trusted issuers' JWTs (RFC 8693 §3): a token's subject when it is no local account.
+  `
+  -- token subject
+  ALTER TABLE tokens ADD COLUMN subject text;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

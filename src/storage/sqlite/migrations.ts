@@ -311,6 +311,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN act TEXT;
     `,
   },
+  {
+    // Token Exchange of trusted issuers' JWTs (RFC 8693 §3): a token's subject when it is no local account.
+    version: 15,
+    name: 'token subject',
+    sql: `
+      ALTER TABLE tokens ADD COLUMN subject TEXT;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */
