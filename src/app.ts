@@ -21,7 +21,7 @@ import { errorPage } from './interaction/views/error.js';
 import type { KeySealer } from './keys/key-encryption.js';
 import { openClientSecret } from './keys/client-secret-seal.js';
 import { createOutboundFetch } from './lib/outbound-fetch/index.js';
-import { createClientKeySource } from './oauth/client-keys.js';
+import { createClientKeySource, createRemoteKeySets } from './oauth/client-keys.js';
 import type { ClientRecord } from './storage/records.js';
 import type { ClientResolver } from './oauth/client-resolver.js';
 import { createMetadataDocumentResolver, withMetadataDocuments } from './clients/client-metadata-document-resolver.js';
@@ -68,6 +68,14 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
     fetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: 256 * 1024 }),
     clock, cacheTtl: config.clientJwksCacheTtl, refetchInterval: config.clientJwksRefetchInterval,
   });
+  // RFC 8693 §3: trusted issuers' JWK Sets, cached as clients' jwks_uri sets are (one cache per node).
+  const trustedIssuers = {
+    issuers: config.tokenExchange.trustedIssuers, ownIssuer: config.issuer, clockSkew: config.jwtClockSkew,
+    keySets: createRemoteKeySets({
+      fetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: 256 * 1024 }), describe: 'the trusted issuer\'s jwks_uri',
+      clock, cacheTtl: config.clientJwksCacheTtl, refetchInterval: config.clientJwksRefetchInterval,
+    }),
+  };
   const clientSecret = (client: ClientRecord): string | null => {
     const sealed = client.metadata.sealedClientSecret;
     if (!sealed || !secretSealer) return null;
@@ -79,7 +87,7 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
     }
   };
   return {
-    config, storage, keys, clock, logger, clientKeys, secretSealer, clients,
+    config, storage, keys, clock, logger, clientKeys, secretSealer, clients, trustedIssuers,
     requestUriFetch: createOutboundFetch({ ...fetchOptions, maxResponseBytes: config.requestUriMaxBytes }),
     clientAuth: {
       clients,

@@ -115,4 +115,23 @@ describe('loadConfig', () => {
       assert.equal(loadConfig({ env: {}, overrides: { databaseUrl: 'sqlite::memory:' } }).databaseUrl, 'sqlite::memory:');
     });
   });
+
+  describe('tokenExchange.trustedIssuers (RFC 8693 §3)', () => {
+    it('fills in the defaults: asymmetric algorithms and the sub claim', () => {
+      const config = fromFile({ issuer: 'https://login.example', tokenExchange: { trustedIssuers: [{ issuer: 'https://idp.example', jwksUri: 'https://idp.example/jwks' }] } });
+      assert.deepEqual(config.tokenExchange.trustedIssuers, [
+        { issuer: 'https://idp.example', jwksUri: 'https://idp.example/jwks', algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'], subjectClaim: 'sub' },
+      ]);
+    });
+    it('refuses an http jwksUri (unless private or loopback fetches are allowed), a symmetric algorithm, a duplicate, Gatehouse itself, and unknown keys', () => {
+      const entry = { issuer: 'https://idp.example', jwksUri: 'http://idp.example/jwks' };
+      refuses(() => fromFile({ issuer: 'https://login.example', tokenExchange: { trustedIssuers: [entry] } }), /trustedIssuers\[0\]\.jwksUri: must be https/);
+      assert.equal(fromFile({ issuer: 'https://login.example', allowLoopbackFetch: true, tokenExchange: { trustedIssuers: [entry] } }).tokenExchange.trustedIssuers.length, 1);
+      const https = { ...entry, jwksUri: 'https://idp.example/jwks' };
+      refuses(() => fromFile({ issuer: 'https://login.example', tokenExchange: { trustedIssuers: [{ ...https, algorithms: ['HS256'] }] } }), /algorithms/);
+      refuses(() => fromFile({ issuer: 'https://login.example', tokenExchange: { trustedIssuers: [https, https] } }), /listed twice/);
+      refuses(() => fromFile({ issuer: 'https://login.example', tokenExchange: { trustedIssuers: [{ ...https, issuer: 'https://login.example' }] } }), /own tokens/);
+      refuses(() => fromFile({ issuer: 'https://login.example', tokenExchange: { trustedIssuers: [{ ...https, jwks_uri: 'x' }] } }), /jwks_uri/);
+    });
+  });
 });

@@ -98,6 +98,16 @@ function crossChecks(data: z.output<typeof configSchema>): string[] {
   if (documents.cacheMinSeconds > documents.cacheMaxSeconds) {
     problems.push('clientIdMetadataDocuments: cacheMinSeconds must not be above cacheMaxSeconds');
   }
+  const trusted = data.tokenExchange.trustedIssuers;
+  const ownIssuer = (data.issuer ?? `http://localhost:${data.port}`).replace(/\/+$/, '');
+  trusted.forEach((t, i) => {
+    if (trusted.findIndex((u) => u.issuer === t.issuer) !== i) problems.push(`tokenExchange.trustedIssuers[${i}].issuer: ${t.issuer} is listed twice`);
+    if (t.issuer.replace(/\/+$/, '') === ownIssuer) problems.push(`tokenExchange.trustedIssuers[${i}].issuer: Gatehouse's own tokens need no trusted issuer entry`);
+    const devFetch = data.allowPrivateNetworkFetch || data.allowLoopbackFetch;
+    if (!t.jwksUri.startsWith('https:') && !(devFetch && t.jwksUri.startsWith('http:'))) {
+      problems.push(`tokenExchange.trustedIssuers[${i}].jwksUri: must be https (plain http only with allowPrivateNetworkFetch or allowLoopbackFetch, for development)`);
+    }
+  });
   if (data.databaseUrl === 'sqlite:') {
     problems.push('databaseUrl: sqlite: needs a path, e.g. sqlite:./data/gatehouse.db (or sqlite::memory: for a throwaway database)');
   }

@@ -234,6 +234,29 @@ export const configSchema = z.object({
   /** Largest request object fetched from a request_uri, in bytes. */
   requestUriMaxBytes: z.coerce.number().int().positive().default(64 * 1024),
 
+  /**
+   * Token Exchange (RFC 8693; docs/token-exchange.md). `trustedIssuers`: other issuers whose JWTs
+   * are accepted as subject and actor tokens of type urn:ietf:params:oauth:token-type:jwt (§3),
+   * verified with the issuer's JWK Set fetched through lib/outbound-fetch (allowPrivateNetworkFetch /
+   * allowLoopbackFetch apply) and cached like clients' jwks_uri sets (clientJwksCacheTtl,
+   * clientJwksRefetchInterval). Empty (the default): only Gatehouse's own tokens are exchanged.
+   */
+  tokenExchange: z.object({
+    trustedIssuers: z.array(z.object({
+      /** The JWT's `iss`, compared exactly. */
+      issuer: z.string().min(1),
+      /** Where the issuer publishes its public keys (a JWK Set); https. */
+      jwksUri: z.string().url(),
+      /** What the JWT's `aud` must contain; absent: Gatehouse's issuer. */
+      audience: z.string().min(1).optional(),
+      /** The JWS algorithms accepted (asymmetric only: a shared secret would let the issuer's other relying parties mint tokens). */
+      algorithms: z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).min(1)
+        .default(['RS256', 'ES256', 'PS256', 'EdDSA']),
+      /** The claim naming the subject (a string); `sub` by default. `sub` is required either way. */
+      subjectClaim: z.string().min(1).default('sub'),
+    }).strict()).default([]),
+  }).default({}),
+
   /** Background purge of expired records: interval and batch size. */
   purgeInterval: seconds.default(60),
   purgeBatchSize: z.coerce.number().int().positive().default(500),

@@ -17,7 +17,7 @@ export function tokenEndpoint(deps: ServerDeps) {
   const clientDeps = { ...deps.clientAuth, clients: liveClients(deps.clients, deps.clock) };
   const grantDeps = {
     storage: deps.storage, keys: deps.keys, clock: deps.clock, logger: deps.logger, policy: deps.tokenPolicy, subjects: deps.subjects, mintIdToken: deps.mintIdToken,
-    dpop: deps.dpop,
+    dpop: deps.dpop, trustedIssuers: deps.trustedIssuers,
   };
   const { nonces } = deps.dpop;
   return async function token(request: FastifyRequest, reply: FastifyReply) {

@@ -17,6 +17,7 @@ import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
 import type { OriginIndex } from '../oauth/cors.js';
 import type { ClientResolver } from '../oauth/client-resolver.js';
 import type { DpopPolicy } from '../oauth/dpop.js';
+import type { TrustedIssuerPolicy } from '../oauth/trusted-issuers.js';
 
 export interface ServerDeps {
   config: Config;
@@ -45,6 +46,8 @@ export interface ServerDeps {
   clientAuth: ClientAuthDeps;
   /** Clients' registered public keys (jwks, jwks_uri): client assertions and request objects. */
   clientKeys: ClientKeySource;
+  /** Token Exchange's trusted issuers (RFC 8693 §3 `jwt`) and their cached JWK Sets. */
+  trustedIssuers: TrustedIssuerPolicy;
   /** Outbound fetch for request_uri documents (size limit requestUriMaxBytes). */
   requestUriFetch: OutboundFetch;
   /** Every registered client's browser origins, for CORS preflights (oauth/cors.ts). */

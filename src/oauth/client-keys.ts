@@ -4,6 +4,7 @@
 // cached set lacks (the client rotated) refetches it, at most once per `refetchInterval` per
 // client, and concurrent fetches for one client share one request. Keys are selected and
 // imported by jose for the JWS alg (RFC 7518 §3.1), so an RSA key is never read as an HMAC secret.
+// The same cache (createRemoteKeySets) holds the JWK Sets of token exchange's trusted issuers.
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { OutboundFetch } from '../lib/outbound-fetch/index.js';
 import type { Clock } from '../lib/clock.js';
@@ -50,9 +51,71 @@ function parseKeySet(value: unknown): JSONWebKeySet {
   return { keys: keys as JSONWebKeySet['keys'] };
 }
 
+/**
+ * JWK Sets fetched from URLs someone registered (a client's jwks_uri, a trusted issuer's), cached
+ * per owner: `cacheKey` names whose set it is, so a changed URI for the same owner starts afresh.
+ * Within `cacheTtl` the cached copy is used; `refresh` (a JWT naming a kid the set lacks) refetches,
+ * at most once per `refetchInterval` per owner; concurrent fetches for one owner share one request.
+ * `describe` names the owner in error messages ("the client's jwks_uri").
+ */
+export interface RemoteKeySets {
+  keys(cacheKey: string, uri: string, options?: { refresh?: boolean }): Promise<JWTVerifyGetKey>;
+}
+
+export function createRemoteKeySets(options: ClientKeySourceOptions & { describe?: string }): RemoteKeySets {
+  const maxEntries = options.maxEntries ?? 1000;
+  const what = options.describe ?? 'the client\'s jwks_uri';
+  const remote = new Map<string, Entry>();
+
+  async function fetchSet(uri: string): Promise<JWTVerifyGetKey> {
+    let response;
+    try {
+      response = await options.fetch({ url: uri, method: 'GET', headers: { accept: 'application/jwk-set+json, application/json' } });
+    } catch (error) {
+      throw new ClientKeysError(`${what} could not be fetched (${(error as Error).message})`, { cause: error });
+    }
+    if (response.status !== 200) throw new ClientKeysError(`${what} answered ${response.status}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body.toString('utf8'));
+    } catch (error) {
+      throw new ClientKeysError(`${what} did not answer JSON`, { cause: error });
+    }
+    return createLocalJWKSet(parseKeySet(body));
+  }
+
+  return {
+    async keys(cacheKey, uri, { refresh = false } = {}) {
+      const now = options.clock();
+      let entry = remote.get(cacheKey);
+      if (entry && entry.uri !== uri) entry = undefined;
+      if (entry?.inFlight) return entry.inFlight;
+      if (entry?.getKey) {
+        const fresh = now - entry.fetchedAt < options.cacheTtl;
+        const mayRefetch = now - entry.attemptedAt >= options.refetchInterval;
+        if ((fresh && !refresh) || !mayRefetch) return entry.getKey;
+      } else if (entry && now - entry.attemptedAt < options.refetchInterval) {
+        throw new ClientKeysError(`${what} could not be fetched recently; try again later`);
+      }
+      const next: Entry = entry ?? { uri, attemptedAt: now, fetchedAt: 0, getKey: null, inFlight: null };
+      next.attemptedAt = now;
+      next.inFlight = fetchSet(uri).then((getKey) => {
+        next.getKey = getKey;
+        next.fetchedAt = options.clock();
+        return getKey;
+      }).finally(() => {
+        next.inFlight = null;
+      });
+      if (!remote.has(cacheKey) && remote.size >= maxEntries) remote.delete(remote.keys().next().value!);
+      remote.set(cacheKey, next);
+      return next.inFlight;
+    },
+  };
+}
+
 export function createClientKeySource(options: ClientKeySourceOptions): ClientKeySource {
   const maxEntries = options.maxEntries ?? 1000;
-  const remote = new Map<string, Entry>();
+  const remote = createRemoteKeySets(options);
   // jwks by value: imported once per distinct set (jose caches imported keys inside a getter).
   const local = new Map<string, JWTVerifyGetKey>();
 
@@ -67,51 +130,12 @@ export function createClientKeySource(options: ClientKeySourceOptions): ClientKe
     return getKey;
   }
 
-  async function fetchSet(uri: string): Promise<JWTVerifyGetKey> {
-    let response;
-    try {
-      response = await options.fetch({ url: uri, method: 'GET', headers: { accept: 'application/jwk-set+json, application/json' } });
-    } catch (error) {
-      throw new ClientKeysError(`the client's jwks_uri could not be fetched (${(error as Error).message})`, { cause: error });
-    }
-    if (response.status !== 200) throw new ClientKeysError(`the client's jwks_uri answered ${response.status}`);
-    let body: unknown;
-    try {
-      body = JSON.parse(response.body.toString('utf8'));
-    } catch (error) {
-      throw new ClientKeysError('the client\'s jwks_uri did not answer JSON', { cause: error });
-    }
-    return createLocalJWKSet(parseKeySet(body));
-  }
-
   return {
     async keys(client, { refresh = false } = {}) {
       const { jwks, jwksUri } = client.metadata;
       if (jwks) return byValue(jwks);
       if (!jwksUri) throw new ClientKeysError('the client registered no keys (jwks or jwks_uri)');
-      const now = options.clock();
-      let entry = remote.get(client.clientId);
-      if (entry && entry.uri !== jwksUri) entry = undefined;
-      if (entry?.inFlight) return entry.inFlight;
-      if (entry?.getKey) {
-        const fresh = now - entry.fetchedAt < options.cacheTtl;
-        const mayRefetch = now - entry.attemptedAt >= options.refetchInterval;
-        if ((fresh && !refresh) || !mayRefetch) return entry.getKey;
-      } else if (entry && now - entry.attemptedAt < options.refetchInterval) {
-        throw new ClientKeysError('the client\'s jwks_uri could not be fetched recently; try again later');
-      }
-      const next: Entry = entry ?? { uri: jwksUri, attemptedAt: now, fetchedAt: 0, getKey: null, inFlight: null };
-      next.attemptedAt = now;
-      next.inFlight = fetchSet(jwksUri).then((getKey) => {
-        next.getKey = getKey;
-        next.fetchedAt = options.clock();
-        return getKey;
-      }).finally(() => {
-        next.inFlight = null;
-      });
-      if (!remote.has(client.clientId) && remote.size >= maxEntries) remote.delete(remote.keys().next().value!);
-      remote.set(client.clientId, next);
-      return next.inFlight;
+      return remote.keys(client.clientId, jwksUri, { refresh });
     },
   };
 }

@@ -33,6 +33,8 @@ export type IntrospectionResponse = { active: false } | {
   iss: string;
   /** RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
   cnf?: { jkt: string };
+  /** RFC 8693 §4.1 (§2.2 of RFC 7662 allows further claims): who acts for the subject of an exchanged token. */
+  act?: Record<string, unknown>;
 };
 
 /** An authenticated introspection request: its caller is a client or a resource. */
@@ -90,9 +92,10 @@ export async function introspectToken(
     token_type: record.kind === 'access_token' ? (record.dpopJkt ? 'DPoP' : 'Bearer') : 'refresh_token',
     exp: record.expiresAt,
     iat: record.createdAt,
-    sub: account && client ? subjects.subjectFor(client, account.accountId) : record.clientId,
+    sub: account && client ? subjects.subjectFor(client, account.accountId) : record.subject ?? record.clientId,
     aud: (record.resources ?? [])[0] ?? record.clientId,
     iss: issuer,
     ...(record.dpopJkt ? { cnf: { jkt: record.dpopJkt } } : {}),
+    ...(record.act ? { act: record.act } : {}),
   };
 }

@@ -82,8 +82,13 @@ export interface TokenGrantInput {
   dpopJkt?: string | null;
   /** RFC 9449 §5: the key the refresh token is bound to (public clients); null or absent: unbound. */
   refreshDpopJkt?: string | null;
-  /** RFC 8693 §4.1: who acts for the subject, in JWT access tokens; null or absent: nobody. */
+  /** RFC 8693 §4.1: who acts for the subject: a JWT access token's claim, and stored with the token for introspection; null or absent: nobody. */
   act?: Record<string, unknown> | null;
+  /**
+   * The access token's `sub` when `accountId` is null and the subject is not the client (an
+   * exchanged token's: a trusted issuer's subject, or the client of an exchanged client_credentials token).
+   */
+  subject?: string | null;
 }
 
 export interface TokenResponse {
@@ -118,7 +123,8 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
   const records: TokenRecord[] = [
     {
       ...base, scopes: accessScopes, tokenDigest: digestOf(accessToken), kind: 'access_token', nonce: null,
-      resources: resource ? [resource.identifier] : [], dpopJkt, expiresAt: now + accessTtl,
+      resources: resource ? [resource.identifier] : [], dpopJkt, act: input.act ?? null,
+      subject: input.accountId === null ? input.subject ?? null : null, expiresAt: now + accessTtl,
     },
   ];
   const response: TokenResponse = {
@@ -128,7 +134,7 @@ export async function mintTokens(input: TokenGrantInput, deps: TokenIssuanceDeps
     const refresh = newOpaqueValue(tokenPrefix.refreshToken);
     records.push({
       ...base, scopes: input.refreshTokenScopes ?? input.scopes, tokenDigest: refresh.digest, kind: 'refresh_token', nonce: input.nonce,
-      resources: input.grantResources ?? [], dpopJkt: input.refreshDpopJkt ?? null, expiresAt: now + policy.refreshTokenTtl,
+      resources: input.grantResources ?? [], dpopJkt: input.refreshDpopJkt ?? null, act: null, subject: null, expiresAt: now + policy.refreshTokenTtl,
     });
     response.refresh_token = refresh.value;
   }
@@ -151,7 +157,7 @@ async function signAccessTokenJwt(
   input: TokenGrantInput, audience: string, scopes: readonly string[], ttl: number, deps: TokenIssuanceDeps,
 ): Promise<string> {
   const signer = await deps.keys.signingKey();
-  const sub = input.accountId === null ? input.client.clientId : deps.subjects.subjectFor(input.client, input.accountId);
+  const sub = input.accountId === null ? input.subject ?? input.client.clientId : deps.subjects.subjectFor(input.client, input.accountId);
   const claims: Record<string, unknown> = {
     iss: deps.policy.issuer, sub, aud: audience,
     iat: input.now, exp: input.now + ttl, jti: randomToken(16),

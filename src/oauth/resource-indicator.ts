@@ -4,7 +4,7 @@
 // One resource per access token: its `aud` is that identifier and its scope is the granted scope
 // cut down to what the resource declares.
 import type { ResourceStore } from '../storage/ports.js';
-import type { ClientRecord, ResourceRecord } from '../storage/records.js';
+import type { ClientRecord, ResourceRecord, TokenRecord } from '../storage/records.js';
 import { OAuthError } from './errors.js';
 
 /** Why a value is not a resource identifier, or null. Pure; used by the CLI and client metadata too. */
@@ -118,4 +118,16 @@ export function scopesForResource(granted: readonly string[], resource: Resource
   const scopes = granted.filter((s) => resource.scopes.includes(s));
   if (scopes.length === 0) throw new OAuthError('invalid_scope', 'none of the granted scopes is one the resource declares');
   return scopes;
+}
+
+/**
+ * Whether an access token may be presented at `endpoint`, one of this server's own protected
+ * endpoints (UserInfo): a token with no resource has its client as audience and is meant for the
+ * authorization server's own endpoints, as before resource indicators; a token for a registered
+ * resource (RFC 8707) is for that resource only, unless the resource is this very endpoint.
+ * Refused tokens are invalid_token at the endpoint (RFC 6750 §3.1; RFC 9068 §4 audience check).
+ */
+export function tokenIsForEndpoint(record: Pick<TokenRecord, 'resources'>, endpoint: string): boolean {
+  const audience = (record.resources ?? [])[0];
+  return audience === undefined || audience === normalizeResourceIdentifier(endpoint);
 }

@@ -1,6 +1,7 @@
 // Token Exchange (RFC 8693): what a client may trade a token it holds for. The subject token must
 // be ours (an access token we issued and that is still live, or an ID token we signed for this
-// very client); the result may only narrow: its scopes are a subset of the subject's, its
+// very client) or a JWT of an issuer the operator trusts (§3 `jwt`, oauth/trusted-issuers.ts),
+// whose subject stays that issuer's (no local account); the result may only narrow: its scopes are a subset of the subject's, its
 // audience a registered resource the client's exchange policy names. Delegation (the default)
 // records who acts in `act` (§4.1), nested when the subject token already carried one;
 // impersonation, when the client's policy allows it, issues a token for the subject alone.
@@ -10,6 +11,8 @@ import type { TokenStore } from '../storage/ports.js';
 import type { ClientRecord, TokenRecord } from '../storage/records.js';
 import { OAuthError } from './errors.js';
 import { digestOf } from './opaque-token.js';
+import { parseScope } from './scope.js';
+import { verifyTrustedIssuerJwt, type TrustedIssuerPolicy } from './trusted-issuers.js';
 
 export const tokenExchangeGrantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
@@ -17,6 +20,8 @@ export const tokenExchangeGrantType = 'urn:ietf:params:oauth:grant-type:token-ex
 export const tokenTypes = {
   accessToken: 'urn:ietf:params:oauth:token-type:access_token',
   idToken: 'urn:ietf:params:oauth:token-type:id_token',
+  /** A JWT of a trusted issuer (config tokenExchange.trustedIssuers). */
+  jwt: 'urn:ietf:params:oauth:token-type:jwt',
 } as const;
 
 /** Who or what a presented token speaks for. */
@@ -25,12 +30,17 @@ export interface ExchangedSubject {
   accountId: string | null;
   /** The `sub` to name in `act` when this token is the actor's. */
   sub: string;
+  /**
+   * With no account: the subject the exchanged token carries (a trusted issuer's `<iss>#<sub>`, or
+   * the client a client_credentials token was issued to); null when the account (or nothing) is the subject.
+   */
+  subject: string | null;
   scopes: string[];
   /** The grant the subject token belongs to (access tokens): revoking it revokes what was exchanged. */
   grantId: string | null;
   sid: string | null;
   authTime: number | null;
-  /** The subject token's own `act` (JWT access tokens), nested below the new actor (§4.1). */
+  /** The subject token's own `act` (an exchanged access token's, as stored), nested below the new actor (§4.1). */
   act: Record<string, unknown> | null;
 }
 
@@ -41,6 +51,8 @@ export interface SubjectTokenDeps {
   /** The `sub` a client knows an account by, for an `act` naming an access token's user. */
   subjectFor(client: ClientRecord, accountId: string): string;
   clientOf(clientId: string): Promise<ClientRecord | null>;
+  /** The issuers whose JWTs are accepted (§3 `jwt`); absent or none configured: that type is not supported. */
+  trustedIssuers?: TrustedIssuerPolicy | undefined;
   now: number;
 }
 
@@ -50,7 +62,24 @@ export async function resolveExchangedToken(
 ): Promise<ExchangedSubject> {
   if (type === tokenTypes.accessToken) return accessTokenSubject(token, deps, what);
   if (type === tokenTypes.idToken) return idTokenSubject(token, requester, deps, what);
-  throw new OAuthError('invalid_request', `${what}_type must be ${tokenTypes.accessToken} or ${tokenTypes.idToken}`);
+  const trusted = deps.trustedIssuers;
+  if (type === tokenTypes.jwt && trusted && trusted.issuers.length > 0) return trustedJwtSubject(token, trusted, deps.now, what);
+  const accepted = [tokenTypes.accessToken, tokenTypes.idToken, ...(trusted?.issuers.length ? [tokenTypes.jwt] : [])];
+  throw new OAuthError('invalid_request', `${what}_type must be one of ${accepted.join(', ')}`);
+}
+
+/**
+ * A trusted issuer's JWT: its subject is that issuer's, qualified by it, and no local account;
+ * its `scope` claim bounds the scopes (§2.1), its `act` (if any) is nested below the new actor.
+ */
+async function trustedJwtSubject(token: string, policy: TrustedIssuerPolicy, now: number, what: string): Promise<ExchangedSubject> {
+  const { claims, subject } = await verifyTrustedIssuerJwt(token, policy, now, what);
+  const act = claims.act;
+  return {
+    accountId: null, sub: subject, subject, scopes: typeof claims.scope === 'string' ? parseScope(claims.scope) : [],
+    grantId: null, sid: null, authTime: null,
+    act: typeof act === 'object' && act !== null && !Array.isArray(act) ? act as Record<string, unknown> : null,
+  };
 }
 
 async function accessTokenSubject(token: string, deps: SubjectTokenDeps, what: string): Promise<ExchangedSubject> {
@@ -58,27 +87,18 @@ async function accessTokenSubject(token: string, deps: SubjectTokenDeps, what: s
   if (!record || record.kind !== 'access_token' || record.revokedAt !== null || record.expiresAt <= deps.now) {
     throw new OAuthError('invalid_grant', `the ${what} is not a live access token issued here`);
   }
-  let sub = record.clientId;
+  // No account: the token's own subject (an earlier exchange's external one), else its client.
+  let sub = record.subject ?? record.clientId;
   if (record.accountId !== null) {
     const client = await deps.clientOf(record.clientId);
     if (!client) throw new OAuthError('invalid_grant', `the ${what}'s client no longer exists`);
     sub = deps.subjectFor(client, record.accountId);
   }
   return {
-    accountId: record.accountId, sub, scopes: record.scopes, grantId: record.grantId, sid: record.sid, authTime: record.authTime,
-    act: jwtAct(token),
+    accountId: record.accountId, sub, subject: record.accountId === null ? sub : null, scopes: record.scopes, grantId: record.grantId, sid: record.sid, authTime: record.authTime,
+    // Stored with the token, opaque or JWT (tokens issued before it was stored have none).
+    act: record.act ?? null,
   };
-}
-
-/** The `act` claim of a JWT access token, if it is one and has it (already verified: it is stored). */
-function jwtAct(token: string): Record<string, unknown> | null {
-  if (token.split('.').length !== 3) return null;
-  try {
-    const act = decodeJwt(token).act;
-    return typeof act === 'object' && act !== null ? act as Record<string, unknown> : null;
-  } catch {
-    return null;
-  }
 }
 
 async function idTokenSubject(token: string, requester: ClientRecord, deps: SubjectTokenDeps, what: string): Promise<ExchangedSubject> {
@@ -99,7 +119,7 @@ async function idTokenSubject(token: string, requester: ClientRecord, deps: Subj
     throw new OAuthError('invalid_grant', `the ${what} names a pairwise subject; exchange an access token instead`);
   }
   return {
-    accountId: claims.sub, sub: claims.sub, scopes: ['openid'], grantId: null,
+    accountId: claims.sub, sub: claims.sub, subject: null, scopes: ['openid'], grantId: null,
     sid: typeof claims.sid === 'string' ? claims.sid : null, authTime: typeof claims.auth_time === 'number' ? claims.auth_time : null,
     act: null,
   };

@@ -1,4 +1,5 @@
-// UserInfo (OIDC Core §5.3): the claims the access token's scopes allow and those its
+// UserInfo (OIDC Core §5.3): for access tokens whose audience is the client (no resource) or
+// UserInfo itself, never one for another registered resource (RFC 8707); the claims the access token's scopes allow and those its
 // authorization asked of UserInfo by name (§5.5), `sub` as the token's client knows the account
 // (§8), as JSON — or as a JWS (§5.3.2, `application/jwt`) when the client registered
 // userinfo_signed_response_alg, carrying `iss` and `aud` too.
@@ -6,6 +7,7 @@ import type { Storage } from '../storage/ports.js';
 import type { ClientRecord } from '../storage/records.js';
 import { OAuthError } from '../oauth/errors.js';
 import { authenticateAccessToken } from '../oauth/bearer-token.js';
+import { tokenIsForEndpoint } from '../oauth/resource-indicator.js';
 import type { DpopPolicy } from '../oauth/dpop.js';
 import type { OAuthRequest } from '../oauth/request.js';
 import type { ClientResolver } from '../oauth/client-resolver.js';
@@ -30,6 +32,8 @@ export async function userInfo(
   },
 ): Promise<UserInfo> {
   const token = await authenticateAccessToken(request, { tokens: storage.tokens, dpop: { replayCache: storage.replayCache, policy: dpop } }, now);
+  // A token for another API (RFC 8707 audience) is not one for UserInfo, whatever its scopes.
+  if (!tokenIsForEndpoint(token, request.url)) throw new OAuthError('invalid_token', 'the access token was issued for another resource');
   if (!token.scopes.includes('openid') || token.accountId === null) {
     throw new OAuthError('insufficient_scope', 'the access token was not issued for OpenID Connect');
   }

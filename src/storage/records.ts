@@ -308,6 +308,17 @@ export interface TokenRecord {
   resources?: string[];
   /** RFC 9449 §6: the JWK thumbprint the token is bound to (`cnf.jkt`); null or absent: a bearer token. Stores always return it. */
   dpopJkt?: string | null;
+  /**
+   * RFC 8693 §4.1: an exchanged access token's `act` (who acts for the subject, nested for a chain
+   * of delegations), so introspection of an opaque token shows it too; null or absent: nobody. Stores always return it.
+   */
+  act?: Record<string, unknown> | null;
+  /**
+   * The `sub` of a token with no local account whose subject is not its client: an external
+   * subject a token exchange took from a trusted issuer's JWT (`<issuer>#<sub>`, RFC 8693 §3).
+   * null or absent: the account's subject, or the client's. Stores always return it.
+   */
+  subject?: string | null;
   createdAt: number;
   expiresAt: number;
   /** Set when the token, or its grant, was revoked. */

@@ -14,6 +14,7 @@ import type { ResourceRecord } from '../../src/storage/records.js';
 const orders = { identifier: 'https://orders.example/api', secret: 'orders introspection secret, long enough' };
 const billing = { identifier: 'https://billing.example', secret: 'billing introspection secret, long enough' };
 const reports = { identifier: 'https://reports.example/v1', secret: 'reports introspection secret, long enough' };
+const directory = { identifier: 'https://directory.example/api', secret: 'directory introspection secret, long enough' };
 const scope = 'openid profile offline_access orders:read orders:write billing:read';
 
 type Tokens = oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
@@ -40,6 +41,9 @@ describe('resource indicators (RFC 8707) and the access tokens they shape', () =
     await register(orders, { scopes: ['orders:read', 'orders:write'], tokenFormat: 'jwt', accessTokenTtl: 300 });
     await register(billing, { scopes: ['billing:read', 'orders:read'] });
     await register(reports, { scopes: ['orders:read'] });
+    // An API that declares openid-bearing scopes, and UserInfo itself registered as a resource.
+    await register(directory, { scopes: ['openid', 'profile'] });
+    await register({ identifier: `${server.issuer}/userinfo`, secret: 'userinfo introspection secret, long enough' }, { scopes: ['openid', 'profile'] });
     client = await server.createClient({ scopes: clientScopes });
     other = await server.createClient({ scopes: clientScopes });
     user = await server.createUser({ username: 'rita' });
@@ -235,6 +239,26 @@ describe('resource indicators (RFC 8707) and the access tokens they shape', () =
     assert.equal(tokens.scope, scope, 'nothing is cut');
     const answer = await introspect(tokens.access_token, asClient(client));
     assert.equal(answer.aud, client.clientId);
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, user.accountId);
+    assert.equal(info.sub, user.accountId);
+  });
+
+  it('RFC 6750 §3.1, RFC 8707: UserInfo refuses with 401 invalid_token an openid token whose audience is another registered resource', async () => {
+    const tokens = await codeFlow([directory.identifier], directory.identifier);
+    assert.equal(tokens.scope, 'openid profile', 'the token carries openid, for the directory API');
+    for (const method of ['GET', 'POST'] as const) {
+      const response = await fetch(`${server.issuer}/userinfo`, {
+        method, headers: { authorization: `Bearer ${tokens.access_token}`, ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      });
+      assert.equal(response.status, 401);
+      assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer .*error="invalid_token"/);
+    }
+    // The same token still works where it belongs: its resource introspects it as active.
+    assert.equal((await introspect(tokens.access_token, asResource(directory))).active, true);
+  });
+
+  it('RFC 8707: a token whose resource is UserInfo itself is accepted there', async () => {
+    const tokens = await codeFlow([`${server.issuer}/userinfo`], `${server.issuer}/userinfo`);
     const info = await oidc.fetchUserInfo(config, tokens.access_token, user.accountId);
     assert.equal(info.sub, user.accountId);
   });

@@ -12,6 +12,7 @@ const accessTokenType = 'urn:ietf:params:oauth:token-type:access_token';
 const idTokenType = 'urn:ietf:params:oauth:token-type:id_token';
 const orders = 'https://orders.example/api';
 const billing = 'https://billing.example/api';
+const ledger = 'https://ledger.example/api';
 
 describe('token exchange (RFC 8693)', () => {
   let server: TestServer;
@@ -29,9 +30,13 @@ describe('token exchange (RFC 8693)', () => {
         introspectionSecretDigest: null, createdAt: server.clock(), updatedAt: server.clock(),
       });
     }
+    await server.storage.resources.insert({
+      identifier: ledger, name: null, scopes: ['profile', 'email'], tokenFormat: 'opaque', accessTokenTtl: 300,
+      introspectionSecretDigest: null, createdAt: server.clock(), updatedAt: server.clock(),
+    });
     const exchange = ['authorization_code', 'refresh_token', grantType];
-    app = await server.createClient({ grantTypes: exchange, metadata: { tokenExchangeAudiences: [orders] } });
-    gateway = await server.createClient({ grantTypes: ['client_credentials', grantType], scopes: ['read'], metadata: { tokenExchangeAudiences: [orders] } });
+    app = await server.createClient({ grantTypes: exchange, metadata: { tokenExchangeAudiences: [orders, ledger] } });
+    gateway = await server.createClient({ grantTypes: ['client_credentials', grantType], scopes: ['read'], metadata: { tokenExchangeAudiences: [orders, ledger] } });
     impersonator = await server.createClient({ grantTypes: ['client_credentials', grantType], metadata: { tokenExchangeAudiences: [orders], tokenExchangeImpersonation: true } });
     user = await server.createUser();
     userTokens = await obtainTokens(server, app, user, 'openid profile email offline_access');
@@ -69,6 +74,40 @@ describe('token exchange (RFC 8693)', () => {
     assert.deepEqual(decodeJwt(second.body.access_token as string).act, { sub: gateway.clientId, client_id: gateway.clientId, act: { sub: gateway.clientId } });
   });
 
+  const introspect = async (client: TestClient, token: string) => {
+    const basic = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
+    const answer = await fetch(`${server.issuer}/introspect`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }) });
+    return (await answer.json()) as Record<string, unknown>;
+  };
+
+  it('RFC 8693 §4.1, RFC 7662 §2.2: introspecting an opaque delegated token shows act, nested delegation too', async () => {
+    const actor = await tokenRequest(server, { grant_type: 'client_credentials', scope: 'read' }, { clientId: gateway.clientId, clientSecret: gateway.clientSecret! });
+    const first = await exchange(gateway, {
+      subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: ledger,
+      actor_token: actor.body.access_token as string, actor_token_type: accessTokenType,
+    });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal((first.body.access_token as string).split('.').length, 1, 'the ledger takes opaque tokens');
+    const firstInfo = await introspect(gateway, first.body.access_token as string);
+    assert.equal(firstInfo.active, true);
+    assert.equal(firstInfo.aud, ledger);
+    assert.deepEqual(firstInfo.act, { sub: gateway.clientId });
+    // The opaque token's stored act is nested below the next actor, into a JWT and into an opaque token alike.
+    const again = await exchange(gateway, { subject_token: first.body.access_token as string, subject_token_type: accessTokenType, resource: ledger });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.deepEqual((await introspect(gateway, again.body.access_token as string)).act, { sub: gateway.clientId, client_id: gateway.clientId, act: { sub: gateway.clientId } });
+    const asJwt = await exchange(gateway, { subject_token: first.body.access_token as string, subject_token_type: accessTokenType, resource: orders });
+    assert.deepEqual(decodeJwt(asJwt.body.access_token as string).act, { sub: gateway.clientId, client_id: gateway.clientId, act: { sub: gateway.clientId } });
+    // A JWT access token's introspection says what its claim says.
+    assert.deepEqual((await introspect(gateway, asJwt.body.access_token as string)).act, decodeJwt(asJwt.body.access_token as string).act);
+  });
+
+  it('RFC 7662 §2.2: a token that was not exchanged has no act in its introspection', async () => {
+    const info = await introspect(app, userTokens.access_token as string);
+    assert.equal(info.active, true);
+    assert.equal(info.act, undefined);
+  });
+
   it('RFC 8693 §4.1: a client whose policy allows impersonation gets a token without act', async () => {
     const answer = await exchange(impersonator, { subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: orders });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -90,6 +129,7 @@ describe('token exchange (RFC 8693)', () => {
     ['two audiences', () => ({ subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: orders, audience: billing }), 'invalid_target'],
     ['a token that is not ours', () => ({ subject_token: 'not-a-token', subject_token_type: accessTokenType, resource: orders }), 'invalid_grant'],
     ['a refresh token as an access token', () => ({ subject_token: userTokens.refresh_token as string, subject_token_type: accessTokenType, resource: orders }), 'invalid_grant'],
+    ['a jwt subject token when no trusted issuer is configured (RFC 8693 §3)', () => ({ subject_token: userTokens.id_token as string, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', resource: orders }), 'invalid_request'],
     ['an unknown subject_token_type', () => ({ subject_token: userTokens.access_token as string, subject_token_type: 'urn:ietf:params:oauth:token-type:saml2', resource: orders }), 'invalid_request'],
     ['a requested_token_type other than access_token', () => ({ subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: orders, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }), 'invalid_request'],
     ['an actor_token without its type', () => ({ subject_token: userTokens.access_token as string, subject_token_type: accessTokenType, resource: orders, actor_token: 'x' }), 'invalid_request'],

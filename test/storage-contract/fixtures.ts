@@ -99,6 +99,8 @@ export function tokenRecord(grant: GrantRecord, kind: TokenKind, now: number, ov
     sid: grant.sid,
     resources: [],
     dpopJkt: null,
+    act: null,
+    subject: null,
     createdAt: now,
     expiresAt: now + (kind === 'refresh_token' ? 86_400 : 600),
     revokedAt: null,

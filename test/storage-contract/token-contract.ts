@@ -54,6 +54,30 @@ export function describeTokenContract({ storage, options }: ContractContext): vo
       for (const token of replacements) assert.deepEqual(await storage().tokens.find(token.tokenDigest), token);
     });
 
+    it('keeps an exchanged access token\'s act, nested delegation included, through insert and rotation (RFC 8693 §4.1)', async () => {
+      const now = nowSeconds();
+      const act = { sub: 'gateway', client_id: 'gateway', act: { sub: 'https://idp.example#svc', act: { sub: 'first' } } };
+      const grant = grantRecord();
+      await storage().grants.insert(grant);
+      const refresh = tokenRecord(grant, 'refresh_token', now);
+      const delegated = tokenRecord(grant, 'access_token', now, { act });
+      await storage().tokens.insert([delegated, refresh]);
+      assert.deepEqual((await storage().tokens.find(delegated.tokenDigest))?.act, act);
+      const replacements = [tokenRecord(grant, 'access_token', now + 1, { act: { sub: 'other' } }), tokenRecord(grant, 'refresh_token', now + 1)];
+      await storage().tokens.rotateRefreshToken(refresh.tokenDigest, now + 1, replacements);
+      for (const token of replacements) assert.deepEqual(await storage().tokens.find(token.tokenDigest), token);
+      assert.equal((await storage().tokens.find(refresh.tokenDigest))?.act, null, 'a token without act reads back null');
+    });
+
+    it('keeps the external subject of an exchanged token with no local account (RFC 8693 §3)', async () => {
+      const now = nowSeconds();
+      const grant = grantRecord({ accountId: null });
+      await storage().grants.insert(grant);
+      const exchanged = tokenRecord(grant, 'access_token', now, { authTime: null, subject: 'https://idp.example#248289761001', act: { sub: grant.clientId } });
+      await storage().tokens.insert([exchanged]);
+      assert.deepEqual(await storage().tokens.find(exchanged.tokenDigest), exchanged);
+    });
+
     it('answers null for an unknown token digest', async () => {
       assert.equal(await storage().tokens.find(randomDigest()), null);
     });

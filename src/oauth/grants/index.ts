@@ -8,6 +8,7 @@ import type { IdTokenMinter, TokenPolicy, TokenResponse } from '../issue-tokens.
 import type { AuthenticatedRequest } from '../request.js';
 import type { SubjectIdentifiers } from '../subject-identifier.js';
 import type { DpopPolicy } from '../dpop.js';
+import type { TrustedIssuerPolicy } from '../trusted-issuers.js';
 import { tokenRequestKey } from '../dpop-binding.js';
 import * as authorizationCode from './authorization-code.js';
 import * as refreshToken from './refresh-token.js';
@@ -26,6 +27,8 @@ export interface GrantDeps {
   mintIdToken: IdTokenMinter;
   /** DPoP proofs (RFC 9449): the algorithms, the iat window, the nonces. */
   dpop: DpopPolicy;
+  /** Token Exchange (RFC 8693 §3 `jwt`): the issuers whose JWTs are accepted; absent: none. */
+  trustedIssuers?: TrustedIssuerPolicy | undefined;
 }
 
 export interface GrantHandler {

@@ -1,7 +1,7 @@
 // grant_type=urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693 §2): a client trades a
 // token it holds (subject_token, optionally with an actor_token) for an access token for one
 // registered resource its exchange policy names. The result only narrows: scopes ⊆ the subject
-// token's ∩ the resource's, the subject token's grant and session carry over (revoking or
+// token's ∩ the resource's (a trusted issuer's JWT: its `scope` claim), the subject token's grant and session carry over (revoking or
 // logging out of the original revokes the exchanged token too), and every exchange is logged.
 import { randomToken } from '../../lib/random.js';
 import { OAuthError } from '../errors.js';
@@ -29,6 +29,7 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   const tokenDeps = {
     issuer: deps.policy.issuer, tokens: deps.storage.tokens, keys: deps.keys, now,
     subjectFor: deps.subjects.subjectFor.bind(deps.subjects), clientOf: (id: string) => deps.storage.clients.find(id),
+    trustedIssuers: deps.trustedIssuers,
   };
   const subject = await resolveExchangedToken(params.subject_token, params.subject_token_type, client, tokenDeps, 'subject_token');
   const actor = params.actor_token !== undefined
@@ -58,11 +59,12 @@ export async function handle(request: AuthenticatedRequest, deps: GrantDeps): Pr
   const minted = await mintTokens({
     grantId, client, accountId: subject.accountId, scopes, authTime: subject.authTime, nonce: null, sid: subject.sid,
     refreshToken: false, idToken: false, now, resource: resource!, accessTokenScopes, act, dpopJkt: request.dpopJkt ?? null,
+    subject: subject.subject,
   }, deps);
   await deps.storage.tokens.insert(minted.records);
   // Every exchange is audited (who traded what for what); never the tokens themselves.
   deps.logger.info({
-    event: 'token_exchange', clientId: client.clientId, accountId: subject.accountId, audience, scopes: accessTokenScopes,
+    event: 'token_exchange', clientId: client.clientId, accountId: subject.accountId, subject: subject.subject, audience, scopes: accessTokenScopes,
     subjectTokenType: params.subject_token_type, actor: act ? act.sub : null, impersonation: act === null,
   }, 'token exchanged');
   return { ...minted.response, issued_token_type: tokenTypes.accessToken };

@@ -286,6 +286,16 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
   `,
+  // 15: Token Exchange (RFC 8693 §4.1): an exchanged access token's `act`, for introspection.
+  `
+  -- token act
+  ALTER TABLE tokens ADD COLUMN act jsonb;
+  `,
+  // 16: Token Exchange of trusted issuers' JWTs (RFC 8693 §3): a token's subject when it is no local account.
+  `
+  -- token subject
+  ALTER TABLE tokens ADD COLUMN subject text;
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -132,6 +132,8 @@ export function toToken(r: Row): TokenRecord {
     sid: textOrNull(r.sid),
     resources: r.resources ? list(r.resources) : [],
     dpopJkt: textOrNull(r.dpop_jkt),
+    act: r.act && typeof r.act === 'object' ? r.act as Record<string, unknown> : null,
+    subject: textOrNull(r.subject),
     createdAt: num(r.created_at),
     expiresAt: num(r.expires_at),
     revokedAt: numOrNull(r.revoked_at),

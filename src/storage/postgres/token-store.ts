@@ -9,11 +9,11 @@ import { query, type Queryable } from './connection.js';
 import { purgeBatch } from './purge.js';
 import { toToken } from './rows.js';
 
-const columns = 'token_digest, kind, grant_id, client_id, account_id, scopes, auth_time, nonce, created_at, expires_at, revoked_at, rotated_at, sid, claims, resources, dpop_jkt';
+const columns = 'token_digest, kind, grant_id, client_id, account_id, scopes, auth_time, nonce, created_at, expires_at, revoked_at, rotated_at, sid, claims, resources, dpop_jkt, act, subject';
 
 // Casts let the rows stand in a VALUES list that feeds INSERT ... SELECT, where PostgreSQL cannot
 // infer parameter types from the target columns.
-const casts = ['text', 'text', 'text', 'text', 'text', 'text[]', 'bigint', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text[]', 'text'];
+const casts = ['text', 'text', 'text', 'text', 'text', 'text[]', 'bigint', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'text', 'text[]', 'text', 'jsonb', 'text'];
 
 function valueRows(tokens: TokenRecord[], firstParameter: number, withCasts: boolean): string {
   return tokens.map((_, row) => `(${casts.map((cast, col) =>
@@ -22,7 +22,8 @@ function valueRows(tokens: TokenRecord[], firstParameter: number, withCasts: boo
 
 function tokenValues(tokens: TokenRecord[]): unknown[] {
   return tokens.flatMap((t) => [t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, t.scopes,
-    t.authTime, t.nonce, t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.sid, t.claims ?? null, t.resources ?? [], t.dpopJkt ?? null]);
+    t.authTime, t.nonce, t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.sid, t.claims ?? null, t.resources ?? [], t.dpopJkt ?? null,
+    t.act ? JSON.stringify(t.act) : null, t.subject ?? null]);
 }
 
 /**
@@ -48,7 +49,7 @@ export function insertTokens(db: Queryable, tokens: TokenRecord[]) {
 
 // The token as callers must see it: revoked when it, or its grant, was revoked.
 const findText = `SELECT t.token_digest, t.kind, t.grant_id, t.client_id, t.account_id, t.scopes, t.auth_time,
-  t.nonce, t.created_at, t.expires_at, COALESCE(t.revoked_at, g.revoked_at) AS revoked_at, t.rotated_at, t.sid, t.claims, t.resources, t.dpop_jkt
+  t.nonce, t.created_at, t.expires_at, COALESCE(t.revoked_at, g.revoked_at) AS revoked_at, t.rotated_at, t.sid, t.claims, t.resources, t.dpop_jkt, t.act, t.subject
   FROM tokens t LEFT JOIN grants g ON g.grant_id = t.grant_id WHERE t.token_digest = $1`;
 
 export function createTokenStore(pool: pg.Pool): TokenStore {

@@ -326,6 +326,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
     `,
   },
+  {
+    // Token Exchange (RFC 8693 §4.1): an exchanged access token's `act`, as JSON, for introspection.
+    version: 15,
+    name: 'token act',
+    sql: `
+      ALTER TABLE tokens ADD COLUMN act TEXT;
+    `,
+  },
+  {
+    // Token Exchange of trusted issuers' JWTs (RFC 8693 §3): a token's subject when it is no local account.
+    version: 16,
+    name: 'token subject',
+    sql: `
+      ALTER TABLE tokens ADD COLUMN subject TEXT;
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

@@ -19,6 +19,8 @@ interface TokenRow {
   claims: string | null;
   resources: string | null;
   dpop_jkt: string | null;
+  act: string | null;
+  subject: string | null;
   sid: string | null;
   created_at: number;
   expires_at: number;
@@ -41,6 +43,8 @@ function toToken(row: TokenRow): TokenRecord {
     sid: row.sid,
     resources: row.resources ? fromJsonArray(row.resources) : [],
     dpopJkt: row.dpop_jkt,
+    act: row.act ? JSON.parse(row.act) as Record<string, unknown> : null,
+    subject: row.subject,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at ?? row.grant_revoked_at,
@@ -51,12 +55,13 @@ function toToken(row: TokenRow): TokenRecord {
 /** Inserts tokens without a transaction of its own, for callers that already hold one. */
 export function prepareTokenInsert(db: Database): (tokens: TokenRecord[]) => void {
   const insertOne = db.prepare(`INSERT INTO tokens (token_digest, kind, grant_id, client_id, account_id, scopes,
-      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at, claims, resources, dpop_jkt)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      auth_time, nonce, sid, created_at, expires_at, revoked_at, rotated_at, claims, resources, dpop_jkt, act, subject)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return (tokens) => {
     for (const t of tokens) {
       insertOne.run(t.tokenDigest, t.kind, t.grantId, t.clientId, t.accountId, toJson(t.scopes), t.authTime, t.nonce, t.sid,
-        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.claims ?? null, toJson(t.resources ?? []), t.dpopJkt ?? null);
+        t.createdAt, t.expiresAt, t.revokedAt, t.rotatedAt, t.claims ?? null, toJson(t.resources ?? []), t.dpopJkt ?? null,
+        t.act ? JSON.stringify(t.act) : null, t.subject ?? null);
     }
   };
 }
