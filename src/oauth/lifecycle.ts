@@ -81,6 +81,27 @@ async function endSignIns(accountId: string, deps: LifecycleDeps, keepSession?: 
   for (const s of ending) await deps.sessionEnded?.({ sid: s.sid, accountId: s.accountId, clientIds: s.clientIds });
 }
 
+/**
+ * The account disconnects one client (the account page's connected apps): the consent is
+ * forgotten, so the client must ask again, and every grant the account gave it is revoked (its
+ * codes, access and refresh tokens). The client and the account's other clients are untouched.
+ * A code issued but not yet redeemed has its grant id already, and `grants.revoke` consumes it
+ * by that id (a Redis marker there). Returns how many live grants were revoked.
+ */
+export async function disconnectClient(accountId: string, clientId: string, deps: LifecycleDeps): Promise<number> {
+  const { storage } = deps;
+  // The consent first: from here on a new authorization for the client asks the user again.
+  await storage.consents.delete(accountId, clientId);
+  const now = deps.clock();
+  let revoked = 0;
+  for (const grant of await storage.grants.listByAccount(accountId)) {
+    if (grant.clientId !== clientId || grant.revokedAt !== null) continue;
+    await storage.grants.revoke(grant.grantId, now);
+    revoked++;
+  }
+  return revoked;
+}
+
 /** One ended browser session, for the logout channels (oidc/logout-notifier.ts's SessionEnded). */
 export interface EndedSession {
   sid: string;

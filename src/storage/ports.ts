@@ -102,6 +102,8 @@ export interface ConsentStore {
   deleteByClient(clientId: string): Promise<void>;
   /** Forgets every consent the account gave. */
   deleteByAccount(accountId: string): Promise<void>;
+  /** Every consent the account gave, oldest first (the account page's connected apps). */
+  listByAccount(accountId: string): Promise<ConsentRecord[]>;
 }
 
 export interface GrantStore {
@@ -109,6 +111,8 @@ export interface GrantStore {
   find(grantId: string): Promise<GrantRecord | null>;
   /** Every grant made in the browser session `sid`, revoked or not (oauth/lifecycle.ts decides what a logout revokes). */
   listBySid(sid: string): Promise<GrantRecord[]>;
+  /** Every grant of the account, revoked or not, oldest first (the account page's connected apps). */
+  listByAccount(accountId: string): Promise<GrantRecord[]>;
   /** Marks the grant, its codes and its tokens revoked, in one atomic step. */
   revoke(grantId: string, now: number): Promise<void>;
   /**
