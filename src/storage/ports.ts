@@ -7,7 +7,7 @@
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
   PushedRequestRecord, DeviceAuthorizationRecord,
-  AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
+  AccountEventRecord, AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, InitialAccessTokenRecord, ResourceRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
 
@@ -343,6 +343,15 @@ export interface DeviceAuthorizationStore {
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
+/** The account page's recent security events; kept until their `expiresAt`, then purged. */
+export interface AccountEventStore {
+  insert(event: AccountEventRecord): Promise<void>;
+  /** The account's newest `limit` events, newest first (expired ones included until purged). */
+  listByAccount(accountId: string, limit: number): Promise<AccountEventRecord[]>;
+  /** Deletes up to `limit` events expired at `now`. */
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
 export interface Storage {
   clients: ClientStore;
   resources: ResourceStore;
@@ -360,6 +369,7 @@ export interface Storage {
   replayCache: ReplayCacheStore;
   pushedRequests: PushedRequestStore;
   deviceAuthorizations: DeviceAuthorizationStore;
+  accountEvents: AccountEventStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
