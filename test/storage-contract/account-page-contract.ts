@@ -1,6 +1,6 @@
 // The account page's connected apps (oauth/lifecycle.ts#disconnectClient) on each adapter: the
 // consent and grant listings by account, and a disconnect that forgets the consent and revokes
-// that client's grants, codes and tokens only.
+// that client's grants, codes and tokens only; the account events (sign-ins, password changes).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualClock } from '../../src/lib/clock.js';
@@ -69,6 +69,23 @@ export function describeAccountPageContract({ storage }: ContractContext): void 
       assert.equal((await s.tokens.find(tokenB.tokenDigest))!.revokedAt, null);
       // Idempotent: nothing live is left to revoke.
       assert.equal(await disconnectClient(account.accountId, a.clientId, { storage: s, clock }), 0);
+    });
+
+    it('account events: listed newest first up to the limit, per account; purged once expired', async () => {
+      const s = storage();
+      const accountId = `acct-${Math.random().toString(36).slice(2)}`;
+      const now = clock();
+      const event = (n: number, kind: 'sign_in' | 'password_changed', expiresAt: number) => ({
+        eventId: `${accountId}-e${n}`, accountId, kind, address: n % 2 ? '192.0.2.1' : null, at: now + n, expiresAt,
+      });
+      await s.accountEvents.insert(event(1, 'sign_in', now - 1));
+      await s.accountEvents.insert(event(2, 'password_changed', now + 1000));
+      await s.accountEvents.insert(event(3, 'sign_in', now + 1000));
+      await s.accountEvents.insert({ ...event(4, 'sign_in', now + 1000), accountId: 'someone-else', eventId: `${accountId}-other` });
+      assert.deepEqual((await s.accountEvents.listByAccount(accountId, 2)).map((e) => e.eventId), [`${accountId}-e3`, `${accountId}-e2`]);
+      assert.deepEqual((await s.accountEvents.listByAccount(accountId, 10))[1], event(2, 'password_changed', now + 1000));
+      assert.ok((await s.accountEvents.purgeExpired(now, 100)) >= 1);
+      assert.deepEqual((await s.accountEvents.listByAccount(accountId, 10)).map((e) => e.eventId), [`${accountId}-e3`, `${accountId}-e2`]);
     });
   });
 }
