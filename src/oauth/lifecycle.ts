@@ -7,7 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Storage } from '../storage/ports.js';
 import type { SessionRecord } from '../storage/records.js';
 
-export type LifecycleStorage = Pick<Storage, 'clients' | 'accounts' | 'sessions' | 'interactions' | 'consents' | 'grants'>;
+export type LifecycleStorage = Pick<Storage, 'clients' | 'accounts' | 'sessions' | 'interactions' | 'consents' | 'grants' | 'accountEvents'>;
 
 export interface LifecycleDeps {
   storage: LifecycleStorage;
@@ -34,8 +34,8 @@ export async function deleteClient(clientId: string, deps: LifecycleDeps): Promi
 
 /**
  * Deletes the account: its browser sessions end, interactions it signed in to are dropped, every
- * grant it holds is revoked (pending codes, access and refresh tokens) and its consents are
- * forgotten. False when the account does not exist.
+ * grant it holds is revoked (pending codes, access and refresh tokens), its consents and its
+ * security events are forgotten. False when the account does not exist.
  */
 export async function deleteAccount(accountId: string, deps: LifecycleDeps): Promise<boolean> {
   const { storage } = deps;
@@ -44,6 +44,8 @@ export async function deleteAccount(accountId: string, deps: LifecycleDeps): Pro
     await endSignIns(accountId, deps);
     await storage.grants.revokeByAccount(accountId, now);
     await storage.consents.deleteByAccount(accountId);
+    // Its recent security activity (the account page's) goes with it.
+    await storage.accountEvents.deleteByAccount(accountId);
   }, deps.clock);
 }
 

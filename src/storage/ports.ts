@@ -348,6 +348,8 @@ export interface AccountEventStore {
   insert(event: AccountEventRecord): Promise<void>;
   /** The account's newest `limit` events, newest first (expired ones included until purged). */
   listByAccount(accountId: string, limit: number): Promise<AccountEventRecord[]>;
+  /** Forgets every event of the account (its deletion, oauth/lifecycle.ts). */
+  deleteByAccount(accountId: string): Promise<void>;
   /** Deletes up to `limit` events expired at `now`. */
   purgeExpired(now: number, limit: number): Promise<number>;
 }

@@ -3,6 +3,7 @@
 // password change, sessions, connected apps, and the CSRF check every form has.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { deleteAccount } from '../../src/oauth/lifecycle.js';
 import { ScriptedBrowser, type Page } from '../support/browser.js';
 import { obtainTokens, runAuthorization, tokenRequest, pkcePair } from '../support/flow.js';
 import { startGatehouse, type TestClient, type TestServer } from '../support/gatehouse.js';
@@ -77,6 +78,25 @@ describe('the account page', () => {
     thief.plantCookie('gh_account', browser.cookie('gh_account')!);
     const page = await thief.request(accountUrl());
     assert.equal(page.status, 303, 'sent to sign in');
+  });
+
+  it('signs out through /end_session (RP-Initiated Logout 1.0 §2, §6): after confirming, /account asks to sign in again', async () => {
+    const user = await server.createUser();
+    const browser = new ScriptedBrowser();
+    await openAccount(browser, user);
+    const confirm = await browser.navigate(`${server.issuer}/end_session`);
+    assert.match(confirm.body, /Sign out\?/);
+    const out = await browser.submitForm(confirm, { decision: 'logout' });
+    assert.match(out.body, /You are signed out/);
+    assert.equal((await browser.request(accountUrl())).status, 303);
+  });
+
+  it('deleting the account forgets its security events', async () => {
+    const user = await server.createUser();
+    await openAccount(new ScriptedBrowser(), user);
+    assert.equal((await server.storage.accountEvents.listByAccount(user.accountId, 10)).length, 1);
+    await deleteAccount(user.accountId, { storage: server.storage, clock: server.clock });
+    assert.deepEqual(await server.storage.accountEvents.listByAccount(user.accountId, 10), []);
   });
 
   it('saves the name', async () => {

@@ -86,6 +86,9 @@ export function describeAccountPageContract({ storage }: ContractContext): void 
       assert.deepEqual((await s.accountEvents.listByAccount(accountId, 10))[1], event(2, 'password_changed', now + 1000));
       assert.ok((await s.accountEvents.purgeExpired(now, 100)) >= 1);
       assert.deepEqual((await s.accountEvents.listByAccount(accountId, 10)).map((e) => e.eventId), [`${accountId}-e3`, `${accountId}-e2`]);
+      await s.accountEvents.deleteByAccount(accountId);
+      assert.deepEqual(await s.accountEvents.listByAccount(accountId, 10), []);
+      assert.equal((await s.accountEvents.listByAccount('someone-else', 10)).length >= 1, true, 'another account keeps its events');
     });
   });
 }

@@ -16,6 +16,9 @@ function toEvent(row: Row): AccountEventRecord {
 
 export function createAccountEventStore(pool: pg.Pool): AccountEventStore {
   return {
+    async deleteByAccount(accountId) {
+      await query(pool, { name: 'account_event_delete_by_account', text: 'DELETE FROM account_events WHERE account_id = $1', values: [accountId] });
+    },
     async insert(e) {
       await query(pool, {
         name: 'account_event_insert',

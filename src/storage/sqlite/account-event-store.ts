@@ -18,7 +18,11 @@ export function createAccountEventStore(db: Database): AccountEventStore {
   const list = db.prepare<[string, number], Row>('SELECT * FROM account_events WHERE account_id = ? ORDER BY at DESC, event_id DESC LIMIT ?');
   const purge = db.prepare<[number, number]>(`DELETE FROM account_events WHERE event_id IN
     (SELECT event_id FROM account_events WHERE expires_at <= ? LIMIT ?)`);
+  const removeByAccount = db.prepare<[string]>('DELETE FROM account_events WHERE account_id = ?');
   return {
+    async deleteByAccount(accountId) {
+      removeByAccount.run(accountId);
+    },
     async insert(e) {
       insert.run(e.eventId, e.accountId, e.kind, e.address, e.at, e.expiresAt);
     },
