@@ -110,7 +110,3 @@ export async function finishAccountSignIn(
   }));
   return { ok: true };
 }
-
-export function clearAccountCookie(reply: FastifyReply, deps: ServerDeps): void {
-  appendCookie(reply, clearCookie(accountCookie, { secure: deps.secureCookies, path: accountPath }));
-}

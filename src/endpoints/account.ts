@@ -39,7 +39,7 @@ export function accountCallbackEndpoint(deps: ServerDeps) {
     const { params } = parseWireParameters(queryOf(request.url));
     const outcome = await finishAccountSignIn(request, reply, params, deps);
     if (!outcome.ok) {
-      request.log.info({ reqId: request.id, reason: outcome.reason, error: params.error }, 'account page sign-in refused');
+      request.log.info({ reqId: request.id, reason: outcome.reason, error: params.error?.slice(0, 64) }, 'account page sign-in refused');
       return htmlPageHeaders(reply).code(400).send(accountSignInFailedPage());
     }
     return reply.header('Cache-Control', 'no-store').redirect(accountPath, 303);

@@ -70,6 +70,19 @@ describe('the account page', () => {
     assert.match(forged.body, /Sign-in did not complete/);
   });
 
+  it('refuses a code whose PKCE verifier does not match the challenge (RFC 7636 §4.6)', async () => {
+    const user = await server.createUser();
+    const browser = new ScriptedBrowser();
+    const first = await browser.request(accountUrl());
+    const [state] = browser.cookie('gh_account_signin')!.split('.');
+    browser.plantCookie('gh_account_signin', `${state}.another-verifier-entirely`);
+    let page = await browser.navigate(first.headers.get('location')!);
+    page = await browser.submitForm(page, { username: user.username, password: user.password });
+    assert.equal(page.status, 400);
+    assert.match(page.body, /Sign-in did not complete/);
+    assert.equal(browser.hasCookie('gh_account'), false);
+  });
+
   it('the account cookie opens nothing without its own browser session', async () => {
     const user = await server.createUser();
     const browser = new ScriptedBrowser();
