@@ -53,7 +53,7 @@ button:hover, a.button:hover { filter: brightness(1.08); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem .75rem; margin: 0 0 1rem; }
 .facts dt { font-weight: 600; }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
-section { margin-top: 1.5rem; }
+main > section { margin-top: 1.5rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 @media (max-width: 30rem) { body { padding: .75rem; place-items: start center; } .card { padding: 1.25rem; } }
 `;
