@@ -24,6 +24,7 @@ import { createOutboundFetch } from './lib/outbound-fetch/index.js';
 import { createClientKeySource, createRemoteKeySets } from './oauth/client-keys.js';
 import type { ClientRecord } from './storage/records.js';
 import type { ClientResolver } from './oauth/client-resolver.js';
+import { withAccountClient } from './account/first-party-client.js';
 import { createMetadataDocumentResolver, withMetadataDocuments } from './clients/client-metadata-document-resolver.js';
 import { dpopPolicy } from './oauth/dpop.js';
 
@@ -57,7 +58,8 @@ function clientResolver(config: Config, storage: Storage, clock: Clock): ClientR
 }
 
 export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer }: AppDeps): ServerDeps {
-  const clients = clientResolver(config, storage, clock);
+  // The account page's built-in client first (account/first-party-client.ts), then the others.
+  const clients = withAccountClient(clientResolver(config, storage, clock), config.issuer);
   const subjects = createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose));
   const timeoutMs = config.outboundTimeout * 1000;
   const fetchOptions = {

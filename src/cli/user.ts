@@ -16,6 +16,7 @@ import { sessionEndDeps } from './session.js';
 import { DuplicateError } from '../storage/ports.js';
 import type { AccountProfile, AccountRecord } from '../storage/records.js';
 import { systemClock } from '../lib/clock.js';
+import { recordAccountEvent } from '../account/events.js';
 
 export const userHelp = `Usage: gatehouse user <command> [options]
 
@@ -286,6 +287,7 @@ async function setPassword(args: string[]): Promise<void> {
     if (!(await changePassword(account.accountId, passwordHash, sessionEndDeps(config, storage)))) {
       throw new CommandError(`unknown user '${username}'`);
     }
+    await recordAccountEvent({ storage, clock: systemClock }, account.accountId, 'password_changed', null);
   });
   printLine(`Password changed for '${username}'; its sessions ended and its tokens were revoked.`);
 }

@@ -25,6 +25,9 @@ import { messages } from '../interaction/views/messages.js';
 import { endSessionConfirm, endSessionEndpoint, endSessionPath } from '../endpoints/end-session.js';
 import { registrationEndpoints } from '../endpoints/register.js';
 import { registrationPath } from '../clients/dynamic-registration.js';
+import {
+  accountAppRevokeSubmit, accountCallbackEndpoint, accountPageEndpoint, accountPasswordSubmit, accountProfileSubmit, accountSessionEndSubmit,
+} from '../endpoints/account.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';
@@ -81,6 +84,13 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
         methods: { GET: h(registration.read), PUT: h(registration.replace), DELETE: h(registration.remove) },
       },
     ] : []),
+    // The account page (endpoints/account.ts): signs in through /authorize as its built-in client.
+    { path: '/account', channel: 'html', methods: { GET: h(accountPageEndpoint(deps)) } },
+    { path: '/account/callback', channel: 'html', methods: { GET: h(accountCallbackEndpoint(deps)) } },
+    { path: '/account/profile', channel: 'html', methods: { POST: h(accountProfileSubmit(deps)) } },
+    { path: '/account/password', channel: 'html', methods: { POST: h(accountPasswordSubmit(deps)) } },
+    { path: '/account/sessions/end', channel: 'html', methods: { POST: h(accountSessionEndSubmit(deps)) } },
+    { path: '/account/apps/revoke', channel: 'html', methods: { POST: h(accountAppRevokeSubmit(deps)) } },
     { path: '/healthz', channel: 'json', methods: { GET: h(healthEndpoint(deps)) } },
     { path: '/assets/:file', channel: 'html', methods: { GET: h(assetsEndpoint()) } },
   ];

@@ -10,6 +10,7 @@ import {
 import type { InteractionRecord } from '../storage/records.js';
 import { startSession } from './browser-session.js';
 import { invalidCredentials, tooManyAttempts } from './messages.js';
+import { recordAccountEvent } from '../account/events.js';
 
 export type LoginOutcome =
   | { ok: true }
@@ -69,5 +70,7 @@ export async function attemptLogin(
     request.log.warn({ reqId: request.id, username, address: attempt.address }, 'login void: the password changed or the account was deleted meanwhile');
     return { ok: false, retryAfter: null, message: invalidCredentials, username };
   }
+  // The account page's recent activity (account/events.ts).
+  await recordAccountEvent(deps, account.accountId, 'sign_in', attempt.address);
   return { ok: true };
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Storage } from '../storage/ports.js';
 import type { SessionRecord } from '../storage/records.js';
 
-export type LifecycleStorage = Pick<Storage, 'clients' | 'accounts' | 'sessions' | 'interactions' | 'consents' | 'grants'>;
+export type LifecycleStorage = Pick<Storage, 'clients' | 'accounts' | 'sessions' | 'interactions' | 'consents' | 'grants' | 'accountEvents'>;
 
 export interface LifecycleDeps {
   storage: LifecycleStorage;
@@ -34,8 +34,8 @@ export async function deleteClient(clientId: string, deps: LifecycleDeps): Promi
 
 /**
  * Deletes the account: its browser sessions end, interactions it signed in to are dropped, every
- * grant it holds is revoked (pending codes, access and refresh tokens) and its consents are
- * forgotten. False when the account does not exist.
+ * grant it holds is revoked (pending codes, access and refresh tokens), its consents and its
+ * security events are forgotten. False when the account does not exist.
  */
 export async function deleteAccount(accountId: string, deps: LifecycleDeps): Promise<boolean> {
   const { storage } = deps;
@@ -44,6 +44,8 @@ export async function deleteAccount(accountId: string, deps: LifecycleDeps): Pro
     await endSignIns(accountId, deps);
     await storage.grants.revokeByAccount(accountId, now);
     await storage.consents.deleteByAccount(accountId);
+    // Its recent security activity (the account page's) goes with it.
+    await storage.accountEvents.deleteByAccount(accountId);
   }, deps.clock);
 }
 
@@ -79,6 +81,27 @@ async function endSignIns(accountId: string, deps: LifecycleDeps, keepSession?: 
   await storage.sessions.deleteByAccount(accountId, keepSession);
   await storage.interactions.deleteByAccount(accountId);
   for (const s of ending) await deps.sessionEnded?.({ sid: s.sid, accountId: s.accountId, clientIds: s.clientIds });
+}
+
+/**
+ * The account disconnects one client (the account page's connected apps): the consent is
+ * forgotten, so the client must ask again, and every grant the account gave it is revoked (its
+ * codes, access and refresh tokens). The client and the account's other clients are untouched.
+ * A code issued but not yet redeemed has its grant id already, and `grants.revoke` consumes it
+ * by that id (a Redis marker there). Returns how many live grants were revoked.
+ */
+export async function disconnectClient(accountId: string, clientId: string, deps: LifecycleDeps): Promise<number> {
+  const { storage } = deps;
+  // The consent first: from here on a new authorization for the client asks the user again.
+  await storage.consents.delete(accountId, clientId);
+  const now = deps.clock();
+  let revoked = 0;
+  for (const grant of await storage.grants.listByAccount(accountId)) {
+    if (grant.clientId !== clientId || grant.revokedAt !== null) continue;
+    await storage.grants.revoke(grant.grantId, now);
+    revoked++;
+  }
+  return revoked;
 }
 
 /** One ended browser session, for the logout channels (oidc/logout-notifier.ts's SessionEnded). */

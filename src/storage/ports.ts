@@ -7,7 +7,7 @@
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
   PushedRequestRecord, DeviceAuthorizationRecord,
-  AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
+  AccountEventRecord, AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, InitialAccessTokenRecord, ResourceRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
 
@@ -102,6 +102,8 @@ export interface ConsentStore {
   deleteByClient(clientId: string): Promise<void>;
   /** Forgets every consent the account gave. */
   deleteByAccount(accountId: string): Promise<void>;
+  /** Every consent the account gave, oldest first (the account page's connected apps). */
+  listByAccount(accountId: string): Promise<ConsentRecord[]>;
 }
 
 export interface GrantStore {
@@ -109,6 +111,8 @@ export interface GrantStore {
   find(grantId: string): Promise<GrantRecord | null>;
   /** Every grant made in the browser session `sid`, revoked or not (oauth/lifecycle.ts decides what a logout revokes). */
   listBySid(sid: string): Promise<GrantRecord[]>;
+  /** Every grant of the account, revoked or not, oldest first (the account page's connected apps). */
+  listByAccount(accountId: string): Promise<GrantRecord[]>;
   /** Marks the grant, its codes and its tokens revoked, in one atomic step. */
   revoke(grantId: string, now: number): Promise<void>;
   /**
@@ -339,6 +343,17 @@ export interface DeviceAuthorizationStore {
   purgeExpired(now: number, limit: number): Promise<number>;
 }
 
+/** The account page's recent security events; kept until their `expiresAt`, then purged. */
+export interface AccountEventStore {
+  insert(event: AccountEventRecord): Promise<void>;
+  /** The account's newest `limit` events, newest first (expired ones included until purged). */
+  listByAccount(accountId: string, limit: number): Promise<AccountEventRecord[]>;
+  /** Forgets every event of the account (its deletion, oauth/lifecycle.ts). */
+  deleteByAccount(accountId: string): Promise<void>;
+  /** Deletes up to `limit` events expired at `now`. */
+  purgeExpired(now: number, limit: number): Promise<number>;
+}
+
 export interface Storage {
   clients: ClientStore;
   resources: ResourceStore;
@@ -356,6 +371,7 @@ export interface Storage {
   replayCache: ReplayCacheStore;
   pushedRequests: PushedRequestStore;
   deviceAuthorizations: DeviceAuthorizationStore;
+  accountEvents: AccountEventStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

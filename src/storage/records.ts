@@ -429,3 +429,15 @@ export interface DeviceAuthorizationRecord {
   createdAt: number;
   expiresAt: number;
 }
+
+/** One security event of an account, listed on its account page (sign-ins, password changes). */
+export interface AccountEventRecord {
+  eventId: string;
+  accountId: string;
+  kind: 'sign_in' | 'password_changed';
+  /** The client address the HTTP layer saw, or null. */
+  address: string | null;
+  at: number;
+  /** Removed by the purge from then on (the retention). */
+  expiresAt: number;
+}

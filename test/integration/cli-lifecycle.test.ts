@@ -64,5 +64,8 @@ describe('gatehouse commands that revoke', () => {
     const result = await runCli(['user', 'set-password', account.username, '--password-stdin', '--database', db.database], { stdin: 'a new passphrase\n' });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(await state(), { tokenRevoked: true, session: false, consent: true });
+    // The account page's recent activity shows the change (no client address: an operator made it).
+    const events = await withStorage((storage) => storage.accountEvents.listByAccount(account.accountId, 10));
+    assert.deepEqual(events.map((e) => [e.kind, e.address]), [['password_changed', null]]);
   });
 });

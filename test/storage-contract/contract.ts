@@ -9,6 +9,7 @@ import { describeTokenContract } from './token-contract.js';
 import { describeShortLivedContract } from './short-lived-contract.js';
 import { describeSigningKeyContract } from './signing-key-contract.js';
 import { describeLifecycleContract } from './lifecycle-contract.js';
+import { describeAccountPageContract } from './account-page-contract.js';
 import { describeOutboxContract } from './outbox-contract.js';
 import { describeRegistrationContract } from './registration-contract.js';
 import { describeReplayCacheContract } from './replay-cache-contract.js';
@@ -66,6 +67,7 @@ export function describeStorageContract(
     describeShortLivedContract(context);
     describeSigningKeyContract(context);
     describeLifecycleContract(context);
+    describeAccountPageContract(context);
     describeOutboxContract(context);
     describeRegistrationContract(context);
     describeReplayCacheContract(context);

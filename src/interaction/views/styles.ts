@@ -45,6 +45,15 @@ button:hover, a.button:hover { filter: brightness(1.08); }
 .client-links ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 1.25rem 0 0; font-size: .9rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden;
   clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+/* The account page's lists (account/view.ts). */
+.items { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: .75rem; }
+.item { border: 1px solid var(--border); border-radius: 8px; padding: .75rem 1rem; }
+.item p { margin: 0; }
+.item button { margin-top: .5rem; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem .75rem; margin: 0 0 1rem; }
+.facts dt { font-weight: 600; }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+main > section { margin-top: 1.5rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 @media (max-width: 30rem) { body { padding: .75rem; place-items: start center; } .card { padding: 1.25rem; } }
 `;

@@ -32,5 +32,11 @@ export function createConsentStore(pool: pg.Pool): ConsentStore {
     async deleteByAccount(accountId) {
       await query(pool, { text: 'DELETE FROM consents WHERE account_id = $1', values: [accountId] });
     },
+    async listByAccount(accountId) {
+      const { rows } = await query(pool, {
+        name: 'consent_list_by_account', text: 'SELECT * FROM consents WHERE account_id = $1 ORDER BY created_at, client_id', values: [accountId],
+      });
+      return rows.map(toConsent);
+    },
   };
 }

@@ -36,6 +36,12 @@ export function createGrantStore(pool: pg.Pool): GrantStore {
       });
       return rows.map(toGrant);
     },
+    async listByAccount(accountId) {
+      const { rows } = await query(pool, {
+        name: 'grant_list_by_account', text: 'SELECT * FROM grants WHERE account_id = $1 ORDER BY created_at, grant_id', values: [accountId],
+      });
+      return rows.map(toGrant);
+    },
     async purgeUnused(createdBefore, limit) {
       const result = await query(pool, {
         name: 'grant_purge_unused',

@@ -296,6 +296,20 @@ export const migrations: readonly string[] = [
   -- token subject
   ALTER TABLE tokens ADD COLUMN subject text;
   `,
+  // 17: the account page's recent security events (sign-ins, password changes), purged after their retention.
+  `
+  -- account events
+  CREATE TABLE account_events (
+    event_id text PRIMARY KEY,
+    account_id text NOT NULL,
+    kind text NOT NULL,
+    address text,
+    at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX account_events_account ON account_events (account_id, at);
+  CREATE INDEX account_events_expires_at ON account_events (expires_at);
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

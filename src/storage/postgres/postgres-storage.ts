@@ -16,6 +16,7 @@ import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createReplayCacheStore } from './replay-cache-store.js';
 import { createPushedRequestStore } from './pushed-request-store.js';
+import { createAccountEventStore } from './account-event-store.js';
 import { createDeviceAuthorizationStore } from './device-authorization-store.js';
 import { createSessionStore } from './session-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
@@ -56,6 +57,7 @@ export async function openPostgresStorage(
     initialAccessTokens: createInitialAccessTokenStore(pool),
     replayCache: createReplayCacheStore(pool),
     pushedRequests: createPushedRequestStore(pool),
+    accountEvents: createAccountEventStore(pool),
     deviceAuthorizations: createDeviceAuthorizationStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');

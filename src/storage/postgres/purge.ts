@@ -11,6 +11,7 @@ const purgeable = {
   replay_cache: 'expires_at',
   pushed_requests: 'expires_at',
   device_authorizations: 'expires_at',
+  account_events: 'expires_at',
 } as const;
 
 /** Removes at most `limit` rows of `table` whose expiry column is at or before `now`. */

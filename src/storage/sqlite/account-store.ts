@@ -113,6 +113,7 @@ export function createConsentStore(db: Database): ConsentStore {
   const remove = db.prepare<[string, string]>('DELETE FROM consents WHERE account_id = ? AND client_id = ?');
   const removeByClient = db.prepare<[string]>('DELETE FROM consents WHERE client_id = ?');
   const removeByAccount = db.prepare<[string]>('DELETE FROM consents WHERE account_id = ?');
+  const listByAccount = db.prepare<[string], ConsentRow>('SELECT * FROM consents WHERE account_id = ? ORDER BY created_at, client_id');
 
   return {
     async find(accountId, clientId) {
@@ -130,6 +131,9 @@ export function createConsentStore(db: Database): ConsentStore {
     },
     async deleteByAccount(accountId) {
       removeByAccount.run(accountId);
+    },
+    async listByAccount(accountId) {
+      return listByAccount.all(accountId).map(toConsent);
     },
   };
 }

@@ -41,6 +41,7 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
   const insert = prepareGrantInsert(db);
   const find = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE grant_id = ?');
   const listBySid = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE sid = ? ORDER BY created_at, grant_id');
+  const listByAccount = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE account_id = ? ORDER BY created_at, grant_id');
   const revokeGrant = db.prepare<[number, string]>(
     'UPDATE grants SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL');
   const consumeCodes = db.prepare<[number, string]>(
@@ -89,6 +90,9 @@ export function createGrantStore(db: Database, batch: WriteBatch): GrantStore {
     },
     async listBySid(sid) {
       return listBySid.all(sid).map(toGrant);
+    },
+    async listByAccount(accountId) {
+      return listByAccount.all(accountId).map(toGrant);
     },
     async revoke(grantId, now) {
       await batch.run(() => revoke(grantId, now));

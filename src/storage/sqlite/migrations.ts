@@ -342,6 +342,23 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tokens ADD COLUMN subject TEXT;
     `,
   },
+  {
+    // The account page's recent security events (sign-ins, password changes), purged after their retention.
+    version: 17,
+    name: 'account events',
+    sql: `
+      CREATE TABLE account_events (
+        event_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        address TEXT,
+        at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX account_events_account ON account_events (account_id, at);
+      CREATE INDEX account_events_expires_at ON account_events (expires_at);
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

@@ -19,6 +19,7 @@ import { createInitialAccessTokenStore } from './initial-access-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createReplayCacheStore } from './replay-cache-store.js';
 import { createPushedRequestStore } from './pushed-request-store.js';
+import { createAccountEventStore } from './account-event-store.js';
 import { createDeviceAuthorizationStore } from './device-authorization-store.js';
 import { createWriteBatch } from './write-batch.js';
 import { watchDataVersion } from './read-cache.js';
@@ -107,6 +108,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     initialAccessTokens: locks.wrap(createInitialAccessTokenStore(db)),
     replayCache: locks.wrap(createReplayCacheStore(db)),
     pushedRequests: locks.wrap(createPushedRequestStore(db)),
+    accountEvents: locks.wrap(createAccountEventStore(db)),
     deviceAuthorizations: locks.wrap(createDeviceAuthorizationStore(db)),
     async ping() {
       if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
