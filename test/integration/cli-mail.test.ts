@@ -1,0 +1,53 @@
+// `gatehouse mail test --to ADDRESS` through the compiled bin, against a real SMTP server run by the test.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, tempDatabase } from './cli-harness.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
+
+describe('gatehouse mail test', () => {
+  let smtp: TestSmtpServer;
+  const db = tempDatabase();
+  before(async () => { smtp = await startSmtpServer(); });
+  after(async () => { await smtp.close(); db.remove(); });
+
+  it('sends a test mail (text and HTML parts) through the SMTP server of GATEHOUSE_MAIL_URL', async () => {
+    const result = await runCli(['mail', 'test', '--to', 'ops@example.com', '--database', db.database], {
+      env: { GATEHOUSE_MAIL_URL: smtp.url, GATEHOUSE_MAIL_FROM: 'Login <login@example.com>' },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Sent a test mail to ops@example\.com through smtp:\/\/127\.0\.0\.1:/);
+    const mail = await smtp.nextMail();
+    assert.deepEqual(mail.to, ['ops@example.com']);
+    assert.equal(mail.from, 'login@example.com');
+    assert.match(mail.decoded, /Content-Type: text\/plain/i);
+    assert.match(mail.decoded, /Content-Type: text\/html/i);
+    assert.match(mail.decoded, /gatehouse mail test/);
+  });
+
+  it('writes an .eml file (mode 0600) with a file: mail URL and names its folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-mail-'));
+    try {
+      const result = await runCli(['mail', 'test', '--to', 'ops@example.com', '--database', db.database], { env: { GATEHOUSE_MAIL_URL: `file:${dir}/out` } });
+      assert.equal(result.code, 0, result.stderr);
+      const files = readdirSync(join(dir, 'out'));
+      assert.equal(files.length, 1);
+      assert.match(files[0]!, /\.eml$/);
+      assert.equal(statSync(join(dir, 'out', files[0]!)).mode & 0o777, 0o600);
+      assert.match(readFileSync(join(dir, 'out', files[0]!), 'utf8'), /To: ops@example\.com/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with one line when the SMTP server cannot be reached, and refuses a bad mail URL', async () => {
+    const down = await runCli(['mail', 'test', '--to', 'ops@example.com', '--database', db.database], { env: { GATEHOUSE_MAIL_URL: 'smtp://127.0.0.1:1' } });
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /mail to ops@example\.com through smtp:\/\/127\.0\.0\.1:1 failed/);
+    const bad = await runCli(['mail', 'test', '--to', 'ops@example.com', '--database', db.database], { env: { GATEHOUSE_MAIL_URL: 'http://mail' } });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /mailUrl must be smtp:\/\/, smtps:\/\/ or file:<dir>/);
+  });
+});
