@@ -1,4 +1,5 @@
 // The composition root: builds the Fastify app from explicit dependencies.
+import { createMailer, type Mailer } from './mail/transport.js';
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   logoutNotifier?: LogoutNotifier;
   /** The key-encryption key's sealer: opens client_secret_jwt secrets; without it those clients cannot authenticate. */
   secretSealer?: KeySealer;
+  /** Sends the account mails (verification, reset, email change); default: the transport of `mailUrl`. */
+  mailer?: Mailer;
 }
 
 /** Stored clients, then, when enabled, Client ID Metadata Documents fetched under the outbound-fetch policy. */
@@ -56,7 +59,7 @@ function clientResolver(config: Config, storage: Storage, clock: Clock): ClientR
   return withMetadataDocuments(storage.clients, createMetadataDocumentResolver({ fetch, clock, policy: documents }));
 }
 
-export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer }: AppDeps): ServerDeps {
+export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer, mailer }: AppDeps): ServerDeps {
   const clients = clientResolver(config, storage, clock);
   const subjects = createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose));
   const timeoutMs = config.outboundTimeout * 1000;
@@ -113,6 +116,7 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
     logoutNotifier: logoutNotifier ?? noLogoutNotifier,
     passwords: passwords ?? createPasswordVerifier(config.argon2, config.argon2Concurrency),
     originIndex: createOriginIndex(storage.clients),
+    mailer: mailer ?? createMailer(config, logger),
     secureCookies: config.issuer.startsWith('https:'),
   };
 }

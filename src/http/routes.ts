@@ -25,6 +25,7 @@ import { messages } from '../interaction/views/messages.js';
 import { endSessionConfirm, endSessionEndpoint, endSessionPath } from '../endpoints/end-session.js';
 import { registrationEndpoints } from '../endpoints/register.js';
 import { registrationPath } from '../clients/dynamic-registration.js';
+import * as accountEmail from '../endpoints/account-email.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';
@@ -80,6 +81,18 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
         path: `${registrationPath}/:clientId`, channel: 'json' as const, json: true,
         methods: { GET: h(registration.read), PUT: h(registration.replace), DELETE: h(registration.remove) },
       },
+    ] : []),
+    // The mail-based account flows (endpoints/account-email.ts); /signup only when self-registration is on.
+    { path: accountEmail.resetPath, channel: 'html', methods: { GET: h(accountEmail.resetPage(deps)), POST: h(accountEmail.resetSubmit(deps)) } },
+    { path: `${accountEmail.resetPath}/confirm`, channel: 'html', methods: { POST: h(accountEmail.resetConfirm(deps)) } },
+    { path: accountEmail.verifyEmailPath, channel: 'html', methods: { GET: h(accountEmail.verifyEmailPage(deps)), POST: h(accountEmail.verifyEmailSubmit(deps)) } },
+    { path: accountEmail.emailChangePath, channel: 'html', methods: { GET: h(accountEmail.emailChangeForm(deps)), POST: h(accountEmail.emailChangeSubmit(deps)) } },
+    {
+      path: accountEmail.confirmEmailChangePath, channel: 'html',
+      methods: { GET: h(accountEmail.emailChangeConfirmPage(deps)), POST: h(accountEmail.emailChangeConfirmSubmit(deps)) },
+    },
+    ...(deps.config.signup ? [
+      { path: accountEmail.signUpPath, channel: 'html' as const, methods: { GET: h(accountEmail.signUpForm(deps)), POST: h(accountEmail.signUpSubmit(deps)) } },
     ] : []),
     { path: '/healthz', channel: 'json', methods: { GET: h(healthEndpoint(deps)) } },
     { path: '/assets/:file', channel: 'html', methods: { GET: h(assetsEndpoint()) } },

@@ -1,7 +1,10 @@
 // The mails Gatehouse sends, each as plain text AND HTML built from the catalogue (messages.ts).
 // Every value is escaped in the HTML part; the link is the only dynamic part besides the username.
-import { escapeHtml } from '../interaction/views/html.js';
 import { mailMessages as m } from './messages.js';
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
 
 export interface MailContent {
   subject: string;

@@ -8,25 +8,10 @@ import nodemailer from 'nodemailer';
 import type { Logger } from '../lib/logger.js';
 import { randomToken } from '../lib/random.js';
 import { mailDirectory, mailUrlProblem } from './mail-url.js';
+import type { Mailer } from './mailer.js';
 
 export { mailDirectory, mailUrlProblem };
-
-export interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** What the mail is for (verify_email, reset_password, …): logged instead of its content. */
-  purpose: string;
-}
-
-export interface Mailer {
-  /** Sends the mail; rejects when the transport fails (the caller decides what the user sees). */
-  send(message: MailMessage): Promise<void>;
-  /** `smtp:`, `smtps:` or `file:`, for `gatehouse mail test`'s answer. */
-  readonly kind: 'smtp' | 'file';
-  close(): void;
-}
+export type { Mailer, MailMessage } from './mailer.js';
 
 export interface MailerOptions {
   mailUrl: string;
