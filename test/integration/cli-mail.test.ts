@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, tempDatabase } from './cli-harness.js';
+import { runCli, tempDatabase, parseJson } from './cli-harness.js';
+import { createStorage } from '../../src/storage/create-storage.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
 
 describe('gatehouse mail test', () => {
@@ -49,5 +51,34 @@ describe('gatehouse mail test', () => {
     const bad = await runCli(['mail', 'test', '--to', 'ops@example.com', '--database', db.database], { env: { GATEHOUSE_MAIL_URL: 'http://mail' } });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /mailUrl must be smtp:\/\/, smtps:\/\/ or file:<dir>/);
+  });
+
+  it('OIDC Core §5.1 email_verified: user create --email-verified, and user verify-email marks an address verified and lets a self-registered account sign in', async () => {
+    const created = parseJson<{ email_verified: boolean }>(await runCli(['user', 'create', '--username', 'verified-at-birth', '--password', 'long enough pass',
+      '--email', 'v@example.com', '--email-verified', '--json', '--database', db.database]));
+    assert.equal(created.email_verified, true);
+    const storage = await createStorage({ databaseUrl: db.database, logger: silentLogger() });
+    try {
+      await storage.accounts.insert({
+        accountId: 'self-registered-1', username: 'newcomer', passwordHash: 'x', email: 'n@example.com', emailVerified: false, name: null,
+        profile: {}, verifyBeforeLogin: true, createdAt: 1, updatedAt: 1,
+      });
+    } finally {
+      await storage.close();
+    }
+    const result = await runCli(['user', 'verify-email', 'newcomer', '--database', db.database]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Marked n@example\.com of 'newcomer' as verified/);
+    const reopened = await createStorage({ databaseUrl: db.database, logger: silentLogger() });
+    try {
+      const account = await reopened.accounts.findByUsername('newcomer');
+      assert.equal(account!.emailVerified, true);
+      assert.equal(account!.verifyBeforeLogin ?? false, false);
+    } finally {
+      await reopened.close();
+    }
+    const unknown = await runCli(['user', 'verify-email', 'nobody', '--database', db.database]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown user 'nobody'/);
   });
 });
