@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, tempDatabase, parseJson } from './cli-harness.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cliPath, cleanEnv, runCli, tempDatabase, parseJson } from './cli-harness.js';
+import { freePort } from '../support/free-port.js';
 import { createStorage } from '../../src/storage/create-storage.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.js';
@@ -80,5 +83,30 @@ describe('gatehouse mail test', () => {
     const unknown = await runCli(['user', 'verify-email', 'nobody', '--database', db.database]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /unknown user 'nobody'/);
+  });
+
+  it('start --allow-signup serves /signup (off by default: 404), with the mails going to GATEHOUSE_MAIL_URL', async () => {
+    for (const [flags, status] of [[[], 404], [['--allow-signup'], 200]] as const) {
+      const port = await freePort();
+      const child = spawn(process.execPath, [cliPath, 'start', '--port', String(port), '--database', db.database, ...flags],
+        { env: cleanEnv({ GATEHOUSE_MAIL_URL: smtp.url }), stdio: 'pipe' });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      try {
+        let output = '';
+        await new Promise<void>((resolve, reject) => {
+          const onData = (d: Buffer) => { output += d.toString(); if (output.includes(`http://localhost:${port}`)) resolve(); };
+          child.stdout.on('data', onData);
+          child.stderr.on('data', onData);
+          child.on('exit', () => reject(new Error(`start exited early: ${output}`)));
+        });
+        assert.equal((await fetch(`http://127.0.0.1:${port}/signup`)).status, status);
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      } finally {
+        clearTimeout(killer);
+        child.kill('SIGKILL');
+      }
+    }
   });
 });
