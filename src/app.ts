@@ -1,4 +1,5 @@
 // The composition root: builds the Fastify app from explicit dependencies.
+import { createMailer, type Mailer } from './mail/transport.js';
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config/schema.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   logoutNotifier?: LogoutNotifier;
   /** The key-encryption key's sealer: opens client_secret_jwt secrets; without it those clients cannot authenticate. */
   secretSealer?: KeySealer;
+  /** Sends the account mails (verification, reset, email change); default: the transport of `mailUrl`. */
+  mailer?: Mailer;
 }
 
 /** Stored clients, then, when enabled, Client ID Metadata Documents fetched under the outbound-fetch policy. */
@@ -57,7 +60,7 @@ function clientResolver(config: Config, storage: Storage, clock: Clock): ClientR
   return withMetadataDocuments(storage.clients, createMetadataDocumentResolver({ fetch, clock, policy: documents }));
 }
 
-export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer }: AppDeps): ServerDeps {
+export function serverDeps({ config, storage, keys, clock, logger, passwords, logoutNotifier, secretSealer, mailer }: AppDeps): ServerDeps {
   // The account page's built-in client first (account/first-party-client.ts), then the others.
   const clients = withAccountClient(clientResolver(config, storage, clock), config.issuer);
   const subjects = createSubjectIdentifiers(keys.derivedSecret(pairwiseSaltPurpose));
@@ -115,6 +118,7 @@ export function serverDeps({ config, storage, keys, clock, logger, passwords, lo
     logoutNotifier: logoutNotifier ?? noLogoutNotifier,
     passwords: passwords ?? createPasswordVerifier(config.argon2, config.argon2Concurrency),
     originIndex: createOriginIndex(storage.clients),
+    mailer: mailer ?? createMailer(config, logger),
     secureCookies: config.issuer.startsWith('https:'),
   };
 }

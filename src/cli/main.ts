@@ -16,6 +16,7 @@ Commands:
   session   manage browser sessions: list, revoke
   keys      manage signing keys: list, rotate
   device    sign in as a device would (RFC 8628): login
+  mail      check mail delivery: test
   migrate   create or upgrade the database schema
 
 Run 'gatehouse <command> --help' for the options of each; 'gatehouse --version' prints the version.
@@ -42,6 +43,7 @@ const groups: Record<string, () => Promise<Group>> = {
   registration: async () => { const m = await import('./registration.js'); return { commands: m.registrationCommands, help: m.registrationHelp }; },
   keys: async () => { const m = await import('./keys.js'); return { commands: m.keysCommands, help: m.keysHelp }; },
   device: async () => { const m = await import('./device.js'); return { commands: m.deviceCommands, help: m.deviceHelp }; },
+  mail: async () => { const m = await import('./mail.js'); return { commands: m.mailCommands, help: m.mailHelp }; },
 };
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';

@@ -24,6 +24,8 @@ Options:
   --allow-loopback-fetch   development only: let back-channel logout reach relying parties
                   on this machine (127.0.0.0/8, ::1), no other private address
                   (env GATEHOUSE_ALLOW_LOOPBACK_FETCH=true)
+  --allow-signup  let people create their own accounts at /signup (config "signup": true,
+                  env GATEHOUSE_SIGNUP=true); off by default
 
 The ready line names the database by its absolute path; a new SQLite file is announced.
 
@@ -40,12 +42,14 @@ export async function start(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand('start', args, {
     port: { type: 'string' }, host: { type: 'string' }, issuer: { type: 'string' }, 'no-migrate': { type: 'boolean' },
     'allow-http-issuer': { type: 'boolean' }, 'allow-loopback-fetch': { type: 'boolean' },
+    'allow-signup': { type: 'boolean' },
   });
   if (values.help) return printLine(startHelp);
   expectPositionals('start', positionals, []);
   const config = commandConfig(values, {
     port: parsePort(values.port), host: values.host, issuer: values.issuer, migrate: values['no-migrate'] ? false : undefined,
     allowHttpIssuer: values['allow-http-issuer'], allowLoopbackFetch: values['allow-loopback-fetch'],
+    signup: values['allow-signup'],
   });
   const server = await startServer(config);
 

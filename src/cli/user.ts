@@ -28,6 +28,7 @@ Commands:
   set-password   replace an account's password
   unlock         lift the sign-in delays on a username
   sessions-revoke  end every browser session of an account (as logouts)
+  verify-email   mark an account's e-mail address as verified (and let a self-registered account sign in)
 
 Run 'gatehouse user <command> --help' for the options of each.`;
 
@@ -325,6 +326,27 @@ async function sessionsRevoke(args: string[]): Promise<void> {
   printLine(`Ended ${ended} session${ended === 1 ? '' : 's'} of '${username}'.`);
 }
 
+const verifyEmailHelp = `Usage: gatehouse user verify-email USERNAME
+
+Marks the account's current e-mail address as verified (the email_verified claim, OIDC Core §5.1),
+as following the verification link would; a self-registered account may then sign in.
+
+${globalOptionsHelp}`;
+
+async function verifyEmail(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommand('user verify-email', args, {});
+  if (values.help) return printLine(verifyEmailHelp);
+  const [username = ''] = expectPositionals('user verify-email', positionals, ['USERNAME']);
+  const email = await withStorage(commandConfig(values), async (storage) => {
+    const account = await storage.accounts.findByUsername(username);
+    if (!account) throw new CommandError(`unknown user '${username}'`);
+    if (!account.email) throw new CommandError(`user '${username}' has no e-mail address (set one with 'gatehouse user update ${username} --email E')`);
+    await storage.accounts.markEmailVerified(account.accountId, account.email, systemClock());
+    return account.email;
+  });
+  printLine(`Marked ${email} of '${username}' as verified.`);
+}
+
 export const userCommands: Record<string, (args: string[]) => Promise<void>> = {
-  create, update, list, delete: remove, 'set-password': setPassword, unlock, 'sessions-revoke': sessionsRevoke,
+  create, update, list, delete: remove, 'set-password': setPassword, unlock, 'sessions-revoke': sessionsRevoke, 'verify-email': verifyEmail,
 };

@@ -25,6 +25,9 @@ export const environmentVariables: Record<string, keyof ConfigInput> = {
   GATEHOUSE_IMPLICIT_FLOW: 'implicitFlow',
   GATEHOUSE_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
   GATEHOUSE_KEY_ENCRYPTION_KEY_FILE: 'keyEncryptionKeyFile',
+  GATEHOUSE_MAIL_URL: 'mailUrl',
+  GATEHOUSE_MAIL_FROM: 'mailFrom',
+  GATEHOUSE_SIGNUP: 'signup',
 };
 
 export class ConfigError extends Error {

@@ -1,6 +1,7 @@
 // The one Config type: every option, its default and what it does, in one place.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { mailUrlProblem } from '../mail/mail-url.js';
 
 const seconds = z.coerce.number().int().positive();
 /**
@@ -256,6 +257,26 @@ export const configSchema = z.object({
       subjectClaim: z.string().min(1).default('sub'),
     }).strict()).default([]),
   }).default({}),
+
+  /**
+   * Where mail goes (src/mail/transport.ts): smtp://user:pass@host:587 (STARTTLS when offered),
+   * smtps://host:465, or file:<dir>, the development default, which writes each mail as an .eml
+   * file and logs the file's path. Used for email verification, password reset and email change.
+   */
+  mailUrl: z.string().min(1).superRefine((url, ctx) => {
+    const problem = mailUrlProblem(url);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  }).default('file:./data/mail'),
+  /** The From address of every mail, e.g. "Example Login <login@example.com>". */
+  mailFrom: z.string().min(3).default('Gatehouse <gatehouse@localhost>'),
+  /** Seconds an SMTP server may take to connect, to greet, and between replies. */
+  mailTimeout: seconds.default(10),
+  /** Self-registration at /signup (`gatehouse start --allow-signup`); off: /signup answers 404. */
+  signup: flag.default(false),
+  /** Life of an email verification or email change link (seconds). */
+  emailVerificationTtl: seconds.default(24 * 3600),
+  /** Life of a password reset link (seconds; OWASP: short). */
+  passwordResetTtl: seconds.default(30 * 60),
 
   /** Background purge of expired records: interval and batch size. */
   purgeInterval: seconds.default(60),

@@ -59,7 +59,7 @@ export function loginSubmit(deps: ServerDeps) {
     if (outcome.ok) return reply.header('Cache-Control', 'no-store').redirect(interactionPath(loaded.interaction.interactionId), 303);
     // RFC 6585 §4: 429 with how long to wait.
     if (outcome.retryAfter !== null) reply.header('Retry-After', String(outcome.retryAfter));
-    return sendLogin(reply, loaded, outcome.retryAfter !== null ? 429 : 401, outcome.username, outcome.message);
+    return sendLogin(reply, loaded, outcome.status ?? (outcome.retryAfter !== null ? 429 : 401), outcome.username, outcome.message, deps.config.signup);
   };
 }
 
@@ -136,7 +136,7 @@ async function browserState(request: FastifyRequest, loaded: Loaded, deps: Serve
 /** Asks the decision again and shows the page it calls for, or finishes. */
 async function advance(request: FastifyRequest, reply: FastifyReply, loaded: Loaded, deps: ServerDeps, freshConsent: boolean) {
   const decision = await decide(loaded.request, await browserState(request, loaded, deps, freshConsent), deps);
-  if (decision.next === 'login') return sendLogin(reply, loaded, 200, loaded.request.loginHint ?? undefined);
+  if (decision.next === 'login') return sendLogin(reply, loaded, 200, loaded.request.loginHint ?? undefined, undefined, deps.config.signup);
   if (decision.next === 'issue') return finish(request, reply, loaded, decision.authentication, deps);
   const account = await deps.storage.accounts.findById(decision.authentication.accountId);
   const client = clientInfo(loaded.request.client.clientName, loaded.request.client.metadata);
@@ -202,11 +202,14 @@ async function sendGone(request: FastifyRequest, reply: FastifyReply, deps: Serv
   }));
 }
 
-function sendLogin(reply: FastifyReply, loaded: Loaded, status: number, username?: string, error?: string) {
+function sendLogin(reply: FastifyReply, loaded: Loaded, status: number, username?: string, error?: string, signUpEnabled = false) {
   const client = clientInfo(loaded.request.client.clientName, loaded.request.client.metadata);
   return sendPage(reply, status, loginPage({
     action: `${interactionPath(loaded.interaction.interactionId)}/login`, csrfToken: loaded.interaction.csrfToken,
     clientName: loaded.request.client.clientName, username, error, client,
+    // The way back to this sign-in rides along to /reset and /signup (endpoints/account-email.ts#safeReturnTo).
+    resetHref: `/reset?return_to=${encodeURIComponent(interactionPath(loaded.interaction.interactionId))}`,
+    signUpHref: signUpEnabled ? `/signup?return_to=${encodeURIComponent(interactionPath(loaded.interaction.interactionId))}` : undefined,
   }), formTargets(loaded), imageSources(client));
 }
 

@@ -28,6 +28,7 @@ import { registrationPath } from '../clients/dynamic-registration.js';
 import {
   accountAppRevokeSubmit, accountCallbackEndpoint, accountPageEndpoint, accountPasswordSubmit, accountProfileSubmit, accountSessionEndSubmit,
 } from '../endpoints/account.js';
+import * as accountEmail from '../endpoints/account-email.js';
 
 /** Which error renderer a route's framework-level failures use. */
 export type Channel = 'json' | 'html';
@@ -91,6 +92,18 @@ export function routeTable(deps: ServerDeps, options: RouteOptions): Route[] {
     { path: '/account/password', channel: 'html', methods: { POST: h(accountPasswordSubmit(deps)) } },
     { path: '/account/sessions/end', channel: 'html', methods: { POST: h(accountSessionEndSubmit(deps)) } },
     { path: '/account/apps/revoke', channel: 'html', methods: { POST: h(accountAppRevokeSubmit(deps)) } },
+    // The mail-based account flows (endpoints/account-email.ts); /signup only when self-registration is on.
+    { path: accountEmail.resetPath, channel: 'html', methods: { GET: h(accountEmail.resetPage(deps)), POST: h(accountEmail.resetSubmit(deps)) } },
+    { path: `${accountEmail.resetPath}/confirm`, channel: 'html', methods: { POST: h(accountEmail.resetConfirm(deps)) } },
+    { path: accountEmail.verifyEmailPath, channel: 'html', methods: { GET: h(accountEmail.verifyEmailPage(deps)), POST: h(accountEmail.verifyEmailSubmit(deps)) } },
+    { path: accountEmail.emailChangePath, channel: 'html', methods: { GET: h(accountEmail.emailChangeForm(deps)), POST: h(accountEmail.emailChangeSubmit(deps)) } },
+    {
+      path: accountEmail.confirmEmailChangePath, channel: 'html',
+      methods: { GET: h(accountEmail.emailChangeConfirmPage(deps)), POST: h(accountEmail.emailChangeConfirmSubmit(deps)) },
+    },
+    ...(deps.config.signup ? [
+      { path: accountEmail.signUpPath, channel: 'html' as const, methods: { GET: h(accountEmail.signUpForm(deps)), POST: h(accountEmail.signUpSubmit(deps)) } },
+    ] : []),
     { path: '/healthz', channel: 'json', methods: { GET: h(healthEndpoint(deps)) } },
     { path: '/assets/:file', channel: 'html', methods: { GET: h(assetsEndpoint()) } },
   ];

@@ -18,6 +18,7 @@ import type { OriginIndex } from '../oauth/cors.js';
 import type { ClientResolver } from '../oauth/client-resolver.js';
 import type { DpopPolicy } from '../oauth/dpop.js';
 import type { TrustedIssuerPolicy } from '../oauth/trusted-issuers.js';
+import type { Mailer } from '../mail/mailer.js';
 
 export interface ServerDeps {
   config: Config;
@@ -52,6 +53,8 @@ export interface ServerDeps {
   requestUriFetch: OutboundFetch;
   /** Every registered client's browser origins, for CORS preflights (oauth/cors.ts). */
   originIndex: OriginIndex;
+  /** Sends the account mails (mail/transport.ts, chosen by `mailUrl`). */
+  mailer: Mailer;
   /** Cookies get Secure when the issuer is https. */
   secureCookies: boolean;
 }

@@ -11,10 +11,13 @@ import type { InteractionRecord } from '../storage/records.js';
 import { startSession } from './browser-session.js';
 import { invalidCredentials, tooManyAttempts } from './messages.js';
 import { recordAccountEvent } from '../account/events.js';
+import { awaitingVerification, sendVerificationMail } from '../accounts/email-links.js';
+import { emailLinkDeps } from './email-link-deps.js';
+import { accountEmailMessages } from './views/account-email-messages.js';
 
 export type LoginOutcome =
   | { ok: true }
-  | { ok: false; retryAfter: number | null; message: string; username: string };
+  | { ok: false; retryAfter: number | null; message: string; username: string; status?: number };
 
 export function loginThrottlePolicy(config: Config): LoginThrottlePolicy {
   return {
@@ -57,6 +60,13 @@ export async function attemptLogin(
     return { ok: false, retryAfter: null, message: invalidCredentials, username };
   }
   await loginSucceeded(attempt, storage.loginThrottle);
+  // A self-registered account signs in only once its address is verified; the right password
+  // (and only it, so guessers learn nothing) sends a fresh link, at most three an hour.
+  if (awaitingVerification(account)) {
+    const sent = await sendVerificationMail(account, emailLinkDeps(deps));
+    request.log.info({ reqId: request.id, username, sent }, 'login refused: email address not verified yet');
+    return { ok: false, retryAfter: null, message: accountEmailMessages.login.verifyFirst(sent === 'sent'), username, status: 403 };
+  }
   const authentication = await startSession(request, reply, account.accountId, deps);
   await storage.interactions.setLogin(interaction.interactionId, account.accountId, authentication.authTime);
   // A password change or deletion (oauth/lifecycle.ts) stores the new hash first, then ends the

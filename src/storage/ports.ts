@@ -7,7 +7,7 @@
 //   decided once, in oauth/lifecycle.ts, from the small operations below.
 import type {
   PushedRequestRecord, DeviceAuthorizationRecord,
-  AccountEventRecord, AccountProfile, AccountRecord, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
+  AccountEventRecord, AccountProfile, AccountRecord, AccountTokenRecord, AccountTokenPurpose, AuthorizationCodeRecord, ClientRecord, ConsentRecord, GrantRecord,
   InteractionRecord, InitialAccessTokenRecord, ResourceRecord, SessionRecord, SigningKeyRecord, TokenRecord, OutboxMessage, ClaimedOutboxMessage,
 } from './records.js';
 
@@ -61,6 +61,26 @@ export interface AccountStore {
   setPasswordHash(accountId: string, passwordHash: string, now: number): Promise<boolean>;
   /** Replaces the claims (email, emailVerified, name, profile) and stamps `updatedAt`. False when the account does not exist. */
   updateClaims(accountId: string, claims: AccountClaims, now: number): Promise<boolean>;
+  /** Accounts whose e-mail address equals `email`, ignoring case (password reset by address); at most `limit`. */
+  findByEmail(email: string, limit: number): Promise<AccountRecord[]>;
+  /**
+   * Atomically marks the address verified and clears `verifyBeforeLogin`, only while the account's
+   * address is still `email` (a link for a replaced address verifies nothing). False otherwise.
+   */
+  markEmailVerified(accountId: string, email: string, now: number): Promise<boolean>;
+}
+
+/** Links sent by mail (verification, password reset, e-mail change), stored by digest, in the database. */
+export interface AccountTokenStore {
+  insert(token: AccountTokenRecord): Promise<void>;
+  /** The token if live at `now` (known, this purpose, not used, not expired), else null. Spends nothing. */
+  find(tokenDigest: string, purpose: AccountTokenPurpose, now: number): Promise<AccountTokenRecord | null>;
+  /** Atomically spends a live token (sets `usedAt`) and returns it; null when unknown, expired or used: exactly one caller wins. */
+  consume(tokenDigest: string, purpose: AccountTokenPurpose, now: number): Promise<AccountTokenRecord | null>;
+  /** Spends every live token of the account with this purpose (a reset voids the other reset links). */
+  revokeByAccount(accountId: string, purpose: AccountTokenPurpose, now: number): Promise<void>;
+  /** Deletes up to `limit` expired tokens. */
+  purgeExpired(now: number, limit: number): Promise<number>;
 }
 
 /** The fields of an account its claims come from (OIDC Core §5.1). */
@@ -372,6 +392,7 @@ export interface Storage {
   pushedRequests: PushedRequestStore;
   deviceAuthorizations: DeviceAuthorizationStore;
   accountEvents: AccountEventStore;
+  accountTokens: AccountTokenStore;
   /** Throws StorageUnavailableError when the backing service cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -15,7 +15,7 @@ export function startPurger(
   let running = false;
   const stores: PurgeTask[] = [
     storage.authorizationCodes, storage.tokens, storage.sessions, storage.interactions, storage.signingKeys, storage.loginThrottle, storage.outbox,
-    storage.initialAccessTokens, storage.replayCache, storage.pushedRequests, storage.deviceAuthorizations, storage.accountEvents,
+    storage.initialAccessTokens, storage.replayCache, storage.pushedRequests, storage.deviceAuthorizations, storage.accountEvents, storage.accountTokens,
     // A grant goes once nothing refers to it; the hour of grace covers a redemption in flight.
     { purgeExpired: (now: number, limit: number) => storage.grants.purgeUnused(now - 3600, limit) },
     ...extra,

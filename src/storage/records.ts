@@ -161,6 +161,11 @@ export interface AccountRecord {
   name: string | null;
   /** The further standard claims (OIDC Core §5.1); absent or {} when none. Stores always return it. */
   profile?: AccountProfile;
+  /**
+   * A self-registered account whose e-mail address is not verified yet: it cannot sign in until it
+   * is (accounts/email-verification.ts). Absent or false for accounts an operator created.
+   */
+  verifyBeforeLogin?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -440,4 +445,22 @@ export interface AccountEventRecord {
   at: number;
   /** Removed by the purge from then on (the retention). */
   expiresAt: number;
+}
+
+/** What an account token (a link sent by mail) is for. */
+export type AccountTokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
+
+/**
+ * A single-use link sent by mail (accounts/account-tokens.ts): only the SHA-256 of its random
+ * token is stored. Spent atomically (`usedAt`); invisible once expired.
+ */
+export interface AccountTokenRecord {
+  tokenDigest: string;
+  purpose: AccountTokenPurpose;
+  accountId: string;
+  /** The address the link was sent to: the one it verifies, or the new one of a change. */
+  email: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
 }

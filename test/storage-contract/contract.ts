@@ -16,6 +16,7 @@ import { describeReplayCacheContract } from './replay-cache-contract.js';
 import { describeResourceContract } from './resource-contract.js';
 import { describePushedRequestContract } from './pushed-request-contract.js';
 import { describeDeviceAuthorizationContract } from './device-authorization-contract.js';
+import { describeAccountTokenContract } from './account-token-contract.js';
 
 export interface StorageContractOptions {
   /** Runs after the storage is closed, e.g. to drop a PostgreSQL schema or Redis keys. */
@@ -73,5 +74,6 @@ export function describeStorageContract(
     describeReplayCacheContract(context);
     describePushedRequestContract(context);
     describeDeviceAuthorizationContract(context);
+    describeAccountTokenContract(context);
   });
 }

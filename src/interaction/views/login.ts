@@ -1,6 +1,7 @@
 // The login page: a plain form that works without JavaScript.
 import { escapeHtml, page } from './html.js';
 import { clientLinksHtml, clientLogoHtml, type ClientInfo } from './client-info.js';
+import { accountEmailMessages } from './account-email-messages.js';
 
 export interface LoginView {
   action: string;
@@ -10,6 +11,10 @@ export interface LoginView {
   error?: string | undefined;
   /** Logo and links the client registered (https only). */
   client?: ClientInfo | undefined;
+  /** "Forgot password?" (/reset, with the way back here). */
+  resetHref?: string | undefined;
+  /** "Create an account" when self-registration is on. */
+  signUpHref?: string | undefined;
 }
 
 export function loginPage(view: LoginView): string {
@@ -29,6 +34,14 @@ ${error}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
 <button type="submit" class="primary">Sign in</button>
-</form>${clientLinksHtml(view.client)}`,
+</form>${accountLinks(view)}${clientLinksHtml(view.client)}`,
   });
+}
+
+function accountLinks(view: LoginView): string {
+  const links = [
+    view.resetHref ? `<a href="${escapeHtml(view.resetHref)}">${escapeHtml(accountEmailMessages.login.forgot)}</a>` : '',
+    view.signUpHref ? `<a href="${escapeHtml(view.signUpHref)}">${escapeHtml(accountEmailMessages.login.signup)}</a>` : '',
+  ].filter(Boolean);
+  return links.length ? `\n<p class="muted">${links.join(' · ')}</p>` : '';
 }

@@ -26,7 +26,7 @@ a { color: var(--accent); }
 .muted { color: var(--muted); font-size: .9rem; }
 .stack { display: grid; gap: .4rem; }
 label { font-weight: 600; margin-top: .5rem; }
-input[type=text], input[type=password] { width: 100%; padding: .7rem .8rem; font: inherit; color: var(--text);
+input[type=text], input[type=password], input[type=email] { width: 100%; padding: .7rem .8rem; font: inherit; color: var(--text);
   background: var(--card); border: 1px solid var(--border); border-radius: 8px; }
 button { font: inherit; font-weight: 600; padding: .75rem 1rem; border-radius: 8px; cursor: pointer; border: 1px solid transparent; }
 button.primary { background: var(--accent); color: var(--accent-text); margin-top: 1rem; }

@@ -9,10 +9,21 @@ export function createAccountStore(pool: pg.Pool): AccountStore {
   return {
     async insert(a) {
       await query(pool, {
-        text: `INSERT INTO accounts (account_id, username, password_hash, email, email_verified, name, profile, created_at, updated_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        values: [a.accountId, a.username, a.passwordHash, a.email, a.emailVerified, a.name, JSON.stringify(a.profile ?? {}), a.createdAt, a.updatedAt],
+        text: `INSERT INTO accounts (account_id, username, password_hash, email, email_verified, name, profile, created_at, updated_at, verify_before_login)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        values: [a.accountId, a.username, a.passwordHash, a.email, a.emailVerified, a.name, JSON.stringify(a.profile ?? {}), a.createdAt, a.updatedAt, a.verifyBeforeLogin ?? false],
       });
+    },
+    async findByEmail(email, limit) {
+      const { rows } = await query(pool, { text: 'SELECT * FROM accounts WHERE lower(email) = lower($1) ORDER BY created_at LIMIT $2', values: [email, limit] });
+      return rows.map(toAccount);
+    },
+    async markEmailVerified(accountId, email, now) {
+      const result = await query(pool, {
+        text: 'UPDATE accounts SET email_verified = true, verify_before_login = false, updated_at = $3 WHERE account_id = $1 AND email = $2',
+        values: [accountId, email, now],
+      });
+      return (result.rowCount ?? 0) > 0;
     },
     async findById(accountId) {
       const { rows } = await query(pool, { name: 'account_by_id', text: 'SELECT * FROM accounts WHERE account_id = $1', values: [accountId] });

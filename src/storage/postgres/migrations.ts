@@ -310,6 +310,23 @@ export const migrations: readonly string[] = [
   CREATE INDEX account_events_account ON account_events (account_id, at);
   CREATE INDEX account_events_expires_at ON account_events (expires_at);
   `,
+  // 18: accounts (issue 14): links sent by mail, by digest, single use; self-registered accounts wait for verification.
+  `
+  -- account tokens
+  CREATE TABLE account_tokens (
+    token_digest text PRIMARY KEY,
+    purpose text NOT NULL,
+    account_id text NOT NULL,
+    email text,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    used_at bigint
+  );
+  CREATE INDEX account_tokens_account ON account_tokens (account_id, purpose);
+  CREATE INDEX account_tokens_expires_at ON account_tokens (expires_at);
+  ALTER TABLE accounts ADD COLUMN verify_before_login boolean NOT NULL DEFAULT false;
+  CREATE INDEX accounts_email ON accounts (lower(email));
+  `,
 ];
 
 // Namespace for our advisory locks ('gh'); the second half is the schema name's hash.

@@ -13,6 +13,7 @@ import { createGrantStore } from './grant-store.js';
 import { createInteractionStore } from './interaction-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createInitialAccessTokenStore } from './initial-access-token-store.js';
+import { createAccountTokenStore } from './account-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createReplayCacheStore } from './replay-cache-store.js';
 import { createPushedRequestStore } from './pushed-request-store.js';
@@ -59,6 +60,7 @@ export async function openPostgresStorage(
     pushedRequests: createPushedRequestStore(pool),
     accountEvents: createAccountEventStore(pool),
     deviceAuthorizations: createDeviceAuthorizationStore(pool),
+    accountTokens: createAccountTokenStore(pool),
     async ping() {
       if (closed) throw new StorageUnavailableError('storage is closed');
       await query(pool, { name: 'ping', text: 'SELECT 1' });

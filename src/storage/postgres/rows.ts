@@ -44,6 +44,7 @@ export function toAccount(r: Row): AccountRecord {
     emailVerified: r.email_verified as boolean,
     name: textOrNull(r.name),
     profile: structuredClone((r.profile ?? {}) as AccountProfile),
+    ...(r.verify_before_login === true ? { verifyBeforeLogin: true } : {}),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };

@@ -14,6 +14,7 @@ interface AccountRow {
   email_verified: number;
   name: string | null;
   profile: string;
+  verify_before_login: number;
   created_at: number;
   updated_at: number;
 }
@@ -27,6 +28,7 @@ function toAccount(row: AccountRow): AccountRecord {
     emailVerified: row.email_verified === 1,
     name: row.name,
     profile: JSON.parse(row.profile) as AccountProfile,
+    ...(row.verify_before_login === 1 ? { verifyBeforeLogin: true } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -34,8 +36,11 @@ function toAccount(row: AccountRow): AccountRecord {
 
 export function createAccountStore(db: Database, dataVersion: DataVersion): AccountStore {
   const insert = db.prepare(`INSERT INTO accounts (account_id, username, password_hash, email,
-      email_verified, name, profile, created_at, updated_at)
-    VALUES (@accountId, @username, @passwordHash, @email, @emailVerified, @name, @profile, @createdAt, @updatedAt)`);
+      email_verified, name, profile, verify_before_login, created_at, updated_at)
+    VALUES (@accountId, @username, @passwordHash, @email, @emailVerified, @name, @profile, @verifyBeforeLogin, @createdAt, @updatedAt)`);
+  const findByEmail = db.prepare<[string, number], AccountRow>('SELECT * FROM accounts WHERE lower(email) = lower(?) ORDER BY created_at LIMIT ?');
+  const markVerified = db.prepare<[number, string, string]>(
+    'UPDATE accounts SET email_verified = 1, verify_before_login = 0, updated_at = ? WHERE account_id = ? AND email = ?');
   const findById = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE account_id = ?');
   const findByUsername = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?');
   const list = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY username');
@@ -53,7 +58,15 @@ export function createAccountStore(db: Database, dataVersion: DataVersion): Acco
       cache.clear();
       insertUnique(() => insert.run({
         ...account, emailVerified: toFlag(account.emailVerified), profile: JSON.stringify(account.profile ?? {}),
+        verifyBeforeLogin: toFlag(account.verifyBeforeLogin ?? false),
       }), 'account or username');
+    },
+    async findByEmail(email, limit) {
+      return findByEmail.all(email, limit).map(toAccount);
+    },
+    async markEmailVerified(accountId, email, now) {
+      cache.clear();
+      return markVerified.run(now, accountId, email).changes > 0;
     },
     async findById(accountId) {
       return cache.get(accountId, () => {

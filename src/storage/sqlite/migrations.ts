@@ -359,6 +359,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX account_events_expires_at ON account_events (expires_at);
     `,
   },
+  {
+    // Accounts (issue 14): links sent by mail, by digest, single use; self-registered accounts wait for verification.
+    version: 18,
+    name: 'account tokens',
+    sql: `
+      CREATE TABLE account_tokens (
+        token_digest TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        email TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX account_tokens_account ON account_tokens (account_id, purpose);
+      CREATE INDEX account_tokens_expires_at ON account_tokens (expires_at);
+      ALTER TABLE accounts ADD COLUMN verify_before_login INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX accounts_email ON accounts (lower(email));
+    `,
+  },
 ];
 
 /** The migration history recorded in the file (none before the first migration). */

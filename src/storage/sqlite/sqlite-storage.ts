@@ -16,6 +16,7 @@ import { createTokenStore } from './token-store.js';
 import { createSigningKeyStore } from './signing-key-store.js';
 import { createLoginThrottleStore } from './login-throttle-store.js';
 import { createInitialAccessTokenStore } from './initial-access-token-store.js';
+import { createAccountTokenStore } from './account-token-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createReplayCacheStore } from './replay-cache-store.js';
 import { createPushedRequestStore } from './pushed-request-store.js';
@@ -110,6 +111,7 @@ export async function openSqliteStorage(path: string, clock: Clock = systemClock
     pushedRequests: locks.wrap(createPushedRequestStore(db)),
     accountEvents: locks.wrap(createAccountEventStore(db)),
     deviceAuthorizations: locks.wrap(createDeviceAuthorizationStore(db)),
+    accountTokens: locks.wrap(createAccountTokenStore(db)),
     async ping() {
       if (!db.open) throw new StorageUnavailableError('the SQLite database is closed');
       try {
