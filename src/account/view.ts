@@ -134,10 +134,6 @@ ${apps}
 <section aria-labelledby="events-heading">
 <h2 id="events-heading">${e(m.eventsHeading)}</h2>
 ${events}
-</section>
-<section aria-labelledby="security-heading">
-<h2 id="security-heading">${e(m.securityHeading)}</h2>
-<ul class="links"><li><a href="/account/totp">${e(m.totpLink)}</a></li><li><a href="/account/passkeys">${e(m.passkeysLink)}</a></li></ul>
 </section>`,
   });
 }

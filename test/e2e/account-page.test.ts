@@ -61,7 +61,7 @@ describe('the account page in Chromium at 390 px', () => {
       assert.deepEqual(scripts, [], 'the page loads no script');
       assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), 'no horizontal scrolling at 390 px');
       const text = await page.locator('main').innerText();
-      for (const heading of ['Profile', 'Change password', 'Where you are signed in', 'Connected apps', 'Recent security activity', 'More security']) {
+      for (const heading of ['Profile', 'Change password', 'Where you are signed in', 'Connected apps', 'Recent security activity']) {
         assert.ok(text.includes(heading), heading);
       }
       assert.match(text, /Photo Printer/);
