@@ -6,6 +6,7 @@ import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTVer
 import { basicAuthorization, type HttpClient } from './http-client.js';
 import { CookieJar } from './cookie-jar.js';
 import { fillFirstForm } from './html-form.js';
+import { dpopProof, type DpopKey } from './dpop.js';
 
 export interface Discovery {
   issuer: string;
@@ -74,6 +75,13 @@ export interface AuthorizeOptions {
   prompt?: string;
   /** When false, a login or consent page is an error (the browser session should suffice). */
   interactive?: boolean;
+  /**
+   * Push the request to the PAR endpoint first (RFC 9126 §2, client authenticated as at the token
+   * endpoint) and send the browser to /authorize with only client_id and request_uri (§4).
+   */
+  par?: boolean;
+  /** Bind the code to this DPoP key with dpop_jkt (RFC 9449 §10). */
+  dpopJkt?: string;
 }
 
 /**
@@ -84,13 +92,13 @@ export async function authorizeInBrowser(
   rp: RelyingParty,
   browser: CookieJar,
   client: BenchClient,
-  { scope = 'openid profile email', prompt, interactive = true }: AuthorizeOptions = {},
+  { scope = 'openid profile email', prompt, interactive = true, par = false, dpopJkt }: AuthorizeOptions = {},
 ): Promise<AuthorizationResult> {
   const codeVerifier = random();
   const state = random();
   const nonce = random();
   const url = new URL(rp.discovery.authorization_endpoint);
-  url.search = new URLSearchParams({
+  const request = new URLSearchParams({
     response_type: 'code',
     client_id: client.clientId,
     redirect_uri: client.redirectUri,
@@ -100,7 +108,11 @@ export async function authorizeInBrowser(
     code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
     code_challenge_method: 'S256',
     ...(prompt ? { prompt } : {}),
-  }).toString();
+    ...(dpopJkt ? { dpop_jkt: dpopJkt } : {}),
+  });
+  url.search = par
+    ? new URLSearchParams({ client_id: client.clientId, request_uri: await pushAuthorizationRequest(rp, client, request) }).toString()
+    : request.toString();
 
   let next: { url: URL; method: string; body?: string } = { url, method: 'GET' };
   for (let step = 0; step < 12; step++) {
@@ -125,6 +137,26 @@ export async function authorizeInBrowser(
     throw new Error(`authorization stopped at ${next.method} ${next.url.pathname} with ${res.status}`);
   }
   throw new Error('authorization did not come back after 12 steps');
+}
+
+/** RFC 9126 §2.1-2.2: POST the request to the PAR endpoint, authenticated; 201 with request_uri and expires_in. */
+async function pushAuthorizationRequest(rp: RelyingParty, client: BenchClient, request: URLSearchParams): Promise<string> {
+  const endpoint = rp.discovery.pushed_authorization_request_endpoint;
+  if (typeof endpoint !== 'string') throw new Error('discovery without pushed_authorization_request_endpoint');
+  const credentials = client.privateKey ? await clientAssertion(rp, client, client.privateKey) : {};
+  const res = await rp.http.request(endpoint, {
+    method: 'POST',
+    headers: {
+      ...(client.privateKey ? {} : { authorization: basicAuthorization(client.clientId, client.clientSecret) }),
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    },
+    body: new URLSearchParams({ ...Object.fromEntries(request), ...credentials }).toString(),
+  });
+  if (res.status !== 201) throw new Error(`PAR endpoint answered ${res.status}: ${res.body.slice(0, 200)}`);
+  const pushed = JSON.parse(res.body) as { request_uri?: unknown; expires_in?: unknown };
+  if (typeof pushed.request_uri !== 'string' || typeof pushed.expires_in !== 'number') throw new Error('PAR answer without request_uri and expires_in');
+  return pushed.request_uri;
 }
 
 /** One request as a browser makes it: its cookies sent, the answer's cookies kept. */
@@ -165,12 +197,17 @@ async function clientAssertion(rp: RelyingParty, client: BenchClient, privateKey
   return { client_id: client.clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion };
 }
 
-export async function tokenRequest(rp: RelyingParty, client: BenchClient, params: Record<string, string>): Promise<TokenResponse> {
+/**
+ * A token request with client_secret_basic or private_key_jwt. With `dpop`, it carries a fresh
+ * proof for POST <token_endpoint> (RFC 9449 §5) and the answer must be token_type DPoP.
+ */
+export async function tokenRequest(rp: RelyingParty, client: BenchClient, params: Record<string, string>, dpop?: DpopKey): Promise<TokenResponse> {
   const credentials = client.privateKey ? await clientAssertion(rp, client, client.privateKey) : {};
   const res = await rp.http.request(rp.discovery.token_endpoint, {
     method: 'POST',
     headers: {
       ...(client.privateKey ? {} : { authorization: basicAuthorization(client.clientId, client.clientSecret) }),
+      ...(dpop ? { dpop: await dpopProof(dpop, 'POST', rp.discovery.token_endpoint) } : {}),
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     },
@@ -178,18 +215,19 @@ export async function tokenRequest(rp: RelyingParty, client: BenchClient, params
   });
   if (res.status !== 200) throw new Error(`token endpoint answered ${res.status} for ${params.grant_type}: ${res.body.slice(0, 200)}`);
   const tokens = JSON.parse(res.body) as TokenResponse;
-  if (!tokens.access_token || tokens.token_type.toLowerCase() !== 'bearer') throw new Error('token response without a bearer access token');
+  const expected = dpop ? 'dpop' : 'bearer';
+  if (!tokens.access_token || tokens.token_type?.toLowerCase() !== expected) throw new Error(`token response without a ${expected} access token (token_type ${tokens.token_type})`);
   return tokens;
 }
 
 /** Exchanges a code (RFC 6749 §4.1.3) and validates the ID token it brings. */
-export async function exchangeCode(rp: RelyingParty, client: BenchClient, result: AuthorizationResult): Promise<TokenResponse> {
+export async function exchangeCode(rp: RelyingParty, client: BenchClient, result: AuthorizationResult, dpop?: DpopKey): Promise<TokenResponse> {
   const tokens = await tokenRequest(rp, client, {
     grant_type: 'authorization_code',
     code: result.code,
     redirect_uri: client.redirectUri,
     code_verifier: result.codeVerifier,
-  });
+  }, dpop);
   if (!tokens.id_token) throw new Error('code exchange without id_token');
   await verifyIdToken(rp, client, tokens.id_token, result.nonce);
   return tokens;
@@ -211,9 +249,10 @@ export async function loginFresh(
   rp: RelyingParty,
   client: BenchClient,
   options: AuthorizeOptions = {},
+  dpop?: DpopKey,
 ): Promise<{ browser: CookieJar; tokens: TokenResponse }> {
   const browser = new CookieJar();
-  const tokens = await exchangeCode(rp, client, await authorizeInBrowser(rp, browser, client, options));
+  const tokens = await exchangeCode(rp, client, await authorizeInBrowser(rp, browser, client, options), dpop);
   return { browser, tokens };
 }
 

@@ -14,9 +14,19 @@ export interface FixedRequestWorkload {
   /** Checks each response body, so a 200 that says `active: false` still counts as an error. */
   verifyBody?: (body: string) => boolean;
   pipelining?: number;
+  /** Called once the load is over (stops whatever the workload keeps running, such as a proof signer). */
+  finish?: () => void;
 }
 
 export async function runFixedRequests(workload: FixedRequestWorkload, options: LoadOptions & { amount?: number }): Promise<Measurement> {
+  try {
+    return await drive(workload, options);
+  } finally {
+    workload.finish?.();
+  }
+}
+
+async function drive(workload: FixedRequestWorkload, options: LoadOptions & { amount?: number }): Promise<Measurement> {
   const base = {
     url: workload.origin,
     connections: options.concurrency,

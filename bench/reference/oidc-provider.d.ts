@@ -34,9 +34,34 @@ declare module 'oidc-provider' {
     body?: unknown;
   }
 
+  /** The slice of an access token the reference's token exchange grant reads and writes. */
+  export interface AccessTokenInstance {
+    accountId?: string;
+    grantId?: string;
+    scope?: string;
+    sid?: string;
+    sessionUid?: string;
+    expiresWithSession?: boolean;
+    expiration: number;
+    tokenType: string;
+    resourceServer?: unknown;
+    save(): Promise<string>;
+  }
+
+  export const errors: {
+    CustomOIDCProviderError: new (error: string, description: string) => Error;
+  };
+
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     Grant: GrantClass;
+    AccessToken: {
+      new (properties: Record<string, unknown>): AccessTokenInstance;
+      find(value: string): Promise<AccessTokenInstance | undefined>;
+    };
+    Client: { find(id: string): Promise<unknown> };
+    ResourceServer: new (identifier: string, data: Record<string, unknown>) => unknown;
+    registerGrantType(name: string, handler: (ctx: KoaLikeContext) => Promise<void>, params?: string[], dupes?: string[]): void;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(

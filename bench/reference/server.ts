@@ -1,11 +1,13 @@
 // The reference OpenID Provider for the side-by-side benchmark: oidc-provider 9 on its in-memory
 // adapter, configured like Gatehouse (RS256 2048-bit key, plus ES256 and EdDSA keys for the clients
 // registered with those id_token_signed_response_alg values, same scopes and lifetimes, refresh
-// token rotation, introspection, client credentials). Run as `node server.js <settings.json>`.
+// token rotation, introspection, client credentials, DPoP and PAR, and a minimal RFC 8693 token
+// exchange grant from ./token-exchange.ts). Run as `node server.js <settings.json>`.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import Provider, { type KoaLikeContext } from 'oidc-provider';
 import { createInteractionHandler } from './interactions.js';
+import { exchangeExtraClaims, registerTokenExchange, tokenExchangeGrantType } from './token-exchange.js';
 import { benchScopes, lifetimes, type ReferenceSettings } from './settings.js';
 
 const settingsPath = process.argv[2];
@@ -20,7 +22,9 @@ const provider = new Provider(settings.issuer, {
     ...(c.jwks ? { jwks: c.jwks } : { client_secret: c.clientSecret }),
     redirect_uris: [c.redirectUri],
     post_logout_redirect_uris: [c.postLogoutRedirectUri],
-    grant_types: c.jwks ? ['authorization_code', 'refresh_token'] : ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types: c.tokenExchangeAudience
+      ? ['authorization_code', tokenExchangeGrantType]
+      : c.jwks ? ['authorization_code', 'refresh_token'] : ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
     token_endpoint_auth_method: c.jwks ? 'private_key_jwt' : 'client_secret_basic',
     ...(c.jwks ? { token_endpoint_auth_signing_alg: 'RS256' } : {}),
@@ -44,6 +48,10 @@ const provider = new Provider(settings.issuer, {
     revocation: { enabled: true },
     clientCredentials: { enabled: true },
     userinfo: { enabled: true },
+    // RFC 9449 and RFC 9126, as Gatehouse has them: proofs without server nonces, each jti
+    // checked against the replay cache; PAR optional for every client.
+    dPoP: { enabled: true, allowReplay: false },
+    pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
     // RP-initiated logout always asks first; the page is a plain form like Gatehouse's
     // confirmation page, its button inside the form (the default puts it outside).
     rpInitiatedLogout: {
@@ -58,6 +66,10 @@ const provider = new Provider(settings.issuer, {
   interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   pkce: { required: () => true },
   rotateRefreshToken: true,
+  // Only exchanged tokens get an extra claim (act); every other token is as before.
+  async extraTokenClaims(_ctx: unknown, token: { gty?: string; clientId?: string }) {
+    return exchangeExtraClaims(token);
+  },
   ttl: lifetimes,
   // The documented recipe for first-party clients: grant the requested scopes without a page.
   async loadExistingGrant(ctx: KoaLikeContext) {
@@ -72,6 +84,11 @@ const provider = new Provider(settings.issuer, {
     }
     return undefined;
   },
+});
+
+registerTokenExchange(provider, {
+  audiences: new Map(settings.clients.filter((c) => c.tokenExchangeAudience).map((c) => [c.clientId, c.tokenExchangeAudience!])),
+  resource: { ...settings.exchangeResource, accessTokenTtl: lifetimes.AccessToken },
 });
 
 const provide = provider.callback();

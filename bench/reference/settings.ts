@@ -15,6 +15,8 @@ export interface ReferenceClient {
   jwks?: { keys: JWK[] };
   /** The matching private key, for the load generator only (the server never reads it). */
   privateKey?: JWK;
+  /** The one audience this client may exchange tokens for (RFC 8693, bench/reference/token-exchange.ts). */
+  tokenExchangeAudience?: string;
 }
 
 export interface ReferenceSettings {
@@ -25,6 +27,8 @@ export interface ReferenceSettings {
   cookieKey: string;
   clients: ReferenceClient[];
   user: { sub: string; username: string; passwordHash: string };
+  /** The API token exchange issues for: identifier and declared scopes (Gatehouse's `resource create`). */
+  exchangeResource: { identifier: string; scopes: string[] };
 }
 
 /** Gatehouse's defaults from src/config/schema.ts, in seconds. */

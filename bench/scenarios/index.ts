@@ -1,11 +1,14 @@
 // Every scenario, in report order.
-import { flow, flowNoHash, flowSso, flowSsoEdDsa, flowSsoEs256, flowSsoPrivateKeyJwt } from './code-flow.js';
+import { flow, flowNoHash, flowSso, flowSsoDpop, flowSsoEdDsa, flowSsoEs256, flowSsoParDpop, flowSsoPrivateKeyJwt } from './code-flow.js';
 import { refresh } from './refresh.js';
 import { endSession } from './end-session.js';
-import { clientCredentials, discovery, introspect, jwks, userinfo } from './fixed-requests.js';
+import { clientCredentials, discovery, introspect, jwks, tokenExchange, userinfo, userinfoDpop } from './fixed-requests.js';
 import type { Scenario } from './scenario.js';
 
-export const scenarios: Scenario[] = [flowSso, flowSsoEs256, flowSsoEdDsa, flowSsoPrivateKeyJwt, refresh, endSession, flowNoHash, flow, clientCredentials, introspect, userinfo, discovery, jwks];
+export const scenarios: Scenario[] = [
+  flowSso, flowSsoEs256, flowSsoEdDsa, flowSsoPrivateKeyJwt, flowSsoDpop, flowSsoParDpop, refresh, endSession, flowNoHash, flow,
+  clientCredentials, tokenExchange, introspect, userinfo, userinfoDpop, discovery, jwks,
+];
 
 export function findScenarios(names: string[] | undefined): Scenario[] {
   if (!names || names.length === 0) return scenarios;

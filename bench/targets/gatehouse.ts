@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchClient } from '../client/oidc-client.js';
 import {
-  benchClientKey, benchPostLogoutRedirectUri, benchRedirectUri, benchScope, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
+  benchClientKey, benchExchangeAudience, benchExchangeAudienceScopes, benchPostLogoutRedirectUri, benchRedirectUri, benchScope, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
+  tokenExchangeGrantType,
 } from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
@@ -82,6 +83,18 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
       const privateKeyJwt: BenchClient = {
         clientId: pkjwt.client_id, clientSecret: '', privateKey: clientKey.privateKey, redirectUri: benchRedirectUri, postLogoutRedirectUri: benchPostLogoutRedirectUri,
       };
+      // Token exchange (RFC 8693, docs/token-exchange.md): a registered resource (JWT access tokens,
+      // RS256) and a client whose token_exchange_audiences names it.
+      await cli(['resource', 'create', '--identifier', benchExchangeAudience, ...benchExchangeAudienceScopes.flatMap((s) => ['--scope', s]),
+        '--token-format', 'jwt', '--no-introspection', '--json']);
+      const exchanger = lastJsonObject((await cli(['client', 'create', '--name', 'bench-token-exchange', '--redirect-uri', benchRedirectUri,
+        '--post-logout-redirect-uri', benchPostLogoutRedirectUri, '--grant-type', 'authorization_code', '--grant-type', tokenExchangeGrantType,
+        '--token-exchange-audience', benchExchangeAudience, '--scope', benchScope, '--skip-consent', '--json'])).stdout);
+      if (typeof exchanger.client_id !== 'string' || typeof exchanger.client_secret !== 'string') throw new Error('client create printed no credentials');
+      const tokenExchange = {
+        clientId: exchanger.client_id, clientSecret: exchanger.client_secret, redirectUri: benchRedirectUri, postLogoutRedirectUri: benchPostLogoutRedirectUri,
+        audience: benchExchangeAudience,
+      };
       await cli(['user', 'create', '--username', benchUser.username, '--password', benchUser.password]);
 
       const launch = async (): Promise<RunningTarget> => {
@@ -101,6 +114,7 @@ export function gatehouseTarget(options: GatehouseTargetOptions = {}): Target {
           privateKeyJwt,
           consent,
           firstPartyByAlg,
+          tokenExchange,
           user: benchUser,
           async restart() {
             await server.stop();

@@ -9,7 +9,7 @@ import { exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import { hashPassword } from '../../src/accounts/password.js';
 import type { ReferenceClient, ReferenceSettings } from '../reference/settings.js';
 import {
-  benchClientKey, benchIdTokenAlgs, benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
+  benchClientKey, benchExchangeAudience, benchExchangeAudienceScopes, benchIdTokenAlgs, benchPostLogoutRedirectUri, benchRedirectUri, benchUser, type BenchIdTokenAlg, type RunningTarget, type StartOptions, type Target,
 } from './target.js';
 import { freePort, spawnServer } from './server-process.js';
 
@@ -37,14 +37,18 @@ export const referenceTarget: Target = {
     const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-ref-'));
     const port = await freePort();
     const clientKey = await benchClientKey();
+    const tokenExchangeClient: ReferenceClient = {
+      ...client(true), clientId: `bench-token-exchange-${randomBytes(4).toString('hex')}`, tokenExchangeAudience: benchExchangeAudience,
+    };
     const privateKeyJwtClient = { ...client(true), clientId: `bench-private-key-jwt-${randomBytes(4).toString('hex')}`, clientSecret: '', ...clientKey };
     const settings: ReferenceSettings = {
       port,
       issuer: `http://127.0.0.1:${port}`,
       signingKeys: [await signingKey('RS256'), ...await Promise.all(benchIdTokenAlgs.map((alg) => signingKey(alg)))],
       cookieKey: randomBytes(32).toString('base64url'),
-      clients: [client(true), client(false), ...benchIdTokenAlgs.map((alg) => client(true, alg)), privateKeyJwtClient],
+      clients: [client(true), client(false), ...benchIdTokenAlgs.map((alg) => client(true, alg)), privateKeyJwtClient, tokenExchangeClient],
       user: { sub: 'bench-user', username: benchUser.username, passwordHash: await hashPassword(benchUser.password, options.argon2) },
+      exchangeResource: { identifier: benchExchangeAudience, scopes: benchExchangeAudienceScopes },
     };
     const settingsPath = join(dir, 'settings.json');
     writeFileSync(settingsPath, JSON.stringify(settings));
@@ -66,6 +70,7 @@ export const referenceTarget: Target = {
         privateKeyJwt,
         consent,
         firstPartyByAlg: { ES256: es256, EdDSA: eddsa },
+        tokenExchange: { ...tokenExchangeClient, audience: benchExchangeAudience },
         user: benchUser,
         async restart() {
           await server.stop();

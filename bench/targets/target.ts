@@ -25,6 +25,11 @@ export interface RunningTarget {
   consent: BenchClient;
   /** First-party clients registered with id_token_signed_response_alg ES256 and EdDSA (`flow-sso-es256`, `flow-sso-eddsa`). */
   firstPartyByAlg: Record<BenchIdTokenAlg, BenchClient>;
+  /**
+   * First-party, registered for token exchange (RFC 8693) with `audience`, a registered resource
+   * declaring the `profile` scope, as the one audience it may exchange for (`token-exchange`).
+   */
+  tokenExchange: BenchClient & { audience: string };
   user: { username: string; password: string };
   /** Stops the process and starts it again on the same data (for cold-start samples). */
   restart(): Promise<RunningTarget>;
@@ -49,6 +54,11 @@ export const benchScope = 'openid profile email offline_access';
 export const benchRedirectUri = 'http://127.0.0.1:9/cb';
 /** Where RP-initiated logout returns to (registered for both clients); the generator stops there too. */
 export const benchPostLogoutRedirectUri = 'http://127.0.0.1:9/signed-out';
+/** The API the token-exchange client may exchange a user's token for (registered on both servers). */
+export const benchExchangeAudience = 'https://orders.bench.test/api';
+/** The scopes that API declares: an exchanged token carries the subject's scopes cut to these. */
+export const benchExchangeAudienceScopes = ['profile'];
+export const tokenExchangeGrantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** An RS256 client key pair for the private_key_jwt client: the private JWK (with kid) and its public JWK Set. */
 export async function benchClientKey(): Promise<{ privateKey: JWK; jwks: { keys: JWK[] } }> {
